@@ -1,0 +1,46 @@
+"""Login accounts: the role a user plays and where they report from."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from fankui.directory.models import Region
+
+
+class Profile(models.Model):
+    """What fankui needs to know about a login: role, region, project and reporter kind."""
+
+    class Role(models.TextChoices):
+        REPORTER = "reporter", "报告人"
+        CONSULTANT = "consultant", "系统实施顾问"
+        OWNER = "owner", "系统对接人"
+        ADMIN = "admin", "管理员"
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", "员工"
+        OWNER = "owner", "业主"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.REPORTER)
+    kind = models.CharField("报告人类型", max_length=10, choices=Kind.choices, default=Kind.STAFF)
+    region = models.ForeignKey(Region, verbose_name="大区", null=True, blank=True, on_delete=models.SET_NULL)
+    project = models.CharField("项目/小区", max_length=100, blank=True)
+    phone = models.CharField("手机", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "账户资料"
+        verbose_name_plural = "账户资料"
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class DemoCredential(models.Model):
+    """A demo account's generated password, encrypted, so `seed-demo` can print it again."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="demo_credential")
+    password_encrypted = models.TextField()
+
+    class Meta:
+        verbose_name = "演示账户"
+        verbose_name_plural = "演示账户"

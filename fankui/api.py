@@ -1,0 +1,17 @@
+"""The JSON API: one NinjaAPI, one router per app, OpenAPI at /api/openapi.json."""
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from fankui.core.api import install_error_handlers
+from fankui.directory.api import router as directory_router
+
+api = NinjaAPI(
+    title="fankui 反馈 API",
+    version="1",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/v1/directory", directory_router)

@@ -1,0 +1,54 @@
+"""API conventions shared by every app: authentication and error bodies.
+
+Every error is JSON `{"error": {"code": <stable English code>, "message": <Chinese text>}}`.
+"""
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import SessionAuth
+
+
+class ApiError(Exception):
+    """Raised by endpoints; only here does a domain problem become an HTTP status."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class SessionUser(SessionAuth):
+    """A logged-in browser session (the web UI calls the API too)."""
+
+
+# Endpoints take `auth=api_auth()`; the token scheme is appended by the tickets app.
+AUTH_SCHEMES: list[object] = [SessionUser(csrf=True)]
+
+
+def api_auth() -> list[object]:
+    return AUTH_SCHEMES
+
+
+def error_body(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    return api.create_response(request, {"error": {"code": code, "message": message}}, status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(ApiError)
+    def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+        return error_body(api, request, exc.status, exc.code, exc.message)
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return error_body(api, request, 401, "unauthenticated", "请先登录或提供有效的访问令牌。")
+
+    @api.exception_handler(ValidationError)
+    def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        body = {"error": {"code": "invalid_request", "message": "请求内容不符合要求，请检查各字段。", "fields": exc.errors}}
+        return api.create_response(request, body, status=422)
+
+    @api.exception_handler(HttpError)
+    def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 429: "rate_limited"}
+        return error_body(api, request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))

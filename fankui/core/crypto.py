@@ -1,0 +1,43 @@
+"""Encryption of secrets at rest with rotatable keys.
+
+Keys come from FANKUI_VAULT_KEYS (comma-separated Fernet keys, newest first). Without it a key
+is generated once into the data folder, so a fresh install is encrypted from the first secret.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
+
+
+def _keys() -> list[str]:
+    if settings.FANKUI_VAULT_KEYS:
+        return list(settings.FANKUI_VAULT_KEYS)
+    path = settings.FANKUI_VAULT_KEY_FILE
+    if not path.exists():
+        path.write_bytes(Fernet.generate_key())
+        path.chmod(0o600)
+    return [path.read_text().strip()]
+
+
+@lru_cache(maxsize=4)
+def _vault(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key.encode()) for key in keys])
+
+
+def vault() -> MultiFernet:
+    return _vault(tuple(_keys()))
+
+
+def encrypt(plaintext: str) -> str:
+    return vault().encrypt(plaintext.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    return vault().decrypt(token.encode()).decode()
+
+
+def rotate(token: str) -> str:
+    """Re-encrypt a token under the newest key (after a new key was put first)."""
+    return vault().rotate(token.encode()).decode()

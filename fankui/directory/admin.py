@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from fankui.directory.models import Department, DirectoryChange, GuideText, Person, Region, Responsibility, System
+from fankui.directory.services import diff_fields, record_change
+
+
+class HistoryAdmin(admin.ModelAdmin):
+    """Records every admin edit as a DirectoryChange with the changed fields."""
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form: ModelForm, change: bool) -> None:
+        if change:
+            before = type(obj)._default_manager.get(pk=obj.pk)
+            changes = diff_fields(before, {name: getattr(obj, name) for name in form.changed_data if hasattr(obj, name)})
+            super().save_model(request, obj, form, change)
+            if changes:
+                record_change(obj=obj, action=DirectoryChange.Action.UPDATE, changes=changes, actor=request.user, source="admin")
+        else:
+            super().save_model(request, obj, form, change)
+            record_change(obj=obj, action=DirectoryChange.Action.CREATE, changes={}, actor=request.user, source="admin")
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        record_change(obj=obj, action=DirectoryChange.Action.DELETE, changes={}, actor=request.user, source="admin")
+        super().delete_model(request, obj)
+
+
+@admin.register(Person)
+class PersonAdmin(HistoryAdmin):
+    list_display = ["name", "phone", "email", "wechat", "organisation", "user"]
+    search_fields = ["name", "phone", "email", "wechat", "organisation"]
+    list_filter = ["organisation"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Region)
+class RegionAdmin(HistoryAdmin):
+    list_display = ["name", "code", "consultant", "position"]
+    search_fields = ["name", "consultant__name"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(HistoryAdmin):
+    list_display = ["name", "contact", "mailbox", "position"]
+    search_fields = ["name", "duties"]
+
+
+class ResponsibilityInline(admin.TabularInline):
+    model = Responsibility
+    extra = 0
+    fields = ["topic", "person", "role", "keywords", "position"]
+
+
+@admin.register(System)
+class SystemAdmin(HistoryAdmin):
+    list_display = ["name", "department", "alias_list", "position"]
+    list_filter = ["department"]
+    search_fields = ["name", "aliases", "description"]
+    inlines = [ResponsibilityInline]
+
+    @admin.display(description="别名")
+    def alias_list(self, obj: System) -> str:
+        return "、".join(obj.aliases)
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(HistoryAdmin):
+    list_display = ["system", "topic", "person", "role"]
+    list_filter = ["system__department", "system"]
+    search_fields = ["topic", "person__name", "role", "system__name"]
+
+
+@admin.register(GuideText)
+class GuideTextAdmin(HistoryAdmin):
+    list_display = ["key", "text"]
+
+
+@admin.register(DirectoryChange)
+class DirectoryChangeAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "source", "model", "object_repr", "action", "changes"]
+    list_filter = ["source", "model", "action"]
+    search_fields = ["object_repr"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,183 @@
+"""Reads of the directory, above all "who do I contact?" (联系谁)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q
+
+from fankui.directory.models import Department, Person, Region, Responsibility, System
+
+
+def normalize(text: str) -> str:
+    """Fold full-width forms and case, so ＥＡＳ, Eas and eas are one word."""
+    return unicodedata.normalize("NFKC", text).lower().strip()
+
+
+def find_term(text: str, term: str) -> int:
+    """Return where `term` occurs in normalized `text`, or -1.
+
+    A Latin term must stand alone ("im" is not found in "sim卡"), a Chinese one may sit anywhere.
+    """
+    if not term:
+        return -1
+    if term.isascii():
+        match = re.search(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", text)
+        return match.start() if match else -1
+    return text.find(term)
+
+
+@dataclass(frozen=True)
+class ContactCard:
+    name: str
+    topic: str | None
+    phone: str | None
+    email: str | None
+    wechat: str | None = None
+    note: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"name": self.name, "topic": self.topic, "phone": self.phone, "email": self.email}
+
+
+@dataclass(frozen=True)
+class ConsultantCard:
+    name: str
+    region: str
+    phone: str
+    email: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"name": self.name, "region": self.region, "phone": self.phone, "email": self.email}
+
+
+@dataclass(frozen=True)
+class ContactPath:
+    """The escalation path: the reporter's consultant first, then the contacts for the problem."""
+
+    query: str
+    system: System | None
+    contacts: Sequence[ContactCard]
+    consultant: ConsultantCard | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "system": {"name": self.system.name, "department": self.system.department.name} if self.system else None,
+            "contacts": [card.as_dict() for card in self.contacts],
+            "consultant": self.consultant.as_dict() if self.consultant else None,
+        }
+
+
+def person_card(person: Person, topic: str | None) -> ContactCard:
+    return ContactCard(
+        name=person.name,
+        topic=topic or None,
+        phone=person.phone or None,
+        email=person.email or None,
+        wechat=person.wechat or None,
+        note=person.note or None,
+    )
+
+
+def responsibility_card(resp: Responsibility) -> ContactCard:
+    if resp.person is not None:
+        return person_card(resp.person, resp.topic)
+    return ContactCard(name=resp.role, topic=resp.topic or None, phone=None, email=None)
+
+
+def department_cards(department: Department) -> list[ContactCard]:
+    """A department's own contact: its named person, else its team mailbox, else nobody."""
+    if department.contact is not None:
+        return [person_card(department.contact, None)]
+    if department.mailbox:
+        return [ContactCard(name=department.mailbox, topic=None, phone=None, email=department.mailbox, note=department.mailbox_label or None)]
+    return []
+
+
+def consultant_for(region: str | None) -> ConsultantCard | None:
+    if not region:
+        return None
+    found = Region.objects.select_related("consultant").filter(Q(name=region.strip()) | Q(code=normalize(region))).first()
+    if found is None or found.consultant is None:
+        return None
+    person = found.consultant
+    return ConsultantCard(name=person.name, region=found.name, phone=person.phone, email=person.email)
+
+
+def systems_with_contacts() -> list[System]:
+    responsibilities = Responsibility.objects.select_related("person").order_by("position", "id")
+    return list(
+        System.objects.select_related("department__contact").prefetch_related(Prefetch("responsibilities", queryset=responsibilities))
+    )
+
+
+def match_system(text: str, systems: Sequence[System]) -> System | None:
+    """The system whose longest name or alias occurs in the text (EAS-HR beats EAS)."""
+    best: tuple[int, int, System] | None = None
+    for system in systems:
+        for term in {normalize(system.name), *(normalize(alias) for alias in system.aliases)}:
+            at = find_term(text, term)
+            if at >= 0 and (best is None or (len(term), -at) > (best[0], best[1])):
+                best = (len(term), -at, system)
+    return best[2] if best else None
+
+
+def match_topic(text: str, responsibilities: Sequence[Responsibility]) -> Responsibility | None:
+    """The responsibility whose topic or keywords occur in the text, most specific first."""
+    best: tuple[int, Responsibility] | None = None
+    for resp in responsibilities:
+        terms = [normalize(resp.topic), *(normalize(word) for word in resp.keywords)]
+        score = sum(len(term) for term in terms if find_term(text, term) >= 0)
+        if score and (best is None or score > best[0]):
+            best = (score, resp)
+    return best[1] if best else None
+
+
+def who_to_contact(query: str, *, region: str | None = None, topic: str | None = None) -> ContactPath:
+    """Answer 联系谁 for a system, alias or problem area, from a region."""
+    text = normalize(query)
+    topic_text = normalize(topic) if topic else text
+    consultant = consultant_for(region)
+    system = match_system(text, systems_with_contacts())
+    if system is None:
+        standalone = Responsibility.objects.filter(system__isnull=True).select_related("person")
+        resp = match_topic(topic_text, list(standalone))
+        if resp is not None:
+            return ContactPath(query, None, [responsibility_card(resp)], consultant)
+        department = next((d for d in Department.objects.select_related("contact") if normalize(d.name) in text), None)
+        contacts = department_cards(department) if department else []
+        return ContactPath(query, None, contacts, consultant)
+    owned = list(system.responsibilities.all())
+    if not owned:
+        return ContactPath(query, system, department_cards(system.department), consultant)
+    resp = match_topic(topic_text, owned)
+    contacts = [responsibility_card(resp)] if resp else [responsibility_card(r) for r in owned]
+    return ContactPath(query, system, contacts, consultant)
+
+
+def primary_contact(system: System, text: str = "") -> ContactCard | None:
+    """The one contact to escalate to: the topic's owner, else the system's first topic, else the department."""
+    owned = list(system.responsibilities.all())
+    if owned:
+        return responsibility_card(match_topic(normalize(text), owned) or owned[0])
+    cards = department_cards(system.department)
+    return cards[0] if cards else None
+
+
+def directory_by_region() -> list[Region]:
+    return list(Region.objects.select_related("consultant"))
+
+
+def directory_by_department() -> list[Department]:
+    systems = System.objects.prefetch_related(
+        Prefetch("responsibilities", queryset=Responsibility.objects.select_related("person"))
+    )
+    return list(Department.objects.select_related("contact").prefetch_related(Prefetch("systems", queryset=systems)))
+
+
+def standalone_topics() -> list[Responsibility]:
+    return list(Responsibility.objects.filter(system__isnull=True).select_related("person"))

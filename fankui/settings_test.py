@@ -1,0 +1,14 @@
+"""Fast, isolated defaults for the test suite, kept in one place."""
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ.setdefault("FANKUI_DATA_DIR", tempfile.mkdtemp(prefix="fankui-test-"))
+os.environ.setdefault("FANKUI_HUEY_IMMEDIATE", "1")
+
+from fankui.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405

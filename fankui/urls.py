@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from fankui.api import api
+
+admin.site.site_header = "fankui 反馈 管理"
+admin.site.site_title = "fankui 反馈"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("contacts/", include("fankui.directory.urls")),
+    path("", include("fankui.core.urls")),
+]
