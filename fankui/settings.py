@@ -200,3 +200,17 @@ LOGGING = {
 
 # Static files are served from the apps' folders by WhiteNoise: no collectstatic step to forget.
 WHITENOISE_USE_FINDERS = True
+
+# Ticket workflow. SLA hours are business hours (see fankui/core/data/calendar.yaml).
+FANKUI_SLA_HOURS = {
+    "urgent": {"response": env_int("FANKUI_SLA_URGENT_RESPONSE_HOURS", 1), "resolution": env_int("FANKUI_SLA_URGENT_RESOLUTION_HOURS", 8)},
+    "normal": {"response": env_int("FANKUI_SLA_NORMAL_RESPONSE_HOURS", 4), "resolution": env_int("FANKUI_SLA_NORMAL_RESOLUTION_HOURS", 24)},
+}
+FANKUI_REOPEN_WINDOW_DAYS = env_int("FANKUI_REOPEN_WINDOW_DAYS", 3)
+# Reports with no region (owners, head office) go to this consultant (a name in the directory);
+# left empty, they wait in a first-line queue that every consultant sees.
+FANKUI_FIRST_LINE_CONSULTANT = env_str("FANKUI_FIRST_LINE_CONSULTANT")
+# Push gateway of the apps (HMAC-signed JSON); empty disables the channel.
+FANKUI_PUSH_WEBHOOK_URL = env_str("FANKUI_PUSH_WEBHOOK_URL")
+FANKUI_PUSH_WEBHOOK_SECRET = env_str("FANKUI_PUSH_WEBHOOK_SECRET")
+FANKUI_WECOM_WEBHOOK_URL = env_str("FANKUI_WECOM_WEBHOOK_URL")

@@ -14,5 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("contacts/", include("fankui.directory.urls")),
+    path("tickets/", include("fankui.tickets.urls")),
+    path("inbox/", include("fankui.notify.urls")),
     path("", include("fankui.core.urls")),
 ]

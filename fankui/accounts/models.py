@@ -44,3 +44,22 @@ class DemoCredential(models.Model):
     class Meta:
         verbose_name = "演示账户"
         verbose_name_plural = "演示账户"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API (the apps, integrations). Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("名称", max_length=100, blank=True)
+    prefix = models.CharField("前缀", max_length=12, help_text="用于辨认令牌，不足以使用它")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -7,7 +7,7 @@ from django.db import models
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from fankui.directory.models import Department, DirectoryChange, GuideText, Person, Region, Responsibility, System
+from fankui.directory.models import Absence, Department, DirectoryChange, GuideText, Person, Region, Responsibility, System
 from fankui.directory.services import diff_fields, record_change
 
 
@@ -95,3 +95,10 @@ class DirectoryChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Absence)
+class AbsenceAdmin(HistoryAdmin):
+    list_display = ["person", "deputy", "starts_on", "ends_on"]
+    search_fields = ["person__name", "deputy__name"]
+    date_hierarchy = "starts_on"

@@ -32,6 +32,27 @@ class Person(models.Model):
         return self.name
 
 
+class Absence(models.Model):
+    """A person away for a date range; their escalations and notifications go to the deputy."""
+
+    person = models.ForeignKey(Person, verbose_name="请假人", on_delete=models.CASCADE, related_name="absences")
+    deputy = models.ForeignKey(Person, verbose_name="代理人", on_delete=models.PROTECT, related_name="deputising")
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+
+    class Meta:
+        verbose_name = "请假/代理"
+        verbose_name_plural = "请假/代理"
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="absence_ends_after_start"),
+            models.CheckConstraint(condition=~models.Q(person=models.F("deputy")), name="absence_deputy_is_someone_else"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.deputy} ({self.starts_on}–{self.ends_on})"
+
+
 class Region(models.Model):
     """A region (大区) with its system implementation consultant (大区系统实施顾问)."""
 

@@ -1,6 +1,7 @@
 """Reads of the directory, above all "who do I contact?" (联系谁)."""
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -181,3 +182,14 @@ def directory_by_department() -> list[Department]:
 
 def standalone_topics() -> list[Responsibility]:
     return list(Responsibility.objects.filter(system__isnull=True).select_related("person"))
+
+
+def acting_person(person: Person, day: datetime.date) -> Person:
+    """Who acts for `person` on `day`: the deputy while they are away (one hop, so no cycles)."""
+    absence = person.absences.filter(starts_on__lte=day, ends_on__gte=day).select_related("deputy").first()
+    return absence.deputy if absence else person
+
+
+def people_acting_as(person: Person, day: datetime.date) -> list[Person]:
+    """Everyone whose work `person` does on `day`: themself and those they deputise for."""
+    return [person, *Person.objects.filter(absences__deputy=person, absences__starts_on__lte=day, absences__ends_on__gte=day)]

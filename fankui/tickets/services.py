@@ -1,0 +1,424 @@
+"""Every write to a ticket. Web, API, email and app intake all come through here.
+
+Each service does its write, a TicketEvent on the timeline and its notifications (outbox rows)
+in one transaction, so a crash leaves either all of it or none.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+import secrets as random_secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from fankui.core import business_hours
+from fankui.core.crypto import decrypt, encrypt
+from fankui.directory.models import Person, Region, System
+from fankui.directory.selectors import acting_person
+from fankui.notify.models import Notice
+from fankui.notify.services import notify_person, notify_user
+from fankui.tickets.attachments import save_attachment, validate_upload
+from fankui.tickets.models import IdempotencyKey, Secret, Ticket, TicketEvent
+from fankui.tickets.secrets import mask_secrets
+
+log = logging.getLogger(__name__)
+
+_REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class TicketError(Exception):
+    """A request the workflow refuses; `code` is stable English, the message is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@dataclass(frozen=True)
+class SecretInput:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """An uploaded file as received, before validation by content."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What a reporter sends, whichever the channel."""
+
+    description: str
+    channel: str
+    title: str = ""
+    urgency: str = Ticket.Urgency.NORMAL
+    system: System | None = None
+    region: Region | None = None
+    project: str = ""
+    reporter_kind: str = Ticket.Kind.STAFF
+    secrets: Sequence[SecretInput] = ()
+    files: Sequence[IncomingFile] = ()
+    idempotency_key: str = ""
+
+
+@dataclass
+class IntakeResult:
+    ticket: Ticket
+    created: bool
+    masked_secrets: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+def _new_ref(now: datetime.datetime) -> str:
+    suffix = "".join(random_secrets.choice(_REF_ALPHABET) for _ in range(5))
+    return f"FK{timezone.localtime(now):%y%m%d}-{suffix}"
+
+
+def _intake_hash(intake: Intake) -> str:
+    payload = {
+        "description": intake.description,
+        "title": intake.title,
+        "urgency": intake.urgency,
+        "system": intake.system.pk if intake.system else None,
+        "secrets": [(s.label, hashlib.sha256(s.value.encode()).hexdigest()) for s in intake.secrets],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def sla_targets(urgency: str) -> tuple[datetime.timedelta, datetime.timedelta]:
+    """(first response, resolution) in business time, from settings.FANKUI_SLA_HOURS."""
+    hours = settings.FANKUI_SLA_HOURS[urgency]
+    return datetime.timedelta(hours=hours["response"]), datetime.timedelta(hours=hours["resolution"])
+
+
+def first_line_consultant() -> Person | None:
+    """The consultant who takes reports with no region (owners, head office), from settings."""
+    name = settings.FANKUI_FIRST_LINE_CONSULTANT
+    return Person.objects.filter(name=name).first() if name else None
+
+
+def _event(ticket: Ticket, kind: str, *, actor: AbstractBaseUser | None, body: str = "", public: bool = True, **data: object) -> TicketEvent:
+    return TicketEvent.objects.create(ticket=ticket, kind=kind, actor=actor, body=body, public=public, data=data)
+
+
+def _store_secrets(ticket: Ticket, items: Sequence[SecretInput]) -> None:
+    Secret.objects.bulk_create(
+        [Secret(ticket=ticket, label=item.label[:50], ciphertext=encrypt(item.value)) for item in items if item.value]
+    )
+
+
+def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult:
+    """File a report: mask pasted passwords, route it, start the SLA clock, tell the consultant.
+
+    With an idempotency key, a retry returns the first ticket instead of filing a second one.
+    """
+    from fankui.routing.services import route_report
+
+    if intake.idempotency_key:
+        existing = _replayed(reporter, intake)
+        if existing is not None:
+            return IntakeResult(existing, created=False)
+    if not intake.description.strip():
+        raise TicketError("empty_description", "请描述遇到的问题。")
+    # Every file is checked before anything is written: a bad one refuses the whole report.
+    uploads = [validate_upload(f.filename, f.data) for f in intake.files]
+    masked = mask_secrets(intake.description)
+    route = route_report(
+        masked.text, region=intake.region.name if intake.region else None, reporter=intake.reporter_kind, channel=intake.channel
+    )
+    system = intake.system or (System.objects.filter(name=route.system).first() if route.system else None)
+    consultant = (intake.region.consultant if intake.region else None) or first_line_consultant()
+    now = timezone.now()
+    response_in, resolve_in = sla_targets(intake.urgency)
+    title = intake.title.strip() or masked.text.strip().splitlines()[0][:60]
+    try:
+        with transaction.atomic():
+            ticket = Ticket.objects.create(
+                ref=_new_ref(now),
+                reporter=reporter,
+                reporter_kind=intake.reporter_kind,
+                region=intake.region,
+                project=intake.project,
+                channel=intake.channel,
+                title=title[:200],
+                description=masked.text,
+                urgency=intake.urgency,
+                system=system,
+                topic=route.topic or "",
+                routing=route.as_dict(),
+                consultant=consultant,
+                assignee=acting_person(consultant, timezone.localdate(now)) if consultant else None,
+                first_response_due=business_hours.add_business_time(now, response_in),
+                resolution_due=business_hours.add_business_time(now, resolve_in),
+            )
+            if intake.idempotency_key:
+                IdempotencyKey.objects.create(user=reporter, key=intake.idempotency_key, request_hash=_intake_hash(intake), ticket=ticket)
+            _store_secrets(ticket, [*intake.secrets, *(SecretInput(s.label, s.value) for s in masked.secrets)])
+            created = _event(ticket, TicketEvent.Kind.CREATED, actor=reporter, body=masked.text, channel=intake.channel)
+            for upload in uploads:
+                save_attachment(ticket, upload, by=reporter, event=created)
+            _event(
+                ticket,
+                TicketEvent.Kind.ROUTED,
+                actor=None,
+                public=False,
+                body=route.explanation,
+                system=route.system,
+                contact=route.contact,
+                confidence=route.confidence,
+            )
+            if ticket.assignee is not None:
+                notify_person(
+                    ticket.assignee,
+                    kind=Notice.Kind.NEW_IN_QUEUE,
+                    ticket=ticket,
+                    dedup_key=f"{ticket.ref}:new",
+                    subject=f"[{ticket.ref}] 新问题：{ticket.title}",
+                    body=f"{ticket.get_urgency_display()} · {ticket.region or '一线队列'} · {ticket.project}\n\n{ticket.description}",
+                )
+    except IntegrityError:
+        # Two retries with one key raced; the loser returns the winner's ticket.
+        if intake.idempotency_key:
+            existing = _replayed(reporter, intake)
+            if existing is not None:
+                return IntakeResult(existing, created=False)
+        raise
+    notices = ["您粘贴在描述中的账号/密码已移入加密保险箱，描述中已屏蔽。"] if masked.secrets else []
+    return IntakeResult(ticket, created=True, masked_secrets=len(masked.secrets), notices=notices)
+
+
+def _replayed(reporter: AbstractBaseUser, intake: Intake) -> Ticket | None:
+    key = IdempotencyKey.objects.select_related("ticket").filter(user=reporter, key=intake.idempotency_key).first()
+    if key is None:
+        return None
+    if key.request_hash != _intake_hash(intake):
+        raise TicketError("idempotency_conflict", "该 Idempotency-Key 已用于另一份不同的报告。")
+    return key.ticket
+
+
+def _require_active(ticket: Ticket) -> None:
+    if not ticket.is_active:
+        raise TicketError("ticket_not_active", f"工单当前状态为“{ticket.get_status_display()}”，不能执行此操作。")
+
+
+def _mark_responded(ticket: Ticket, by: AbstractBaseUser) -> list[str]:
+    """The first public word from a handler stops the first-response clock."""
+    if ticket.first_responded_at is None and by.pk != ticket.reporter_id:
+        ticket.first_responded_at = timezone.now()
+        return ["first_responded_at"]
+    return []
+
+
+def _resume_clock(ticket: Ticket, now: datetime.datetime) -> list[str]:
+    """Coming out of 'waiting', push the deadlines back by the business time spent paused."""
+    if ticket.paused_at is None:
+        return []
+    paused = business_hours.business_time_between(ticket.paused_at, now)
+    for name in ("first_response_due", "resolution_due"):
+        due = getattr(ticket, name)
+        if due is not None:
+            setattr(ticket, name, business_hours.add_business_time(due, paused))
+    ticket.paused_at = None
+    return ["paused_at", "first_response_due", "resolution_due"]
+
+
+def _notify_reporter(ticket: Ticket, *, kind: str, dedup: str, subject: str, body: str) -> None:
+    notify_user(ticket.reporter, kind=kind, ticket=ticket, dedup_key=f"{ticket.ref}:{dedup}", subject=f"[{ticket.ref}] {subject}", body=body)
+
+
+@transaction.atomic
+def reply_to_ticket(*, ticket: Ticket, by: AbstractBaseUser, body: str, public: bool = True) -> TicketEvent:
+    """A public reply (the reporter hears it) or an internal note (staff only)."""
+    body = body.strip()
+    if not body:
+        raise TicketError("empty_reply", "回复内容不能为空。")
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    fields = ["updated_at"]
+    is_reporter = by.pk == ticket.reporter_id
+    if is_reporter and ticket.status == Ticket.Status.WAITING:
+        ticket.status = Ticket.Status.OPEN
+        fields += ["status", *_resume_clock(ticket, timezone.now())]
+    if public and not is_reporter:
+        fields += _mark_responded(ticket, by)
+    ticket.save(update_fields=fields)
+    event = _event(ticket, TicketEvent.Kind.REPLY if public else TicketEvent.Kind.NOTE, actor=by, body=body, public=public)
+    if public and not is_reporter:
+        _notify_reporter(ticket, kind=Notice.Kind.REPLY, dedup=f"reply:{event.pk}", subject="您的问题有新回复", body=body)
+    elif is_reporter and ticket.assignee is not None:
+        notify_person(
+            ticket.assignee,
+            kind=Notice.Kind.REPLY,
+            ticket=ticket,
+            dedup_key=f"{ticket.ref}:reply:{event.pk}",
+            subject=f"[{ticket.ref}] 报告人补充：{ticket.title}",
+            body=body,
+        )
+    return event
+
+
+@transaction.atomic
+def request_information(*, ticket: Ticket, by: AbstractBaseUser, question: str) -> Ticket:
+    """Ask the reporter for more; the SLA clock pauses until they answer."""
+    _require_active(ticket)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if not question.strip():
+        raise TicketError("empty_reply", "请写明需要报告人补充什么信息。")
+    ticket.status = Ticket.Status.WAITING
+    ticket.paused_at = timezone.now()
+    fields = ["status", "paused_at", "updated_at", *_mark_responded(ticket, by)]
+    ticket.save(update_fields=fields)
+    event = _event(ticket, TicketEvent.Kind.STATUS, actor=by, body=question.strip(), status=ticket.status)
+    _notify_reporter(ticket, kind=Notice.Kind.WAITING, dedup=f"waiting:{event.pk}", subject="请补充信息", body=question.strip())
+    return ticket
+
+
+@transaction.atomic
+def escalate_ticket(*, ticket: Ticket, by: AbstractBaseUser, system: System | None, owner: Person | None, contact_label: str = "", reason: str = "") -> Ticket:
+    """Tier 1 → tier 2: hand the ticket to the system's owner for the topic (or their deputy)."""
+    _require_active(ticket)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if owner is None and not contact_label:
+        raise TicketError("no_owner", "请选择要升级给的对接人。")
+    acting = acting_person(owner, timezone.localdate()) if owner else None
+    previous = {"system": ticket.system.name if ticket.system else None, "escalated_to": ticket.escalated_to}
+    ticket.tier = Ticket.Tier.OWNER
+    ticket.system = system or ticket.system
+    ticket.assignee = acting
+    ticket.escalated_to = owner.name if owner else contact_label
+    ticket.save(update_fields=["tier", "system", "assignee", "escalated_to", "updated_at"])
+    event = _event(
+        ticket,
+        TicketEvent.Kind.ESCALATED,
+        actor=by,
+        public=True,
+        body=reason.strip(),
+        system=ticket.system.name if ticket.system else None,
+        owner=ticket.escalated_to,
+        acting=acting.name if acting else None,
+        proposed=ticket.routing.get("contact"),
+        previous=previous,
+    )
+    if acting is not None:
+        notify_person(
+            acting,
+            kind=Notice.Kind.ESCALATED,
+            ticket=ticket,
+            dedup_key=f"{ticket.ref}:escalated:{event.pk}",
+            subject=f"[{ticket.ref}] 升级给您：{ticket.title}",
+            body=f"{reason.strip()}\n\n{ticket.description}",
+        )
+    elif contact_label and "@" in contact_label:
+        notify_user(
+            None,
+            email=contact_label,
+            kind=Notice.Kind.ESCALATED,
+            ticket=ticket,
+            dedup_key=f"{ticket.ref}:escalated:{event.pk}",
+            subject=f"[{ticket.ref}] {ticket.title}",
+            body=f"{reason.strip()}\n\n{ticket.description}",
+        )
+    return ticket
+
+
+@transaction.atomic
+def resolve_ticket(*, ticket: Ticket, by: AbstractBaseUser, reply: str, individual: bool = False) -> Ticket:
+    """Resolve with a public answer; `individual` marks the guide's 个性 (network, operation) problems."""
+    _require_active(ticket)
+    if not reply.strip():
+        raise TicketError("empty_reply", "解决时请写明处理结果，报告人会收到这条回复。")
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    now = timezone.now()
+    fields = ["status", "resolved_at", "updated_at", *_mark_responded(ticket, by), *_resume_clock(ticket, now)]
+    ticket.status = Ticket.Status.RESOLVED
+    ticket.resolved_at = now
+    ticket.save(update_fields=fields)
+    _event(ticket, TicketEvent.Kind.REPLY, actor=by, body=reply.strip())
+    event = _event(ticket, TicketEvent.Kind.STATUS, actor=by, status=ticket.status, individual=individual)
+    _notify_reporter(
+        ticket,
+        kind=Notice.Kind.RESOLVED,
+        dedup=f"resolved:{event.pk}",
+        subject="您的问题已解决",
+        body=f"{reply.strip()}\n\n如未解决，可在 {settings.FANKUI_REOPEN_WINDOW_DAYS} 天内重新打开。",
+    )
+    return ticket
+
+
+@transaction.atomic
+def reopen_ticket(*, ticket: Ticket, by: AbstractBaseUser, reason: str) -> Ticket:
+    """The reporter says it is not solved, within the confirmation window."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status != Ticket.Status.RESOLVED:
+        raise TicketError("ticket_not_resolved", "只有已解决的工单可以重新打开。")
+    window = datetime.timedelta(days=settings.FANKUI_REOPEN_WINDOW_DAYS)
+    if ticket.resolved_at and timezone.now() > ticket.resolved_at + window:
+        raise TicketError("reopen_window_passed", "已超过可重新打开的期限，请提交新的问题。")
+    ticket.status = Ticket.Status.OPEN
+    ticket.resolved_at = None
+    ticket.save(update_fields=["status", "resolved_at", "updated_at"])
+    event = _event(ticket, TicketEvent.Kind.STATUS, actor=by, body=reason.strip(), status=ticket.status, reopened=True)
+    if ticket.assignee is not None:
+        notify_person(
+            ticket.assignee,
+            kind=Notice.Kind.REOPENED,
+            ticket=ticket,
+            dedup_key=f"{ticket.ref}:reopened:{event.pk}",
+            subject=f"[{ticket.ref}] 报告人重新打开：{ticket.title}",
+            body=reason.strip(),
+        )
+    return ticket
+
+
+def _close(ticket: Ticket, *, by: AbstractBaseUser | None, body: str) -> Ticket:
+    ticket.status = Ticket.Status.CLOSED
+    ticket.closed_at = timezone.now()
+    ticket.save(update_fields=["status", "closed_at", "updated_at"])
+    # The guide's credentials are only for reproducing the problem: gone once it is closed.
+    ticket.secrets.filter(destroyed_at__isnull=True).update(ciphertext="", destroyed_at=ticket.closed_at)
+    _event(ticket, TicketEvent.Kind.STATUS, actor=by, body=body, status=ticket.status)
+    return ticket
+
+
+@transaction.atomic
+def confirm_resolution(*, ticket: Ticket, by: AbstractBaseUser) -> Ticket:
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status != Ticket.Status.RESOLVED:
+        raise TicketError("ticket_not_resolved", "只有已解决的工单可以确认关闭。")
+    return _close(ticket, by=by, body="报告人确认已解决")
+
+
+def close_confirmed_tickets(now: datetime.datetime | None = None) -> int:
+    """Close resolved tickets whose confirmation window has passed (run by the worker)."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.FANKUI_REOPEN_WINDOW_DAYS)
+    closed = 0
+    for pk in Ticket.objects.filter(status=Ticket.Status.RESOLVED, resolved_at__lte=cutoff).values_list("pk", flat=True):
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().get(pk=pk)
+            if ticket.status == Ticket.Status.RESOLVED:
+                _close(ticket, by=None, body="确认期限已过，自动关闭")
+                closed += 1
+    return closed
+
+
+@transaction.atomic
+def reveal_secrets(*, ticket: Ticket, by: AbstractBaseUser) -> list[tuple[str, str]]:
+    """Decrypt a ticket's credentials for its current handler; every reveal is on the (internal) timeline."""
+    from fankui.tickets.selectors import is_current_handler, live_secrets
+
+    if not is_current_handler(by, ticket):
+        raise TicketError("not_current_handler", "只有当前处理人可以查看账号密码。")
+    items = [(secret.label, decrypt(secret.ciphertext)) for secret in live_secrets(ticket)]
+    _event(ticket, TicketEvent.Kind.SECRET_REVEALED, actor=by, public=False, count=len(items))
+    return items
