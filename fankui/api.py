@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from fankui.core.api import install_error_handlers
 from fankui.directory.api import router as directory_router
+from fankui.kb.api import router as kb_router
 from fankui.tickets.api import router as tickets_router
 
 api = NinjaAPI(
@@ -17,3 +18,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/v1/directory", directory_router)
 api.add_router("/v1/tickets", tickets_router)
+api.add_router("/v1/kb", kb_router)

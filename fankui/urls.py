@@ -16,5 +16,6 @@ urlpatterns = [
     path("contacts/", include("fankui.directory.urls")),
     path("tickets/", include("fankui.tickets.urls")),
     path("inbox/", include("fankui.notify.urls")),
+    path("kb/", include("fankui.kb.urls")),
     path("", include("fankui.core.urls")),
 ]

@@ -1,0 +1,2 @@
+app_name = "kb"
+urlpatterns: list[object] = []
