@@ -5,6 +5,8 @@ from ninja import NinjaAPI
 
 from fankui.core.api import install_error_handlers
 from fankui.directory.api import router as directory_router
+from fankui.dashboard.api import router as dashboard_router
+from fankui.incidents.api import router as incidents_router
 from fankui.kb.api import router as kb_router
 from fankui.tickets.api import router as tickets_router
 
@@ -19,3 +21,5 @@ install_error_handlers(api)
 api.add_router("/v1/directory", directory_router)
 api.add_router("/v1/tickets", tickets_router)
 api.add_router("/v1/kb", kb_router)
+api.add_router("/v1/incidents", incidents_router)
+api.add_router("/v1/dashboard", dashboard_router)

@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "fankui.routing",
     "fankui.tickets",
     "fankui.notify",
+    "fankui.incidents",
+    "fankui.dashboard",
 ]
 
 MIDDLEWARE = [

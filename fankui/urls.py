@@ -17,5 +17,7 @@ urlpatterns = [
     path("tickets/", include("fankui.tickets.urls")),
     path("inbox/", include("fankui.notify.urls")),
     path("kb/", include("fankui.kb.urls")),
+    path("incidents/", include("fankui.incidents.urls")),
+    path("dashboard/", include("fankui.dashboard.urls")),
     path("", include("fankui.core.urls")),
 ]
