@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "fankui.core.context_processors.nav",
             ],
         },
     },
@@ -216,3 +217,5 @@ FANKUI_FIRST_LINE_CONSULTANT = env_str("FANKUI_FIRST_LINE_CONSULTANT")
 FANKUI_PUSH_WEBHOOK_URL = env_str("FANKUI_PUSH_WEBHOOK_URL")
 FANKUI_PUSH_WEBHOOK_SECRET = env_str("FANKUI_PUSH_WEBHOOK_SECRET")
 FANKUI_WECOM_WEBHOOK_URL = env_str("FANKUI_WECOM_WEBHOOK_URL")
+# Knowledge base: remind an article's owner this many days before the article or one of its links expires.
+FANKUI_KB_EXPIRY_REMINDER_DAYS = env_int("FANKUI_KB_EXPIRY_REMINDER_DAYS", 7)

@@ -21,6 +21,16 @@ class ApiError(Exception):
 class SessionUser(SessionAuth):
     """A logged-in browser session (the web UI calls the API too)."""
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # No session cookie, nothing to authenticate: skip the CSRF check, so a caller with no
+        # credentials at all hears 401 "unauthenticated" rather than 403 "CSRF check Failed".
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> object | None:
+        return super().authenticate(request, key) if key else None
+
 
 # Endpoints take `auth=api_auth()`; the token scheme is appended by the tickets app.
 AUTH_SCHEMES: list[object] = [SessionUser(csrf=True)]

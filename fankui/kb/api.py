@@ -1,3 +1,140 @@
-from ninja import Router
+"""The knowledge base's JSON API (/api/v1/kb): self-check lists, suggestions while typing, search."""
+from __future__ import annotations
+
+import re
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from fankui.core.api import ApiError, api_auth
+from fankui.directory.models import System
+from fankui.kb.models import Article
+from fankui.kb.search import Filters, SearchRefused, search
+from fankui.kb.selectors import checklists_for
+from fankui.kb.suggest import suggest
 
 router = Router(tags=["kb"])
+
+SUGGESTIONS = 3
+EXCERPT = 80
+
+
+class ChecklistOut(Schema):
+    slug: str
+    title: str
+    url: str
+    items: list[str]
+
+
+class SuggestionOut(Schema):
+    slug: str
+    title: str
+    excerpt: str
+    url: str
+
+
+class ArticleHitOut(Schema):
+    slug: str
+    title: str
+    url: str
+    title_html: str
+    snippet_html: str
+    score: float
+
+
+class TicketHitOut(Schema):
+    ref: str
+    title: str
+    url: str
+    status: str
+    system: str | None
+    region: str | None
+    created_at: str
+    title_html: str
+    snippet_html: str
+    score: float
+
+
+class SearchOut(Schema):
+    query: str
+    articles: list[ArticleHitOut]
+    tickets: list[TicketHitOut]
+    capped: bool
+
+
+def _system_name(raw: str) -> str:
+    """The intake form's select sends a System's id; people and scripts send its name."""
+    raw = raw.strip()[:50]
+    if raw.isdigit():
+        return System.objects.filter(pk=int(raw)).values_list("name", flat=True).first() or ""
+    return raw
+
+
+def _excerpt(body: str) -> str:
+    plain = re.sub(r"\*\*|^\s*\d{1,3}[.、)]\s*", "", body, flags=re.MULTILINE)
+    plain = re.sub(r"\s+", " ", plain).strip()
+    return plain if len(plain) <= EXCERPT else plain[:EXCERPT] + "…"
+
+
+@router.get("/checklists", response=list[ChecklistOut], auth=api_auth(), summary="提交前的自查清单")
+def checklists(request: HttpRequest, system: str = Query("", max_length=50)) -> list[dict[str, object]]:  # type: ignore[type-arg]
+    name = _system_name(system)
+    if not name:
+        return []
+    return [{"slug": c.slug, "title": c.title, "url": f"/kb/{c.slug}/", "items": c.items} for c in checklists_for(name)]
+
+
+@router.get("/suggest", response=list[SuggestionOut], auth=api_auth(), summary="输入时推荐的知识库文章（最多 3 篇）")
+def suggestions(request: HttpRequest, q: str = Query("", max_length=2000), system: str = Query("", max_length=50)) -> list[dict[str, str]]:  # type: ignore[type-arg]
+    if len(q.strip()) < 2:
+        return []
+    found = suggest(q, limit=SUGGESTIONS * 2)
+    name = _system_name(system) if system else ""
+    if name:
+        # The chosen system's articles go first, then general ones; others are never hidden,
+        # because reporters often pick the app they see rather than the system behind it.
+        links = Article.systems.through.objects.filter(article_id__in=[s.article.pk for s in found])
+        tied = set(links.values_list("article_id", flat=True))
+        mine = set(links.filter(system__name=name).values_list("article_id", flat=True))
+        found.sort(key=lambda s: 0 if s.article.pk in mine else 1 if s.article.pk not in tied else 2)
+    return [
+        {"slug": s.slug, "title": s.article.title, "excerpt": _excerpt(s.article.body), "url": f"/kb/{s.slug}/"}
+        for s in found[:SUGGESTIONS]
+    ]
+
+
+@router.get("/search", response=SearchOut, auth=api_auth(), summary="全文搜索工单和文章（员工）")
+def search_endpoint(
+    request: HttpRequest,
+    q: str = Query(..., max_length=200),  # type: ignore[type-arg]
+    system: str = Query("", max_length=50),  # type: ignore[type-arg]
+    region: str = Query("", max_length=20),  # type: ignore[type-arg]
+    state: str = Query("", max_length=10),  # type: ignore[type-arg]
+) -> dict[str, object]:
+    try:
+        results = search(request.user, q, filters=Filters(system=_system_name(system) if system else "", region=region.strip(), state=state.strip()))  # type: ignore[arg-type]
+    except SearchRefused as refused:
+        raise ApiError(403 if refused.code == "forbidden" else 400, refused.code, refused.message) from refused
+    return {
+        "query": results.query,
+        "articles": [
+            {"slug": h.article.slug, "title": h.article.title, "url": f"/kb/{h.article.slug}/", "title_html": h.title_html, "snippet_html": h.snippet_html, "score": h.score}
+            for h in results.articles
+        ],
+        "tickets": [
+            {
+                "ref": h.ticket.ref,
+                "title": h.ticket.title,
+                "url": f"/tickets/{h.ticket.ref}/",
+                "status": h.ticket.status,
+                "system": h.ticket.system.name if h.ticket.system else None,
+                "region": h.ticket.region.name if h.ticket.region else None,
+                "created_at": h.ticket.created_at.isoformat(),
+                "title_html": h.title_html,
+                "snippet_html": h.snippet_html,
+                "score": h.score,
+            }
+            for h in results.tickets
+        ],
+        "capped": results.capped,
+    }

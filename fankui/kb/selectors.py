@@ -1,9 +1,13 @@
 """Reads of the knowledge base."""
 from __future__ import annotations
 
-from django.db.models import Prefetch
+import datetime
+from dataclasses import dataclass
 
-from fankui.kb.models import Article, ArticleLink
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from fankui.kb.models import Article, ArticleLink, Deflection
 
 
 def guide_articles() -> list[Article]:
@@ -13,3 +17,68 @@ def guide_articles() -> list[Article]:
         .prefetch_related(Prefetch("links", queryset=links), "systems", "contacts")
         .order_by("position", "id")
     )
+
+
+def valid_on(day: datetime.date) -> Q:
+    """Articles (or links) inside their validity window on `day`."""
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+
+
+def article_list(*, include_drafts: bool = False) -> list[Article]:
+    """The /kb/ page: published articles (and drafts, for staff), in the guide's order."""
+    articles = Article.objects.prefetch_related("systems")
+    if not include_drafts:
+        articles = articles.filter(is_published=True)
+    return list(articles.order_by("is_published", "position", "id") if include_drafts else articles.order_by("position", "id"))
+
+
+def article_for_page(slug: str, *, include_drafts: bool = False) -> Article | None:
+    links = ArticleLink.objects.order_by("position", "id")
+    articles = Article.objects.prefetch_related(Prefetch("links", queryset=links), "systems", "contacts").select_related("owner")
+    if not include_drafts:
+        articles = articles.filter(is_published=True)
+    return articles.filter(slug=slug).first()
+
+
+@dataclass(frozen=True)
+class Checklist:
+    slug: str
+    title: str
+    items: list[str]
+
+
+def checklists_for(system: str, *, today: datetime.date | None = None) -> list[Checklist]:
+    """The self-check lists a reporter must tick before filing about `system` (a System's name)."""
+    day = today or timezone.localdate()
+    articles = (
+        Article.objects.filter(valid_on(day), is_published=True, systems__name=system)
+        .exclude(checklist=[])
+        .order_by("position", "id")
+        .distinct()
+    )
+    return [Checklist(a.slug, a.title, [str(item) for item in a.checklist]) for a in articles if a.checklist]
+
+
+@dataclass(frozen=True)
+class DeflectionCount:
+    slug: str
+    title: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DeflectionCounts:
+    total: int
+    by_article: list[DeflectionCount]
+
+
+def deflection_counts(since: datetime.datetime) -> DeflectionCounts:
+    """How many reports suggestions answered since `since`, in all and per article (most first)."""
+    rows = (
+        Deflection.objects.filter(created_at__gte=since)
+        .values("article__slug", "article__title")
+        .annotate(n=Count("id"))
+        .order_by("-n", "article__slug")
+    )
+    by_article = [DeflectionCount(row["article__slug"], row["article__title"], row["n"]) for row in rows]
+    return DeflectionCounts(sum(row.count for row in by_article), by_article)

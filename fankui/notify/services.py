@@ -5,21 +5,35 @@ delays delivery but loses nothing, and a rolled-back change notifies nobody.
 """
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
 from fankui.directory.models import Person
 from fankui.notify.models import Delivery, Notice
 
+log = logging.getLogger(__name__)
 
-def channels_for(*, email: str, has_user: bool) -> list[str]:
-    """Which channels a notice goes out on, read from settings at call time."""
+# Events for the people who work tickets; the WeCom group is theirs, reporters are never in it.
+STAFF_KINDS = frozenset({Notice.Kind.NEW_IN_QUEUE, Notice.Kind.ESCALATED, Notice.Kind.SLA_BREACH})
+
+
+def channels_for(*, email: str, has_user: bool, kind: str = "") -> list[str]:
+    """Which channels a notice goes out on, read from settings at call time.
+
+    The in-app inbox is the Notice itself and needs no delivery row.
+    """
     channels = []
     if email:
         channels.append(Delivery.Channel.EMAIL)
     if has_user and settings.FANKUI_PUSH_WEBHOOK_URL:
         channels.append(Delivery.Channel.WEBHOOK)
+    if kind in STAFF_KINDS and settings.FANKUI_WECOM_WEBHOOK_URL:
+        channels.append(Delivery.Channel.WECOM)
     return channels
 
 
@@ -45,9 +59,13 @@ def notify_user(
     if not created:
         return notice
     Delivery.objects.bulk_create(
-        [Delivery(notice=notice, channel=channel) for channel in channels_for(email=address, has_user=user is not None)]
+        [
+            Delivery(notice=notice, channel=channel)
+            for channel in channels_for(email=address, has_user=user is not None, kind=kind)
+        ]
     )
-    transaction.on_commit(wake_worker)
+    # robust: the change is committed whatever happens to the wake-up; the sweep sends it anyway.
+    transaction.on_commit(wake_worker, robust=True)
     return notice
 
 
@@ -61,7 +79,31 @@ def notify_person(person: Person, *, kind: str, dedup_key: str, subject: str, bo
 
 
 def wake_worker() -> None:
-    """Ask the worker to deliver now instead of at its next periodic sweep."""
+    """Ask the worker to deliver now instead of at its next periodic sweep.
+
+    Never raises: a broken queue (Redis down) must not turn a committed change into an error page.
+    """
     from fankui.notify.tasks import deliver_pending
 
-    deliver_pending()
+    try:
+        deliver_pending()
+    except Exception:
+        log.exception("could not wake the notify worker; the periodic sweep will deliver")
+
+
+def retry_deliveries(ids: Iterable[int]) -> int:
+    """Put failed deliveries back in the queue now (the admin's 立即重试); return how many."""
+    count = Delivery.objects.filter(pk__in=list(ids), status=Delivery.Status.FAILED).update(
+        status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_until=None
+    )
+    if count:
+        transaction.on_commit(wake_worker, robust=True)
+    return count
+
+
+def mark_read(user: AbstractBaseUser, notice_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's own unread notices read (all of them when no ids are given); return how many."""
+    unread = Notice.objects.filter(recipient=user, read_at__isnull=True)
+    if notice_ids is not None:
+        unread = unread.filter(pk__in=list(notice_ids))
+    return unread.update(read_at=timezone.now())

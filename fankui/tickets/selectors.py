@@ -77,7 +77,10 @@ def timeline_for(user: AbstractBaseUser, ticket: Ticket) -> QuerySet:
 
 def get_attachment_for(user: AbstractBaseUser, ticket_ref: str, attachment_id: int) -> Attachment:
     ticket = get_ticket_for(user, ticket_ref)
-    attachment = ticket.attachments.filter(pk=attachment_id).first()
+    attachments = ticket.attachments.all()
+    if not is_handler(user, ticket):  # like timeline_for: files on internal notes are staff-only
+        attachments = attachments.filter(Q(event__isnull=True) | Q(event__public=True))
+    attachment = attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise TicketNotFound(ticket_ref)
     return attachment

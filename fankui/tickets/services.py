@@ -10,7 +10,7 @@ import hashlib
 import json
 import logging
 import secrets as random_secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -24,7 +24,7 @@ from fankui.directory.models import Person, Region, System
 from fankui.directory.selectors import acting_person
 from fankui.notify.models import Notice
 from fankui.notify.services import notify_person, notify_user
-from fankui.tickets.attachments import save_attachment, validate_upload
+from fankui.tickets.attachments import save_attachment, validate_uploads
 from fankui.tickets.models import IdempotencyKey, Secret, Ticket, TicketEvent
 from fankui.tickets.secrets import mask_secrets
 
@@ -132,7 +132,7 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
     if not intake.description.strip():
         raise TicketError("empty_description", "请描述遇到的问题。")
     # Every file is checked before anything is written: a bad one refuses the whole report.
-    uploads = [validate_upload(f.filename, f.data) for f in intake.files]
+    uploads = validate_uploads(intake.files)  # the count, then each file's content and size
     masked = mask_secrets(intake.description)
     route = route_report(
         masked.text, region=intake.region.name if intake.region else None, reporter=intake.reporter_kind, channel=intake.channel
@@ -187,6 +187,12 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
                     subject=f"[{ticket.ref}] 新问题：{ticket.title}",
                     body=f"{ticket.get_urgency_display()} · {ticket.region or '一线队列'} · {ticket.project}\n\n{ticket.description}",
                 )
+            # 共性问题: group with similar recent reports in this transaction, so the ticket and its incident
+            # link commit together. One vector op over the in-process window (benchmarks/bench_similarity.py);
+            # it runs in its own savepoint and logs its failures, so it can never refuse a report.
+            from fankui.incidents.services import on_ticket_created
+
+            grouping = on_ticket_created(ticket)
     except IntegrityError:
         # Two retries with one key raced; the loser returns the winner's ticket.
         if intake.idempotency_key:
@@ -195,6 +201,7 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
                 return IntakeResult(existing, created=False)
         raise
     notices = ["您粘贴在描述中的账号/密码已移入加密保险箱，描述中已屏蔽。"] if masked.secrets else []
+    notices += grouping.notices
     return IntakeResult(ticket, created=True, masked_secrets=len(masked.secrets), notices=notices)
 
 
@@ -238,11 +245,24 @@ def _notify_reporter(ticket: Ticket, *, kind: str, dedup: str, subject: str, bod
 
 
 @transaction.atomic
-def reply_to_ticket(*, ticket: Ticket, by: AbstractBaseUser, body: str, public: bool = True) -> TicketEvent:
-    """A public reply (the reporter hears it) or an internal note (staff only)."""
+def reply_to_ticket(
+    *,
+    ticket: Ticket,
+    by: AbstractBaseUser,
+    body: str,
+    public: bool = True,
+    files: Sequence[IncomingFile] = (),
+    source: Mapping[str, str] | None = None,
+) -> TicketEvent:
+    """A public reply (the reporter hears it) or an internal note (staff only).
+
+    `files` are validated by content like a report's (a bad one refuses the reply). `source` is
+    kept on the event's data; mail intake stores the mail's Message-ID there to spot redelivery.
+    """
     body = body.strip()
     if not body:
         raise TicketError("empty_reply", "回复内容不能为空。")
+    uploads = validate_uploads(files)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     fields = ["updated_at"]
     is_reporter = by.pk == ticket.reporter_id
@@ -252,7 +272,9 @@ def reply_to_ticket(*, ticket: Ticket, by: AbstractBaseUser, body: str, public: 
     if public and not is_reporter:
         fields += _mark_responded(ticket, by)
     ticket.save(update_fields=fields)
-    event = _event(ticket, TicketEvent.Kind.REPLY if public else TicketEvent.Kind.NOTE, actor=by, body=body, public=public)
+    event = _event(ticket, TicketEvent.Kind.REPLY if public else TicketEvent.Kind.NOTE, actor=by, body=body, public=public, **(source or {}))
+    for upload in uploads:
+        save_attachment(ticket, upload, by=by, event=event)
     if public and not is_reporter:
         _notify_reporter(ticket, kind=Notice.Kind.REPLY, dedup=f"reply:{event.pk}", subject="您的问题有新回复", body=body)
     elif is_reporter and ticket.assignee is not None:

@@ -1,2 +1,23 @@
+"""Ticket pages. `files` (attachment download and thumbnails) checks access through the same selectors."""
+from __future__ import annotations
+
+from django.urls import path
+
+from fankui.tickets import files, views
+
 app_name = "tickets"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.my_tickets, name="mine"),
+    path("new/", views.new_ticket, name="new"),
+    path("queue/", views.queue, name="queue"),
+    path("<str:ref>/", views.detail, name="detail"),
+    path("<str:ref>/reply", views.reply, name="reply"),
+    path("<str:ref>/resolve", views.resolve, name="resolve"),
+    path("<str:ref>/request-info", views.request_info, name="request_info"),
+    path("<str:ref>/escalate", views.escalate, name="escalate"),
+    path("<str:ref>/reveal", views.reveal, name="reveal"),
+    path("<str:ref>/confirm", views.confirm, name="confirm"),
+    path("<str:ref>/reopen", views.reopen, name="reopen"),
+    path("<str:ref>/files/<int:attachment_id>", files.download, name="attachment"),
+    path("<str:ref>/files/<int:attachment_id>/thumb", files.thumbnail, name="attachment_thumb"),
+]

@@ -1,0 +1,287 @@
+"""Ticket intake throughput: POST /api/v1/tickets against a real gunicorn, at several concurrencies.
+
+    .venv/bin/python benchmarks/bench_intake.py                       # SQLite, sync and gthread
+    .venv/bin/python benchmarks/bench_intake.py --worker-class gthread --seconds 20
+    .venv/bin/python benchmarks/bench_intake.py --database-url postgres://postgres@127.0.0.1:5432/fankui_bench
+
+Each run uses a fresh data folder (and, for PostgreSQL, a fresh database it creates and drops),
+migrates, imports the guide, creates a 华南 reporter and an API token, starts gunicorn
+(`fankui.wsgi`, 2 workers) on a free port, then keeps C client threads (http.client, keep-alive)
+posting reports for N seconds per level and prints requests/s and p50/p95/p99 latency.
+
+The issue's target: ≥150 creations/s at concurrency 8 with p99 < 150 ms on SQLite
+(django-helpdesk, the peer, manages 51/s). The rate limit is lifted through a settings module
+written into the data folder, so nothing in the product changes for the benchmark.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+REPORTS = [
+    "EAS 报销单提交后一直卡在审批流，无法提交",
+    "金蝶新员工账号开通后没有报销权限，麻烦开通一下",
+    "一应之家登录不了，提示密码错误",
+    "CMP 合同审批模板不知道选哪个",
+    "腾讯企业邮箱收不到外部邮件",
+    "悦帮 报修单无法派单给维修师傅",
+    "门禁刷卡没反应，业主进不了单元门",
+    "业主钱包充值后余额没有变化",
+    "收费云打印收据时报错，打印机没反应",
+    "UV数统计和后台数据对不上，怎么反馈",
+    "年度满意度问卷链接打不开",
+    "SRM 供应商账号被锁定了",
+    "停车场道闸不抬杆，车牌识别失败",
+    "KM 知识管理系统搜索不到文档",
+    "系统很慢，页面一直转圈",
+]
+
+SETTINGS_MODULE = '''from fankui.settings import *  # noqa: F403
+
+FANKUI_API_POSTS_PER_MINUTE = 10**9  # the benchmark measures intake, not the rate limit
+'''
+
+SETUP_SCRIPT = '''
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from fankui.accounts.services import set_profile
+from fankui.accounts.tokens import create_token
+from fankui.directory.models import Region
+user = get_user_model().objects.create_user("bench-reporter", password=None)
+set_profile(user, role="reporter", region=Region.objects.get(name="华南"), project="压测小区")
+print(create_token(user=user, name="bench").token)
+'''
+
+
+@dataclass
+class Level:
+    concurrency: int
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    elapsed: float = 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+
+    def line(self) -> str:
+        created = self.statuses.get(201, 0)
+        other = {k: v for k, v in self.statuses.items() if k != 201}
+        extra = f"  other statuses {dict(other)}" if other else ""
+        extra += f"  errors {dict(self.errors)}" if self.errors else ""
+        return (
+            f"  c={self.concurrency:<3} {created:>6} created  {created / self.elapsed:7.1f}/s   "
+            f"p50 {self.percentile(50):6.1f} ms  p95 {self.percentile(95):6.1f} ms  p99 {self.percentile(99):6.1f} ms{extra}"
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run(cmd: list[str], env: dict[str, str]) -> str:
+    result = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def postgres_admin(url: str, sql: str) -> None:
+    """Run CREATE/DROP DATABASE through the server's maintenance database."""
+    import psycopg
+
+    parsed = urllib.parse.urlparse(url)
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+def prepare(data_dir: Path, database_url: str | None, conn_max_age: int | None) -> tuple[dict[str, str], str]:
+    settings = SETTINGS_MODULE
+    if conn_max_age is not None:
+        # An experiment, not the product default: keep each worker's connection (and its PRAGMAs).
+        settings += f'DATABASES["default"]["CONN_MAX_AGE"] = {conn_max_age}\n'
+    (data_dir / "bench_settings.py").write_text(settings)
+    env = {
+        **os.environ,
+        "FANKUI_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "PYTHONPATH": os.pathsep.join([str(data_dir), str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "FANKUI_LOG_LEVEL": "WARNING",
+        "FANKUI_HUEY_IMMEDIATE": "0",
+    }
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    python = sys.executable
+    run([python, "-m", "fankui.cli", "migrate", "--noinput"], env)
+    run([python, "-m", "fankui.cli", "import-guide"], env)
+    token = run([python, "-c", SETUP_SCRIPT], env).strip().splitlines()[-1]
+    return env, token
+
+
+def start_gunicorn(env: dict[str, str], port: int, worker_class: str, workers: int, threads: int) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "gunicorn", "fankui.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    cmd += ["--worker-class", worker_class, "--keep-alive", "5", "--backlog", "256"]
+    if worker_class == "gthread":
+        cmd += ["--threads", str(threads)]
+    # The server's log goes to a file: a pipe nobody reads fills up and stalls the workers.
+    log = open(Path(env["FANKUI_DATA_DIR"]) / "gunicorn.log", "wb")  # noqa: SIM115 (closed with the data folder)
+    server = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/openapi.json")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    sys.exit(f"gunicorn did not start:\n{(Path(env['FANKUI_DATA_DIR']) / 'gunicorn.log').read_text()[-3000:]}")
+
+
+def hammer(port: int, token: str, level: Level) -> None:
+    stop_at = time.monotonic() + level.seconds
+    lock = threading.Lock()
+
+    def client(n: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Connection": "keep-alive"}
+        i = n
+        latencies: list[float] = []
+        statuses: Counter[int] = Counter()
+        errors: Counter[str] = Counter()
+        while time.monotonic() < stop_at:
+            body = json.dumps({"description": f"{REPORTS[i % len(REPORTS)]}（{n}-{i}）"}, ensure_ascii=False).encode()
+            i += 1
+            started = time.perf_counter()
+            try:
+                conn.request("POST", "/api/v1/tickets", body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                errors[type(exc).__name__] += 1
+                conn.close()
+                continue
+            latencies.append(time.perf_counter() - started)
+            statuses[response.status] += 1
+        conn.close()
+        with lock:
+            level.latencies.extend(latencies)
+            level.statuses.update(statuses)
+            level.errors.update(errors)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(level.concurrency)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    level.elapsed = time.monotonic() - started
+
+
+def bench(args: argparse.Namespace, worker_class: str) -> list[Level]:
+    data_dir = Path(tempfile.mkdtemp(prefix="fankui-bench-"))
+    database_url = None
+    if args.database_url:
+        base = urllib.parse.urlparse(args.database_url)
+        name = f"{base.path.lstrip('/') or 'fankui_bench'}_{os.getpid()}_{worker_class}"
+        database_url = base._replace(path=f"/{name}").geturl()
+        postgres_admin(database_url, f'CREATE DATABASE "{name}"')
+    server = None
+    try:
+        env, token = prepare(data_dir, database_url, args.conn_max_age)
+        port = free_port()
+        server = start_gunicorn(env, port, worker_class, args.workers, args.threads)
+        warm = Level(concurrency=2, seconds=args.warmup)
+        hammer(port, token, warm)
+        levels = []
+        for concurrency in args.levels:
+            level = Level(concurrency=concurrency, seconds=args.seconds)
+            spy = None
+            if args.py_spy and concurrency == args.levels[min(1, len(args.levels) - 1)]:
+                # Sample the workers during this level (py-spy is a profiling tool, not a dependency).
+                out = Path(args.py_spy).with_suffix(f".{worker_class}.txt")
+                spy = subprocess.Popen(
+                    ["py-spy", "record", "--pid", str(server.pid), "--subprocesses", "--format", "raw", "--nonblocking",
+                     "--duration", str(int(args.seconds)), "--output", str(out)],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )
+            hammer(port, token, level)
+            if spy is not None:
+                spy.wait()
+                print(f"  py-spy samples (collapsed stacks) in {out}")
+            levels.append(level)
+            print(level.line(), flush=True)
+        return levels
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+            errors = [line for line in (data_dir / "gunicorn.log").read_text().splitlines() if "Traceback" in line or "ERROR" in line]
+            if errors:
+                print(f"  server log: {len(errors)} error lines, see {data_dir / 'gunicorn.log'} (use --keep)")
+        if database_url:
+            name = urllib.parse.urlparse(database_url).path.lstrip("/")
+            postgres_admin(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+        else:
+            print(f"  data kept in {data_dir}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=10, help="per concurrency level (default 10)")
+    parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--levels", type=lambda s: [int(x) for x in s.split(",")], default=[1, 8, 32])
+    parser.add_argument("--worker-class", choices=["sync", "gthread", "both"], default="both")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument("--database-url", help="postgres://user@host:port/name — a fresh database is created and dropped")
+    parser.add_argument("--keep", action="store_true", help="keep the data folder")
+    parser.add_argument("--py-spy", metavar="FILE", help="profile the workers with py-spy during the second level (collapsed stacks)")
+    parser.add_argument("--conn-max-age", type=int, help="experiment: override DATABASES CONN_MAX_AGE (product default: 0 for SQLite)")
+    args = parser.parse_args()
+    classes = ["sync", "gthread"] if args.worker_class == "both" else [args.worker_class]
+    db = "PostgreSQL" if args.database_url else "SQLite"
+    if args.conn_max_age is not None:
+        db += f" (CONN_MAX_AGE={args.conn_max_age})"
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start", flush=True)
+    for worker_class in classes:
+        extra = f", {args.threads} threads each" if worker_class == "gthread" else ""
+        print(f"{db}, gunicorn {worker_class}, {args.workers} workers{extra}, {args.seconds:g} s per level:", flush=True)
+        bench(args, worker_class)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""What the incident check adds to intake, with 10,000 tickets in the two-hour window.
+
+Self-contained: builds a throw-away SQLite database (or uses DATABASE_URL), loads the guide, files
+10,000 background tickets into the window, then times `incidents.services.on_ticket_created` — the
+exact call `create_ticket` makes — for a stream of new tickets: background noise plus three outages
+reported from several regions, so proposals and joins are part of the timing.
+
+    .venv/bin/python benchmarks/bench_similarity.py [WINDOW_SIZE] [NEW_TICKETS]
+
+Prints the cold window load (first intake after a restart), the pure vector query, and p50/p95/p99
+of the whole check per ticket (refresh from the database + similarity + candidate re-read +
+open-incident match + any writes).
+"""
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fankui.settings_test")
+os.environ.setdefault("FANKUI_DATA_DIR", tempfile.mkdtemp(prefix="fankui-bench-"))
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    new = int(sys.argv[2]) if len(sys.argv) > 2 else 300
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    from fankui.directory.guide import load_guide
+    from fankui.directory.models import Region, System
+    from fankui.directory.services import import_guide
+    from fankui.incidents import window
+    from fankui.incidents.models import Incident
+    from fankui.incidents.services import on_ticket_created
+    from fankui.incidents.tests.corpus import CLUSTERS, background
+    from fankui.tickets.models import Ticket
+
+    call_command("migrate", verbosity=0)
+    import_guide(load_guide())
+    regions = list(Region.objects.all())
+    systems = {s.name: s for s in System.objects.all()}
+    User = get_user_model()
+    User.objects.bulk_create([User(username=f"bench{i}") for i in range(500)], ignore_conflicts=True)
+    users = list(User.objects.filter(username__startswith="bench"))
+    rng = random.Random(1)
+
+    def ticket(i: int, system: str, text: str) -> Ticket:
+        return Ticket(
+            ref=f"B{i:08d}",
+            reporter=rng.choice(users),
+            region=rng.choice(regions),
+            channel="web",
+            title=text[:60],
+            description=text,
+            system=systems.get(system),
+        )
+
+    started = time.perf_counter()
+    Ticket.objects.all().delete()
+    Ticket.objects.bulk_create([ticket(i, s, t) for i, (s, t) in enumerate(background(size))], batch_size=1000)
+    print(f"window: {size:,} tickets filed in {time.perf_counter() - started:.1f} s ({connection.vendor})")
+
+    window.reset()
+    started = time.perf_counter()
+    with window.current() as index:
+        loaded = len(index)
+    cold = time.perf_counter() - started
+    print(f"cold window load (first intake after a restart): {cold * 1000:.0f} ms for {loaded:,} tickets, vocabulary {len(index.vocab):,}")
+
+    queries = [t for _, t in background(200, seed=99)]
+    with window.current() as index:
+        index.query(queries[0])
+        timings = []
+        for text in queries:
+            t0 = time.perf_counter()
+            index.query(text, threshold=0.2)
+            timings.append(time.perf_counter() - t0)
+    print(f"vector query alone: p50 {pct(timings, .5) * 1000:.2f} ms, p99 {pct(timings, .99) * 1000:.2f} ms")
+
+    # The stream: background noise, with three outages reported from several regions mixed in.
+    stream = [(s, t) for s, t in background(new, seed=123)]
+    for name in ("app_login", "eas_posting", "parking_gate"):
+        system, reports = CLUSTERS[name]
+        for k, text in enumerate(reports):
+            stream.insert(rng.randrange(len(stream)), (system, text))
+    from fankui.incidents.services import similar_recent
+
+    costs, cpu, checks, counts, joined = [], [], [], [], 0
+    for i, (system, text) in enumerate(stream):
+        row = ticket(size + i, system, text)
+        row.save()
+        # The check alone (find look-alikes, re-read them), then the whole call intake makes.
+        t0 = time.perf_counter()
+        similar_recent(row)
+        checks.append((time.perf_counter() - t0) * 1000)
+        reset_queries()
+        with CaptureQueriesContext(connection) as captured:
+            t0, c0 = time.perf_counter(), time.process_time()
+            grouping = on_ticket_created(row)
+            costs.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
+        joined += grouping.incident is not None
+        counts.append(len(captured.captured_queries))
+
+    def line(name: str, ms: list[float]) -> str:
+        return f"{name}: p50 {pct(ms, .5):.1f} ms, p95 {pct(ms, .95):.1f} ms, p99 {pct(ms, .99):.1f} ms, max {max(ms):.1f} ms"
+
+    print(f"over {len(stream)} new tickets (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):")
+    print("  " + line("similarity check (similar_recent)", checks))
+    print("  " + line("on_ticket_created, wall", costs))
+    print("  " + line("on_ticket_created, CPU of this process", cpu))
+    print(f"  queries per ticket: median {statistics.median(counts):.0f}, max {max(counts)}; tickets grouped: {joined}")
+    ms = costs
+    found = Incident.objects.count()
+    print(f"incidents proposed during the stream: {found} (3 outages were injected; the synthetic background repeats phrases, so extra proposals are expected)")
+    budget = 20.0
+    verdict = "OK" if pct(ms, 0.99) < budget else "OVER BUDGET"
+    print(f"p99 budget {budget:.0f} ms: {verdict}")
+
+
+if __name__ == "__main__":
+    main()

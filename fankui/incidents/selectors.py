@@ -1,0 +1,314 @@
+"""Reads of incidents, filtered by who is asking, and the known-problem lookup used at intake."""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from fankui.accounts.models import Profile
+from fankui.accounts.selectors import person_of, profile_of, role_of
+from fankui.directory.models import Person, Region, System
+from fankui.directory.selectors import acting_person, match_system, normalize, people_acting_as
+from fankui.incidents import window
+from fankui.incidents.models import Incident, IncidentTicket
+
+STAFF_ROLES = {Profile.Role.CONSULTANT, Profile.Role.OWNER, Profile.Role.ADMIN}
+PUBLIC_STATES = (Incident.State.CONFIRMED, Incident.State.RESOLVED)
+
+
+class IncidentNotFound(Exception):
+    """Missing or not yours: the caller cannot tell which."""
+
+
+def similarity_threshold() -> float:
+    """Cosine at which two reports of the same system are the same problem (see README numbers)."""
+    return float(getattr(settings, "FANKUI_INCIDENT_SIMILARITY", 0.2))
+
+
+def no_system_threshold() -> float:
+    """Stricter when either report has no system: only the text can say they are one problem."""
+    return float(getattr(settings, "FANKUI_INCIDENT_SIMILARITY_NO_SYSTEM", 0.45))
+
+
+def threshold_between(system_a: int | None, system_b: int | None) -> float | None:
+    """The cosine needed to group two reports, or None when their systems differ (never grouped)."""
+    if system_a and system_b:
+        return similarity_threshold() if system_a == system_b else None
+    return no_system_threshold()
+
+
+def is_staff_user(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return role_of(user) in STAFF_ROLES
+
+
+# -- who answers for an incident -------------------------------------------------------------
+
+
+def raw_owners_of(system: System | None) -> list[Person]:
+    """The system's contacts as the directory names them: its topic owners, else its department's contact."""
+    if system is None:
+        return []
+    people = [r.person for r in system.responsibilities.select_related("person") if r.person is not None]
+    if not people and system.department.contact is not None:
+        people = [system.department.contact]
+    return list({p.pk: p for p in people}.values())
+
+
+def raw_consultants_for(incident: Incident) -> list[Person]:
+    """The consultants of the regions the incident's tickets came from, plus the tickets' own."""
+    tickets = list(IncidentTicket.objects.filter(incident=incident).values_list("ticket__region_id", "ticket__consultant_id"))
+    person_ids = {c for _, c in tickets if c}
+    region_ids = {r for r, _ in tickets if r}
+    person_ids |= set(Region.objects.filter(pk__in=region_ids, consultant__isnull=False).values_list("consultant_id", flat=True))
+    return list(Person.objects.filter(pk__in=person_ids).order_by("name"))
+
+
+def _acting(people: Sequence[Person]) -> list[Person]:
+    today = timezone.localdate()
+    seen: dict[int, Person] = {}
+    for person in people:
+        acting = acting_person(person, today)
+        seen.setdefault(acting.pk, acting)
+    return list(seen.values())
+
+
+def owners_of(system: System | None) -> list[Person]:
+    """Who hears about the system's incidents today (a deputy while the owner is away)."""
+    return _acting(raw_owners_of(system))
+
+
+def consultants_for(incident: Incident) -> list[Person]:
+    """The consultants concerned, as they act today."""
+    return _acting(raw_consultants_for(incident))
+
+
+def can_manage(user: AbstractBaseUser | AnonymousUser, incident: Incident) -> bool:
+    """Confirm, merge, split, dismiss, update, resolve: admins, the system's owner, the consultants concerned
+    (or whoever deputises for one of them today)."""
+    role = role_of(user)
+    if role == Profile.Role.ADMIN:
+        return True
+    if role not in {Profile.Role.CONSULTANT, Profile.Role.OWNER}:
+        return False
+    person = person_of(user)  # type: ignore[arg-type]
+    if person is None:
+        return False
+    mine = {p.pk for p in people_acting_as(person, timezone.localdate())}
+    concerned = {p.pk for p in raw_owners_of(incident.system)} | {p.pk for p in raw_consultants_for(incident)}
+    return bool(mine & concerned)
+
+
+# -- reads -----------------------------------------------------------------------------------
+
+
+def visible_incidents(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Incident]:
+    """Staff see every incident; a reporter sees the confirmed/resolved ones they filed into or follow."""
+    incidents = Incident.objects.select_related("system")
+    role = role_of(user)
+    if role is None:
+        return incidents.none()
+    if role in STAFF_ROLES:
+        return incidents
+    mine = Q(links__ticket__reporter=user) | Q(followers__user=user)
+    return incidents.filter(mine, state__in=PUBLIC_STATES).distinct()
+
+
+def get_incident_for(user: AbstractBaseUser | AnonymousUser, incident_id: int) -> Incident:
+    incident = visible_incidents(user).filter(pk=incident_id).first()
+    if incident is None:
+        raise IncidentNotFound(incident_id)
+    return incident
+
+
+def followable_incident(user: AbstractBaseUser | AnonymousUser, incident_id: int) -> Incident:
+    """Any logged-in reporter may follow a confirmed incident they were shown at intake."""
+    if role_of(user) is None:
+        raise IncidentNotFound(incident_id)
+    incident = Incident.objects.select_related("system").filter(pk=incident_id, state=Incident.State.CONFIRMED).first()
+    if incident is None:
+        raise IncidentNotFound(incident_id)
+    return incident
+
+
+def with_members(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+    """Prefetch what the list and status page show, in a fixed number of queries."""
+    links = IncidentTicket.objects.select_related("ticket__region").order_by("ticket__created_at", "id")
+    return incidents.prefetch_related(Prefetch("links", queryset=links)).annotate(follower_count=Count("followers", distinct=True))
+
+
+def incident_id_for(ticket: object) -> int | None:
+    """The confirmed or resolved incident a ticket belongs to (the ticket API shows it)."""
+    pk = getattr(ticket, "pk", None)
+    if pk is None:
+        return None
+    return (
+        IncidentTicket.objects.filter(ticket_id=pk, incident__state__in=PUBLIC_STATES).values_list("incident_id", flat=True).first()
+    )
+
+
+def is_public_reader(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Who may read the status page: staff logins, and 业主 reporters when the setting allows."""
+    if role_of(user) is None:
+        return False
+    profile = profile_of(user)  # type: ignore[arg-type]
+    if profile is None or profile.kind == Profile.Kind.STAFF:
+        return True
+    return bool(getattr(settings, "FANKUI_INCIDENT_STATUS_FOR_OWNERS", False))
+
+
+def shows_personal_data(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Ticket refs, regions and counts of reporters are for staff; 业主 see the public summary only."""
+    profile = profile_of(user) if user.is_authenticated else None  # type: ignore[arg-type]
+    return user.is_authenticated and (profile is None or profile.kind == Profile.Kind.STAFF)
+
+
+def status_board(now: datetime.datetime | None = None) -> dict[str, list[Incident]]:
+    """Open and recently resolved incidents, by system name, for the status page."""
+    now = now or timezone.now()
+    recent = now - datetime.timedelta(days=int(getattr(settings, "FANKUI_INCIDENT_RECENT_DAYS", 3)))
+    shown = Q(state__in=Incident.OPEN_STATES) | Q(state=Incident.State.RESOLVED, resolved_at__gte=recent)
+    board: dict[str, list[Incident]] = {}
+    for incident in with_members(Incident.objects.select_related("system").filter(shown).order_by("-created_at")):
+        board.setdefault(incident.system.name if incident.system else "未识别系统", []).append(incident)
+    return board
+
+
+# -- the known-problem lookup ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownIncident:
+    id: int
+    title: str
+    system: str | None
+    summary: str
+    eta: datetime.datetime | None
+    score: float
+    reports: int
+    followers: int
+
+    @property
+    def notice(self) -> str:
+        return known_notice(self.title, self.eta)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "system": self.system,
+            "summary": self.summary,
+            "eta": self.eta.isoformat() if self.eta else None,
+            "score": round(self.score, 3),
+            "reports": self.reports,
+            "followers": self.followers,
+            "notice": self.notice,
+        }
+
+
+def format_eta(eta: datetime.datetime | None) -> str:
+    """Chinese convention, Asia/Shanghai: 5月3日 14:00 (the date is dropped when it is today)."""
+    if eta is None:
+        return "恢复时间待定"
+    local = timezone.localtime(eta)
+    if local.date() == timezone.localdate():
+        return f"今天 {local:%H:%M}"
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def known_notice(title: str, eta: datetime.datetime | None) -> str:
+    when = f"预计 {format_eta(eta)} 恢复" if eta else "预计恢复时间待定"
+    return f"已知问题：{title} 正在处理，{when}。可关注该问题，解决后会通知您。"
+
+
+_INCIDENTS = 20
+_MEMBERS_PER_INCIDENT = 4
+_MEMBERS_TOTAL = 60
+
+
+def match_open_incidents(text: str, system_id: int | None, *, states: Sequence[str], exclude_pk: int | None = None) -> list[tuple[Incident, float]]:
+    """Open incidents whose title or recent member reports look like `text`, best first.
+
+    Compares against the 20 newest compatible incidents, at most 4 recent members each, so the
+    cost stays bounded however large an outage grows; one query for the incidents, one for members.
+    """
+    candidates = Incident.objects.select_related("system").filter(state__in=states)
+    if system_id:
+        # Another system's incident can never match (see threshold_between): leave it in the database.
+        candidates = candidates.filter(Q(system_id=system_id) | Q(system__isnull=True))
+    incidents = list(candidates.order_by("-created_at")[:_INCIDENTS])
+    if not incidents or not text.strip():
+        return []
+    by_id = {i.pk: i for i in incidents}
+    texts: list[tuple[int, str]] = [(i.pk, i.title) for i in incidents]
+    counts: dict[int, int] = {}
+    members = (
+        IncidentTicket.objects.filter(incident_id__in=by_id)
+        .order_by("-id")
+        .values_list("incident_id", "ticket__title", "ticket__description")[: _INCIDENTS * _MEMBERS_PER_INCIDENT * 3]
+    )
+    for incident_id, title, description in members:
+        if counts.get(incident_id, 0) >= _MEMBERS_PER_INCIDENT or len(texts) >= _MEMBERS_TOTAL:
+            continue
+        counts[incident_id] = counts.get(incident_id, 0) + 1
+        texts.append((incident_id, window.ticket_text(title, description)))
+    with window.current(exclude_pk=exclude_pk) as index:
+        scores = index.score_many(text, [t for _, t in texts])
+    best: dict[int, float] = {}
+    for (incident_id, _), score in zip(texts, scores):
+        best[incident_id] = max(best.get(incident_id, 0.0), score)
+    out = []
+    for incident_id, score in best.items():
+        incident = by_id[incident_id]
+        needed = threshold_between(system_id, incident.system_id)
+        if needed is not None and score >= needed:
+            out.append((incident, score))
+    out.sort(key=lambda pair: (pair[0].state != Incident.State.CONFIRMED, -pair[1]))
+    return out
+
+
+def known_incidents_for(text: str, system: System | str | int | None = None, region: Region | str | None = None) -> list[KnownIncident]:
+    """Confirmed incidents a reporter typing `text` is probably hitting, for the intake form.
+
+    `system` may be a System, its id or name; when absent it is read from the text's aliases.
+    `region` does not narrow anything (a common problem spans regions); it is accepted so callers
+    can pass what they have.
+    """
+    system_obj = _system_from(system, text)
+    matches = match_open_incidents(text, system_obj.pk if system_obj else None, states=[Incident.State.CONFIRMED])
+    if not matches:
+        return []
+    ids = [incident.pk for incident, _ in matches]
+    stats = {
+        row["pk"]: row
+        for row in Incident.objects.filter(pk__in=ids)
+        .annotate(reports=Count("links", distinct=True), follower_count=Count("followers", distinct=True))
+        .values("pk", "reports", "follower_count")
+    }
+    return [
+        KnownIncident(
+            id=incident.pk,
+            title=incident.title,
+            system=incident.system.name if incident.system else None,
+            summary=incident.summary,
+            eta=incident.eta,
+            score=score,
+            reports=stats[incident.pk]["reports"],
+            followers=stats[incident.pk]["follower_count"],
+        )
+        for incident, score in matches
+    ]
+
+
+def _system_from(system: System | str | int | None, text: str) -> System | None:
+    if isinstance(system, System):
+        return system
+    if isinstance(system, int) or (isinstance(system, str) and system.isdigit()):
+        return System.objects.filter(pk=int(system)).first()
+    if isinstance(system, str) and system.strip():
+        return System.objects.filter(name=system.strip()).first() or match_system(normalize(system), list(System.objects.all()))
+    return match_system(normalize(text), list(System.objects.all())) if text else None

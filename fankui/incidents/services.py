@@ -1,0 +1,392 @@
+"""Every write to incidents: grouping new tickets, and the owner's confirm/merge/split/dismiss/resolve.
+
+Notifications are outbox rows written in the same transaction (fankui.notify.services), with
+dedup keys per incident, event and person, so a retried call never tells anyone twice.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from fankui.incidents import selectors, window
+from fankui.incidents.models import Incident, IncidentFollower, IncidentTicket, IncidentUpdate
+from fankui.incidents.similarity import Reporter, Verdict, assess
+from fankui.notify.models import Notice
+from fankui.notify.services import notify_person, notify_user
+
+log = logging.getLogger(__name__)
+
+# Look at no more than the 50 closest candidates per new ticket: the rule needs three reporters, and a
+# very generic text ("打不开") must not read hundreds of rows back from the database.
+_MAX_CANDIDATES = 50
+# Expand through this many of the closest look-alikes (see `similar_recent`).
+_HOPS = 3
+
+
+class IncidentError(Exception):
+    """A request the incident workflow refuses; `code` is stable English, the message is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def min_reporters() -> int:
+    return int(getattr(settings, "FANKUI_INCIDENT_MIN_REPORTERS", 3))
+
+
+def min_regions() -> int:
+    return int(getattr(settings, "FANKUI_INCIDENT_MIN_REGIONS", 2))
+
+
+def same_region_reporters() -> int:
+    return int(getattr(settings, "FANKUI_INCIDENT_SAME_REGION_REPORTERS", 5))
+
+
+def _incident_url(incident: Incident) -> str:
+    return f"{settings.FANKUI_BASE_URL.rstrip('/')}/incidents/{incident.pk}/"
+
+
+# -- grouping at intake ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    pk: int
+    ref: str
+    reporter_id: int
+    region: str | None
+    system_id: int | None
+    score: float
+    incident_id: int | None
+    incident_state: str | None = None
+    via: str = ""  # the ref it resembles, when reached through another look-alike (one hop)
+
+
+@dataclass
+class Grouping:
+    """What intake learns: the incident the ticket joined (if any) and what to tell the reporter."""
+
+    incident: Incident | None = None
+    proposed: bool = False
+    verdict: Verdict | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+def similar_recent(ticket: object) -> list[Neighbour]:
+    """Tickets in the window that look like this one, across all regions, re-read from the database.
+
+    Direct look-alikes, plus the look-alikes of the three closest of those (one hop): reporters word
+    one outage differently, and the third report often resembles the second more than the first.
+    The cache only nominates candidates; who filed them, from where and whether they are already
+    grouped comes from the rows themselves (one query), so a stale cache cannot group anything.
+    """
+    from fankui.tickets.models import Ticket
+
+    t: Ticket = ticket  # type: ignore[assignment]
+    since = t.created_at - datetime.timedelta(hours=window.window_hours())
+    floor = min(selectors.similarity_threshold(), selectors.no_system_threshold())
+    with window.current(exclude_pk=t.pk) as index:
+        text = window.ticket_text(t.title, t.description)
+        direct = index.query(text, since=since, threshold=floor, exclude=t.pk, limit=_MAX_CANDIDATES * 2)
+        direct = [m for m in direct if _compatible(t.system_id, m.row.meta[0], m.score)][:_MAX_CANDIDATES]
+        hop_texts = [m.row.text for m in direct[:_HOPS]]
+        hops = index.query_many(hop_texts, since=since, threshold=floor, exclude=t.pk, limit=_MAX_CANDIDATES) if hop_texts else []
+    nominated: dict[int, tuple[float, str | int]] = {int(m.row.key): (m.score, "") for m in direct}  # type: ignore[call-overload]
+    for via, matches in zip(direct, hops):
+        for m in matches:
+            if len(nominated) >= _MAX_CANDIDATES:
+                break
+            if m.row.key not in nominated and _compatible(t.system_id, m.row.meta[0], m.score):
+                nominated[int(m.row.key)] = (m.score, int(via.row.key))  # type: ignore[call-overload]
+    if not nominated:
+        return []
+    at = {int(m.row.key): m.row.at for m in direct}  # type: ignore[call-overload]
+    for matches in hops:
+        at.update({int(m.row.key): m.row.at for m in matches})  # type: ignore[call-overload]
+    rows = Ticket.objects.filter(pk__in=list(nominated), created_at__gte=since, created_at__lte=t.created_at).values_list(
+        "pk", "ref", "created_at", "reporter_id", "region__name", "system_id", "incident_link__incident_id", "incident_link__incident__state"
+    )
+    found = {}
+    for pk, ref, created_at, reporter_id, region, system_id, incident_id, incident_state in rows:
+        if created_at != at.get(pk):
+            continue  # a different ticket now holds this id (a rolled-back one was cached)
+        score, _ = nominated[pk]
+        if not _compatible(t.system_id, system_id, score):
+            continue
+        found[pk] = Neighbour(pk, ref, reporter_id, region, system_id, score, incident_id, incident_state)
+    # A one-hop match counts only if the ticket it was reached through is real and compatible too.
+    out = [
+        n if nominated[n.pk][1] == "" else dataclasses.replace(n, via=found[nominated[n.pk][1]].ref)  # type: ignore[index]
+        for n in found.values()
+        if nominated[n.pk][1] == "" or nominated[n.pk][1] in found
+    ]
+    out.sort(key=lambda n: -n.score)
+    return out
+
+
+def _compatible(system_a: int | None, system_b: object, score: float) -> bool:
+    needed = selectors.threshold_between(system_a, system_b if isinstance(system_b, int) else None)
+    return needed is not None and score >= needed
+
+
+def on_ticket_created(ticket: object) -> Grouping:
+    """Group a just-filed ticket: join a matching open incident, or propose one if the pattern is 共性.
+
+    Called by `tickets.services.create_ticket` inside its transaction. A savepoint keeps intake
+    safe: if grouping fails, the ticket is still filed and the failure is logged.
+    """
+    try:
+        with transaction.atomic():
+            return _group(ticket)
+    except Exception:
+        log.exception("incident grouping failed for ticket %s; intake continues", getattr(ticket, "pk", None))
+        return Grouping()
+
+
+def _group(ticket: object) -> Grouping:
+    from fankui.tickets.models import Ticket
+
+    t: Ticket = ticket  # type: ignore[assignment]
+    neighbours = similar_recent(t)
+    joined = _open_incident_among(neighbours)
+    if joined is None:
+        # An incident older than the window has no members left in it: compare with its reports.
+        text = window.ticket_text(t.title, t.description)
+        matches = selectors.match_open_incidents(text, t.system_id, states=list(Incident.OPEN_STATES), exclude_pk=t.pk)
+        joined = (matches[0][0], matches[0][1], "") if matches else None
+    if joined is not None:
+        incident, score, via = joined
+        IncidentTicket.objects.create(incident=incident, ticket=t, score=round(score, 3), matched_ref=via)
+        notices = [selectors.known_notice(incident.title, incident.eta)] if incident.state == Incident.State.CONFIRMED else []
+        return Grouping(incident=incident, notices=notices)
+    unlinked = [n for n in neighbours if n.incident_id is None]
+    if not unlinked:
+        return Grouping()
+    reports = [Reporter(t.reporter_id, t.region.name if t.region else None)]
+    reports += [Reporter(n.reporter_id, n.region) for n in unlinked]
+    verdict = assess(reports, min_reporters=min_reporters(), min_regions=min_regions(), same_region_reporters=same_region_reporters())
+    if not verdict.common:
+        return Grouping(verdict=verdict)
+    incident = _propose(t, unlinked, verdict)
+    return Grouping(incident=incident, proposed=True, verdict=verdict)
+
+
+def _open_incident_among(neighbours: Sequence[Neighbour]) -> tuple[Incident, float, str] | None:
+    """The open incident the closest look-alikes already belong to (confirmed before proposed)."""
+    linked = [n for n in neighbours if n.incident_id is not None and n.incident_state in Incident.OPEN_STATES]
+    if not linked:
+        return None
+    best = min(linked, key=lambda n: (n.incident_state != Incident.State.CONFIRMED, -n.score))
+    incident = Incident.objects.select_related("system").get(pk=best.incident_id)
+    return incident, best.score, best.ref
+
+
+def _propose(ticket: object, neighbours: Sequence[Neighbour], verdict: Verdict) -> Incident:
+    from fankui.tickets.models import Ticket
+
+    t: Ticket = ticket  # type: ignore[assignment]
+    pairs = "；".join(
+        f"{n.ref}（{n.region or '未分大区'}，与 {n.via or t.ref} 相似度 {n.score:.2f}）" for n in neighbours[:10]
+    )
+    reason = f"{verdict.why}。新报告 {t.ref} 的相似报告：{pairs}；系统均为 {t.system.name if t.system else '未识别'}。"
+    incident = Incident.objects.create(system=t.system, title=t.title[:80], reason=reason)
+    IncidentTicket.objects.create(incident=incident, ticket=t, score=1.0)
+    IncidentTicket.objects.bulk_create(
+        [IncidentTicket(incident=incident, ticket_id=n.pk, score=round(n.score, 3), matched_ref=n.via or t.ref) for n in neighbours]
+    )
+    IncidentUpdate.objects.create(incident=incident, kind=IncidentUpdate.Kind.PROPOSED, body=reason)
+    members = list(Ticket.objects.filter(incident_link__incident=incident).select_related("region").order_by("created_at"))
+    # Named after the first report: the one the others were found to resemble.
+    incident.title = ((f"{t.system.name}：" if t.system else "") + members[0].title[:80])[:200]
+    incident.save(update_fields=["title"])
+    listing = "\n".join(f"- {m.ref} · {m.region or '一线队列'} · {timezone.localtime(m.created_at):%H:%M} · {m.title}" for m in members)
+    body = f"{reason}\n\n包含的工单：\n{listing}\n\n请确认、合并、拆分或驳回：{_incident_url(incident)}"
+    for person in [*selectors.owners_of(incident.system), *selectors.consultants_for(incident)]:
+        notify_person(
+            person,
+            kind=Notice.Kind.INCIDENT,
+            dedup_key=f"incident:{incident.pk}:proposed:{person.pk}",
+            subject=f"[共性问题 #{incident.pk}] 疑似共性问题：{incident.title}"[:200],
+            body=body,
+        )
+    return incident
+
+
+# -- the owner's and consultants' decisions --------------------------------------------------
+
+
+def _require(incident: Incident, *states: str) -> None:
+    if incident.state not in states:
+        raise IncidentError("incident_state", f"该共性问题当前为“{incident.get_state_display()}”，不能执行此操作。")
+
+
+def _locked(incident: Incident) -> Incident:
+    return Incident.objects.select_for_update().select_related("system__department").get(pk=incident.pk)
+
+
+@transaction.atomic
+def confirm_incident(
+    *, incident: Incident, by: AbstractBaseUser, title: str = "", summary: str = "", eta: datetime.datetime | None = None
+) -> Incident:
+    """It is 共性: group the tickets (a note on each timeline) and show it to new reporters at intake."""
+    from fankui.tickets.models import Ticket
+    from fankui.tickets.services import reply_to_ticket
+
+    incident = _locked(incident)
+    _require(incident, Incident.State.PROPOSED)
+    incident.state = Incident.State.CONFIRMED
+    incident.confirmed_at, incident.confirmed_by = timezone.now(), by
+    incident.title = title.strip()[:200] or incident.title
+    incident.summary = summary.strip() or incident.summary
+    incident.eta = eta or incident.eta
+    incident.save()
+    IncidentUpdate.objects.create(incident=incident, kind=IncidentUpdate.Kind.CONFIRMED, actor=by, body=incident.summary, public=True)
+    for ticket in Ticket.objects.filter(incident_link__incident=incident, status__in=[Ticket.Status.OPEN, Ticket.Status.WAITING]):
+        reply_to_ticket(ticket=ticket, by=by, body=f"已归入共性问题 #{incident.pk}：{incident.title}", public=False)
+    return incident
+
+
+@transaction.atomic
+def dismiss_incident(*, incident: Incident, by: AbstractBaseUser, reason: str = "") -> Incident:
+    """个性 after all: the tickets stay individual. They stay linked, so they are not proposed again."""
+    incident = _locked(incident)
+    _require(incident, Incident.State.PROPOSED, Incident.State.CONFIRMED)
+    incident.state = Incident.State.DISMISSED
+    incident.dismissed_at = timezone.now()
+    incident.save()
+    IncidentUpdate.objects.create(incident=incident, kind=IncidentUpdate.Kind.DISMISSED, actor=by, body=reason.strip())
+    return incident
+
+
+@transaction.atomic
+def merge_incidents(*, target: Incident, source: Incident, by: AbstractBaseUser) -> Incident:
+    """One problem reported as two: move `source`'s tickets and followers into `target`."""
+    if target.pk == source.pk:
+        raise IncidentError("merge_same", "不能把共性问题合并到它自己。")
+    target, source = _locked(target), _locked(source)
+    _require(target, *Incident.OPEN_STATES)
+    _require(source, *Incident.OPEN_STATES)
+    moved = IncidentTicket.objects.filter(incident=source).update(incident=target)
+    already = set(IncidentFollower.objects.filter(incident=target).values_list("user_id", flat=True))
+    IncidentFollower.objects.filter(incident=source).exclude(user_id__in=already).update(incident=target)
+    source.state, source.merged_into, source.dismissed_at = Incident.State.DISMISSED, target, timezone.now()
+    source.save()
+    IncidentUpdate.objects.create(incident=source, kind=IncidentUpdate.Kind.MERGED, actor=by, body=f"已合并到 #{target.pk}")
+    IncidentUpdate.objects.create(incident=target, kind=IncidentUpdate.Kind.MERGED, actor=by, body=f"并入 #{source.pk} 的 {moved} 张工单")
+    return target
+
+
+@transaction.atomic
+def split_incident(*, incident: Incident, by: AbstractBaseUser, refs: Sequence[str], title: str = "") -> Incident:
+    """Some of these tickets are a different problem: move them into a new proposed incident."""
+    incident = _locked(incident)
+    _require(incident, *Incident.OPEN_STATES)
+    links = list(IncidentTicket.objects.filter(incident=incident, ticket__ref__in=list(refs)).select_related("ticket"))
+    if not links:
+        raise IncidentError("split_empty", "请选择要拆分出去的工单（须属于该共性问题）。")
+    if len(links) == IncidentTicket.objects.filter(incident=incident).count():
+        raise IncidentError("split_all", "不能拆出全部工单；如果整体判断有误，请驳回。")
+    first = links[0].ticket
+    new = Incident.objects.create(
+        system=incident.system,
+        title=title.strip()[:200] or ((f"{incident.system.name}：" if incident.system else "") + first.title[:80]),
+        reason=f"从 #{incident.pk} 拆分：{'、'.join(link.ticket.ref for link in links)}",
+    )
+    IncidentTicket.objects.filter(pk__in=[link.pk for link in links]).update(incident=new)
+    IncidentUpdate.objects.create(incident=new, kind=IncidentUpdate.Kind.SPLIT, actor=by, body=new.reason)
+    IncidentUpdate.objects.create(incident=incident, kind=IncidentUpdate.Kind.SPLIT, actor=by, body=f"拆出 {len(links)} 张工单到 #{new.pk}")
+    return new
+
+
+def _audience(incident: Incident) -> dict[int, tuple[AbstractBaseUser, object | None]]:
+    """Every linked reporter (with one of their tickets, for context) and every follower, once each."""
+    people: dict[int, tuple[AbstractBaseUser, object | None]] = {}
+    for link in IncidentTicket.objects.filter(incident=incident).select_related("ticket__reporter").order_by("id"):
+        people.setdefault(link.ticket.reporter_id, (link.ticket.reporter, link.ticket))
+    for follower in IncidentFollower.objects.filter(incident=incident).select_related("user"):
+        people.setdefault(follower.user_id, (follower.user, None))
+    return people
+
+
+@transaction.atomic
+def post_update(*, incident: Incident, by: AbstractBaseUser, body: str, eta: datetime.datetime | None = None) -> IncidentUpdate:
+    """A public progress note: every linked reporter and follower hears it once, on each of their channels."""
+    body = body.strip()
+    if not body:
+        raise IncidentError("empty_update", "请填写进展内容。")
+    incident = _locked(incident)
+    _require(incident, Incident.State.CONFIRMED)
+    if eta is not None:
+        incident.eta = eta
+        incident.save(update_fields=["eta", "updated_at"])
+    update = IncidentUpdate.objects.create(incident=incident, kind=IncidentUpdate.Kind.UPDATE, actor=by, body=body, public=True)
+    when = f"\n\n预计恢复：{selectors.format_eta(incident.eta)}" if incident.eta else ""
+    for user_id, (user, ticket) in _audience(incident).items():
+        notify_user(
+            user,
+            kind=Notice.Kind.INCIDENT,
+            ticket=ticket,
+            dedup_key=f"incident:{incident.pk}:update:{update.pk}:{user_id}",
+            subject=f"[共性问题 #{incident.pk}] {incident.title} 有新进展"[:200],
+            body=f"{body}{when}",
+        )
+    return update
+
+
+@transaction.atomic
+def resolve_incident(*, incident: Incident, by: AbstractBaseUser, resolution: str) -> Incident:
+    """Resolve the incident and, through `resolve_ticket`, each of its open tickets (each keeps its record).
+
+    Exactly one resolution notice per person: a reporter whose ticket is resolved now hears it through
+    that ticket (its notice carries the incident's answer and the reopen link); followers and reporters
+    whose tickets were already closed get one incident notice, `incident:{id}:resolved:{user_id}`.
+    """
+    from fankui.tickets.models import Ticket
+    from fankui.tickets.services import resolve_ticket
+
+    resolution = resolution.strip()
+    if not resolution:
+        raise IncidentError("empty_resolution", "请写明处理结果，所有报告人都会收到。")
+    incident = _locked(incident)
+    _require(incident, *Incident.OPEN_STATES)
+    incident.state = Incident.State.RESOLVED
+    incident.resolution = resolution
+    incident.resolved_at, incident.resolved_by = timezone.now(), by
+    incident.save()
+    IncidentUpdate.objects.create(incident=incident, kind=IncidentUpdate.Kind.RESOLVED, actor=by, body=resolution, public=True)
+    heard: set[int] = set()
+    active = Ticket.objects.filter(incident_link__incident=incident, status__in=[Ticket.Status.OPEN, Ticket.Status.WAITING]).order_by("created_at")
+    for ticket in active:
+        resolve_ticket(ticket=ticket, by=by, reply=f"【共性问题 #{incident.pk} 已解决】{resolution}")
+        heard.add(ticket.reporter_id)
+    for user_id, (user, ticket) in _audience(incident).items():
+        if user_id in heard:
+            continue
+        notify_user(
+            user,
+            kind=Notice.Kind.INCIDENT,
+            ticket=ticket,
+            dedup_key=f"incident:{incident.pk}:resolved:{user_id}",
+            subject=f"[共性问题 #{incident.pk}] 已解决：{incident.title}"[:200],
+            body=resolution,
+        )
+    return incident
+
+
+@transaction.atomic
+def follow_incident(*, incident: Incident, user: AbstractBaseUser) -> bool:
+    """Follow a confirmed incident instead of filing; return False if already following."""
+    incident = Incident.objects.get(pk=incident.pk)
+    if incident.state != Incident.State.CONFIRMED:
+        raise IncidentError("incident_state", "只能关注正在处理中的共性问题。")
+    _, created = IncidentFollower.objects.get_or_create(incident=incident, user=user)
+    return created

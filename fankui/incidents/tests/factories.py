@@ -1,0 +1,72 @@
+"""Personas for incident tests, made by the real services (`seed-demo`, `create_ticket`).
+
+reporters in 华南, 华东, 华北 and 华中 (each with a mailbox), consultants 丁家贵 (华南) and 陈坚 (华东),
+system owners 小U (一应社商: 一应生活APP) and 彭戈 (金蝶EAS 账号/权限), admin.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+
+from fankui.accounts.models import Profile
+from fankui.accounts.services import seed_demo_accounts
+from fankui.directory.models import Region
+from fankui.incidents import window
+from fankui.tickets.models import Ticket
+from fankui.tickets.services import Intake, IntakeResult, create_ticket
+
+USERNAMES = {
+    "huanan": "staff-huanan",
+    "huadong": "staff-huadong",
+    "huabei": "staff-huabei",
+    "huazhong": "staff-huazhong",
+    "ding": "dingjiagui",
+    "chen": "chenjian",
+    "xiaou": "小U",
+    "peng": "彭戈",
+    "admin": "admin",
+}
+
+# One 一应生活APP outage, as four reporters in four regions put it within minutes.
+APP_OUTAGE = [
+    "一应生活APP登录不了，一直提示网络异常，业主都在投诉",
+    "一应生活app打不开了，登录的时候提示网络异常请稍后重试",
+    "生活APP登录提示网络异常，换了手机也登录不了",
+    "一应生活APP登录报网络异常，重装了也登录不了",
+]
+
+
+@dataclass
+class People:
+    users: dict[str, AbstractUser]
+
+    def __getitem__(self, key: str) -> AbstractUser:
+        return self.users[key]
+
+
+def make_people() -> People:
+    """Seed the demo logins and give every reporter a mailbox (so email is one of their channels)."""
+    seed_demo_accounts()
+    window.reset()
+    users = get_user_model().objects.in_bulk(list(USERNAMES.values()), field_name="username")
+    people = People({key: users[name] for key, name in USERNAMES.items()})
+    for key in ("huanan", "huadong", "huabei", "huazhong"):
+        user = people[key]
+        user.email = f"{key}@example.cn"
+        user.save(update_fields=["email"])
+    return people
+
+
+def region_of(user: AbstractUser) -> Region | None:
+    profile = Profile.objects.filter(user=user).select_related("region").first()
+    return profile.region if profile else None
+
+
+def file(user: AbstractUser, description: str, **fields: object) -> IntakeResult:
+    """File a report the way the web form does (channel web, the reporter's own region)."""
+    return create_ticket(
+        reporter=user,
+        intake=Intake(description=description, channel=Ticket.Channel.WEB, region=region_of(user), **fields),  # type: ignore[arg-type]
+    )

@@ -1,0 +1,172 @@
+"""Grouping at intake and the owners' decisions, through the real services."""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from fankui.incidents import selectors, services
+from fankui.incidents.models import Incident, IncidentFollower, IncidentTicket
+from fankui.incidents.tests.factories import APP_OUTAGE, People, file, make_people
+from fankui.notify.models import Notice
+from fankui.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people() -> People:
+    return make_people()
+
+
+def _outage(people: People) -> list[Ticket]:
+    return [file(people[key], text).ticket for key, text in zip(("huanan", "huadong", "huabei"), APP_OUTAGE)]
+
+
+def test_three_regions_reporting_one_failure_propose_an_incident_to_the_owner_and_consultants(people: People) -> None:
+    tickets = _outage(people)
+    incident = Incident.objects.get()
+    assert incident.state == "proposed"
+    assert incident.system.name == "一应生活APP"
+    assert incident.title == "一应生活APP：" + tickets[0].title
+    assert set(IncidentTicket.objects.filter(incident=incident).values_list("ticket__ref", flat=True)) == {t.ref for t in tickets}
+    assert incident.reason.startswith("3 位报告人、3 个大区（华东、华北、华南）在时间窗内报告了相似问题。")
+    told = set(Notice.objects.filter(kind="incident").values_list("recipient__username", flat=True))
+    assert told == {"小U", "dingjiagui", "chenjian", "liming"}
+    proposal = Notice.objects.get(kind="incident", recipient=people["xiaou"])
+    assert proposal.subject.startswith(f"[共性问题 #{incident.pk}] 疑似共性问题：")
+    assert all(t.ref in proposal.body for t in tickets)
+
+
+def test_two_reports_are_not_yet_common(people: People) -> None:
+    file(people["huanan"], APP_OUTAGE[0])
+    file(people["huadong"], APP_OUTAGE[1])
+    assert not Incident.objects.exists()
+
+
+def test_one_reporter_filing_three_times_is_not_common(people: People) -> None:
+    for text in APP_OUTAGE[:3]:
+        file(people["huanan"], text)
+    assert not Incident.objects.exists()
+
+
+def test_same_system_different_problems_are_not_grouped(people: People) -> None:
+    file(people["huanan"], "一应生活APP登录不了，一直提示网络异常")
+    file(people["huadong"], "一应生活APP缴费成功了但账单还显示未缴费")
+    file(people["huabei"], "一应生活APP里满意度问卷链接打不开，显示白屏")
+    file(people["huazhong"], "一应生活APP报事提交不了，点提交没反应")
+    assert not Incident.objects.exists()
+
+
+def test_reports_outside_the_window_do_not_count(people: People) -> None:
+    first = file(people["huanan"], APP_OUTAGE[0]).ticket
+    Ticket.objects.filter(pk=first.pk).update(created_at=timezone.now() - datetime.timedelta(hours=3))
+    file(people["huadong"], APP_OUTAGE[1])
+    file(people["huabei"], APP_OUTAGE[2])
+    assert not Incident.objects.exists()
+
+
+@override_settings(FANKUI_INCIDENT_MIN_REPORTERS=2, FANKUI_INCIDENT_MIN_REGIONS=2)
+def test_thresholds_are_read_at_call_time(people: People) -> None:
+    file(people["huanan"], APP_OUTAGE[0])
+    file(people["huadong"], APP_OUTAGE[1])
+    assert Incident.objects.get().reason.startswith("2 位报告人、2 个大区")
+
+
+def test_a_confirmed_incident_groups_new_reports_and_tells_the_reporter(people: People) -> None:
+    _outage(people)
+    incident = Incident.objects.get()
+    eta = timezone.make_aware(datetime.datetime(2031, 5, 3, 14, 0))
+    services.confirm_incident(incident=incident, by=people["xiaou"], summary="登录服务故障，研发正在处理", eta=eta)
+    fourth = file(people["huazhong"], APP_OUTAGE[3])
+    assert fourth.notices == [f"已知问题：{incident.title} 正在处理，预计 5月3日 14:00 恢复。可关注该问题，解决后会通知您。"]
+    assert selectors.incident_id_for(fourth.ticket) == incident.pk
+    note = fourth.ticket.events.filter(kind="note")
+    assert not note.exists()  # joined after confirmation: the notice is the record
+    first = Ticket.objects.filter(incident_link__incident=incident).order_by("created_at").first()
+    assert first.events.get(kind="note").body == f"已归入共性问题 #{incident.pk}：{incident.title}"
+
+
+def test_proposed_incidents_are_not_shown_to_reporters(people: People) -> None:
+    tickets = _outage(people)
+    assert selectors.incident_id_for(tickets[0]) is None
+    assert selectors.known_incidents_for(APP_OUTAGE[3]) == []
+
+
+def test_known_incidents_match_text_and_system(people: People) -> None:
+    _outage(people)
+    incident = Incident.objects.get()
+    services.confirm_incident(incident=incident, by=people["xiaou"])
+    [known] = selectors.known_incidents_for("一应生活登录一直提示网络异常", None, "华中")
+    assert (known.id, known.system, known.reports) == (incident.pk, "一应生活APP", 3)
+    assert known.notice.startswith(f"已知问题：{incident.title} 正在处理，预计恢复时间待定")
+    assert selectors.known_incidents_for("一应生活APP缴费成功了但账单还显示未缴费") == []
+    assert selectors.known_incidents_for("登录提示网络异常", "金蝶EAS") == []  # another system
+
+
+def test_resolving_resolves_every_ticket_and_tells_each_person_once(people: People) -> None:
+    tickets = _outage(people)
+    incident = Incident.objects.get()
+    services.confirm_incident(incident=incident, by=people["xiaou"])
+    fourth = file(people["huazhong"], APP_OUTAGE[3]).ticket
+    services.follow_incident(incident=incident, user=people["huazhong"])  # also filed: still one notice
+    services.follow_incident(incident=incident, user=people["peng"])  # only follows
+    services.post_update(incident=incident, by=people["xiaou"], body="已定位到登录网关故障")
+    services.resolve_incident(incident=incident, by=people["xiaou"], resolution="登录网关已恢复，请重新登录")
+    assert set(Ticket.objects.filter(pk__in=[t.pk for t in [*tickets, fourth]]).values_list("status", flat=True)) == {"resolved"}
+    for key in ("huanan", "huadong", "huabei", "huazhong"):
+        resolution = Notice.objects.filter(recipient=people[key], kind__in=["resolved", "incident"]).exclude(subject__contains="新进展")
+        assert resolution.count() == 1, key
+        assert "【共性问题 #%d 已解决】登录网关已恢复，请重新登录" % incident.pk in resolution.get().body
+        assert Notice.objects.filter(recipient=people[key], subject__contains="新进展").count() == 1
+    follower = Notice.objects.get(recipient=people["peng"], dedup_key=f"incident:{incident.pk}:resolved:{people['peng'].pk}")
+    assert follower.body == "登录网关已恢复，请重新登录"
+    # Calling again changes nothing and tells nobody twice.
+    with pytest.raises(services.IncidentError, match="该共性问题当前为“已解决”，不能执行此操作。"):
+        services.resolve_incident(incident=incident, by=people["xiaou"], resolution="again")
+
+
+def test_dismissed_reports_are_not_proposed_again(people: People) -> None:
+    _outage(people)
+    services.dismiss_incident(incident=Incident.objects.get(), by=people["ding"], reason="各自网络问题")
+    file(people["huazhong"], APP_OUTAGE[3])
+    assert Incident.objects.count() == 1
+
+
+def test_merge_moves_tickets_and_followers(people: People) -> None:
+    _outage(people)
+    first = Incident.objects.get()
+    services.confirm_incident(incident=first, by=people["xiaou"])
+    split = services.split_incident(incident=first, by=people["xiaou"], refs=[first.links.first().ticket.ref])
+    IncidentFollower.objects.create(incident=split, user=people["peng"])
+    merged = services.merge_incidents(target=first, source=split, by=people["xiaou"])
+    split.refresh_from_db()
+    assert (split.state, split.merged_into_id) == ("dismissed", first.pk)
+    assert merged.links.count() == 3 and merged.followers.filter(user=people["peng"]).exists()
+
+
+def test_split_refuses_to_take_every_ticket(people: People) -> None:
+    tickets = _outage(people)
+    with pytest.raises(services.IncidentError, match="不能拆出全部工单；如果整体判断有误，请驳回。"):
+        services.split_incident(incident=Incident.objects.get(), by=people["xiaou"], refs=[t.ref for t in tickets])
+
+
+def test_who_may_manage_an_incident(people: People) -> None:
+    _outage(people)
+    incident = Incident.objects.get()
+    assert selectors.can_manage(people["xiaou"], incident)  # the system's owner
+    assert selectors.can_manage(people["ding"], incident)  # 华南's consultant: a ticket came from 华南
+    assert selectors.can_manage(people["admin"], incident)
+    assert not selectors.can_manage(people["peng"], incident)  # owns 金蝶EAS, not this system
+    assert not selectors.can_manage(people["huanan"], incident)  # a reporter
+
+
+def test_grouping_failure_never_refuses_a_report(people: People, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "_group", broken)
+    result = file(people["huanan"], APP_OUTAGE[0])
+    assert result.created and Ticket.objects.filter(pk=result.ticket.pk).exists()

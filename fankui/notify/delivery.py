@@ -1,0 +1,101 @@
+"""The outbox worker: claim due deliveries, send them, record the outcome.
+
+Any number of workers (the Huey consumer's threads, the periodic sweep, a `deliver_pending`
+woken on commit) may run `deliver_due` at once. A row is sent only by the worker whose
+conditional UPDATE set its claim, so no row is sent twice; a worker that dies mid-send leaves
+a claim that expires after `LEASE`, and the row is picked up again.
+"""
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.db.models import Q
+from django.utils import timezone
+
+from fankui.notify.channels import CHANNELS, TransportError
+from fankui.notify.models import Delivery
+
+log = logging.getLogger(__name__)
+
+# Longer than any one send can take (HTTP 10 s, SMTP 20 s timeouts), so a live claim is never stolen.
+LEASE = datetime.timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+MAX_BACKOFF = datetime.timedelta(hours=1)
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """Wait before the next try after `attempts` failures: 1, 2, 4 … minutes, at most an hour."""
+    return min(datetime.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def claim(pk: int, now: datetime.datetime) -> bool:
+    """Take one pending row for LEASE; exactly one concurrent caller gets True."""
+    claimed = (
+        Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=now + LEASE)
+    )
+    return claimed == 1
+
+
+def due_ids(now: datetime.datetime, limit: int) -> list[int]:
+    return list(
+        Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def send_one(pk: int, now: datetime.datetime) -> str:
+    """Send a claimed row and record the outcome; return the new status."""
+    delivery = Delivery.objects.select_related("notice__ticket", "notice__recipient").get(pk=pk)
+    channel = CHANNELS.get(delivery.channel)
+    attempts = delivery.attempts + 1
+    done = Delivery.objects.filter(pk=pk)
+    if channel is None or channel.is_noop(delivery):
+        # Configuration changed after the row was queued (webhook URL removed, say). Not an
+        # error to retry blindly; an admin can requeue it with 立即重试 once it is configured.
+        done.update(status=Delivery.Status.FAILED, claimed_until=None, last_error=f"渠道 {delivery.channel} 未配置或无收件地址，未发送")
+        return Delivery.Status.FAILED
+    try:
+        message_id = channel.notify(delivery)
+    except TransportError as exc:
+        error, permanent = exc.message, exc.permanent
+    except Exception as exc:  # a bug in a channel must not stop the other rows
+        log.exception("channel %s crashed on delivery %s", delivery.channel, pk)
+        error, permanent = f"{type(exc).__name__}: {exc}", False
+    else:
+        done.update(
+            status=Delivery.Status.SENT, attempts=attempts, sent_at=now, message_id=message_id or "", last_error="", claimed_until=None
+        )
+        return Delivery.Status.SENT
+    if permanent or attempts >= MAX_ATTEMPTS:
+        log.warning("delivery %s (%s) failed for good after %s attempts: %s", pk, delivery.channel, attempts, error)
+        done.update(status=Delivery.Status.FAILED, attempts=attempts, last_error=error[:2000], claimed_until=None)
+        return Delivery.Status.FAILED
+    done.update(attempts=attempts, last_error=error[:2000], next_attempt_at=now + backoff(attempts), claimed_until=None)
+    return Delivery.Status.PENDING
+
+
+def deliver_due(now: datetime.datetime | None = None, limit: int = 100) -> int:
+    """Send up to `limit` due deliveries; return how many this call handled (sent, retried or failed).
+
+    `now` is for tests: it decides what is due and when retries come due.
+    """
+    now = now or timezone.now()
+    handled = 0
+    for pk in due_ids(now, limit):
+        if claim(pk, now):
+            send_one(pk, now)
+            handled += 1
+    return handled
+
+
+def deliver_all_due(now: datetime.datetime | None = None, batch: int = 100) -> int:
+    """Drain the outbox: call `deliver_due` until a call finds nothing due."""
+    total = 0
+    while handled := deliver_due(now, batch):
+        total += handled
+    return total

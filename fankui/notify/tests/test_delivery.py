@@ -1,0 +1,149 @@
+"""The outbox worker's rules: claims, backoff, give-ups, and a request that never breaks."""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from fankui.notify import delivery as worker
+from fankui.notify.delivery import MAX_ATTEMPTS, backoff, claim, deliver_due
+from fankui.notify.models import Delivery, Notice
+from fankui.notify.services import notify_user, retry_deliveries
+from fankui.notify.tasks import deliver_pending
+from fankui.notify.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def _queue(key: str = "k1", email: str = "someone@example.com") -> Delivery:
+    notice = notify_user(None, email=email, kind=Notice.Kind.ESCALATED, dedup_key=key, subject="[FK1] 升级给您", body="正文")
+    assert notice is not None
+    return notice.deliveries.get()
+
+
+def test_backoff_doubles_from_a_minute_up_to_an_hour() -> None:
+    minutes = [backoff(n) / datetime.timedelta(minutes=1) for n in range(1, 10)]
+    assert minutes == [1, 2, 4, 8, 16, 32, 60, 60, 60]
+
+
+def test_only_one_claim_wins() -> None:
+    row = _queue()
+    now = timezone.now()
+    assert claim(row.pk, now) is True
+    assert claim(row.pk, now) is False
+    # A worker that died keeps the row only until its lease runs out.
+    assert claim(row.pk, now + worker.LEASE + datetime.timedelta(seconds=1)) is True
+
+
+def test_a_claimed_row_is_not_sent_by_a_second_worker() -> None:
+    row = _queue()
+    claim(row.pk, timezone.now())
+    assert deliver_due() == 0
+    assert mail.outbox == []
+
+
+def test_it_sends_through_the_configured_mail_backend() -> None:
+    row = _queue()
+    assert deliver_due() == 1
+    [message] = mail.outbox
+    assert message.subject == "[FK1] 升级给您" and message.to == ["someone@example.com"]
+    row.refresh_from_db()
+    assert row.status == "sent" and row.sent_at is not None
+    assert deliver_due() == 0  # sent rows are never picked again
+
+
+def test_it_gives_up_after_the_last_attempt_and_keeps_the_error() -> None:
+    row = _queue()
+    now = timezone.now()
+    with override_settings(EMAIL_BACKEND=SMTP, EMAIL_HOST="127.0.0.1", EMAIL_PORT=factories.free_port()):
+        for _ in range(MAX_ATTEMPTS + 2):
+            deliver_due(now)
+            now += datetime.timedelta(hours=1)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("failed", MAX_ATTEMPTS)
+    assert row.last_error.startswith("SMTP 连接失败")
+
+
+def test_a_crashing_channel_is_retried_not_fatal(monkeypatch: pytest.MonkeyPatch) -> None:
+    row = _queue()
+    other = _queue("k2", "other@example.com")
+
+    def boom(delivery: Delivery) -> str:
+        if delivery.pk == row.pk:
+            raise RuntimeError("bug in channel")
+        return "<ok>"
+
+    monkeypatch.setattr(worker.CHANNELS["email"], "notify", boom)
+    assert deliver_due() == 2
+    row.refresh_from_db()
+    other.refresh_from_db()
+    assert (row.status, row.last_error) == ("pending", "RuntimeError: bug in channel")
+    assert (other.status, other.message_id) == ("sent", "<ok>")
+
+
+def test_a_channel_switched_off_after_queueing_fails_with_a_reason() -> None:
+    with override_settings(FANKUI_PUSH_WEBHOOK_URL="http://127.0.0.1:9/hook"):
+        factories.consultant_ding()
+        factories.file_report(factories.reporter_a())
+    deliver_due()
+    push = Delivery.objects.get(channel="webhook")
+    assert push.status == "failed"
+    assert push.last_error == "渠道 webhook 未配置或无收件地址，未发送"
+
+
+def test_a_broken_worker_never_breaks_the_request(monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: object) -> None:
+    def broken(*args: object, **kwargs: object) -> int:
+        raise ConnectionError("database went away")
+
+    monkeypatch.setattr("fankui.notify.tasks.deliver_due", broken)
+    factories.consultant_ding()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:  # type: ignore[operator]
+        ticket = factories.file_report(factories.reporter_a())
+    assert callbacks  # the wake-up ran, and raised nothing
+    assert Notice.objects.filter(ticket=ticket).exists()
+    assert Delivery.objects.get().status == "pending"  # the sweep will send it
+
+
+def test_the_wake_up_delivers_on_commit(django_capture_on_commit_callbacks: object) -> None:
+    factories.consultant_ding()
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        ticket = factories.file_report(factories.reporter_a())
+    assert [m.subject for m in mail.outbox] == [f"[{ticket.ref}] 新问题：{ticket.title}"]
+    assert deliver_pending.call_local() == 0
+
+
+def test_retry_requeues_only_failed_rows() -> None:
+    failed, sent = _queue("k1"), _queue("k2", "b@example.com")
+    Delivery.objects.filter(pk=failed.pk).update(status="failed", attempts=8, last_error="HTTP 404")
+    Delivery.objects.filter(pk=sent.pk).update(status="sent")
+    assert retry_deliveries([failed.pk, sent.pk]) == 1
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == ("pending", 0)
+    assert Delivery.objects.get(pk=sent.pk).status == "sent"
+
+
+def test_admin_can_retry_failed_deliveries_now() -> None:
+    row = _queue()
+    Delivery.objects.filter(pk=row.pk).update(status="failed", attempts=8, last_error="SMTP 连接失败：refused")
+    client = Client()
+    client.force_login(factories.admin())
+    page = client.get("/admin/notify/delivery/?status__exact=failed&channel__exact=email")
+    assert "SMTP 连接失败：refused" in page.content.decode()
+    response = client.post("/admin/notify/delivery/", {"action": "retry_failed", "_selected_action": [row.pk]}, follow=True)
+    assert "已重新排队 1 条失败的投递。" in response.content.decode()
+    row.refresh_from_db()
+    assert row.status == "pending"
+
+
+def test_admin_lists_notices_with_their_deliveries() -> None:
+    row = _queue()
+    client = Client()
+    client.force_login(factories.admin())
+    assert client.get("/admin/notify/notice/?deliveries__status=pending").status_code == 200
+    page = client.get(f"/admin/notify/notice/{row.notice_id}/change/")
+    assert "升级给您" in page.content.decode()

@@ -1,0 +1,125 @@
+"""The pure text rules: no database, plain strings."""
+from __future__ import annotations
+
+from fankui.routing.text import (
+    Lexicon,
+    Mention,
+    SystemTerms,
+    abstention_rule,
+    faq_rule,
+    find_mentions,
+    is_generic,
+    model_text,
+    normalize_text,
+    pick_mention,
+)
+
+LEXICON = Lexicon(
+    (
+        SystemTerms("金蝶EAS", ("金蝶eas", "eas", "金蝶")),
+        SystemTerms("EAS-HR", ("eas-hr", "eas hr")),
+        SystemTerms("一应生活APP", ("一应生活app", "一应生活")),
+        SystemTerms("一应生活微信公众号", ("一应生活微信公众号", "一应生活公众号")),
+        SystemTerms("太川门禁", ("太川门禁", "门禁")),
+        SystemTerms("一应驿站", ("一应驿站", "驿站")),
+        SystemTerms("进销存", ("进销存",)),
+        SystemTerms("主数据平台", ("主数据平台", "主数据")),
+        SystemTerms("CSS", ("css",)),
+    )
+)
+
+
+def mentions(text: str) -> list[Mention]:
+    return find_mentions(normalize_text(text), LEXICON.systems)
+
+
+def test_it_folds_full_width_case_and_traditional_characters() -> None:
+    assert normalize_text("ＥＡＳ 憑證過帳") == "eas 凭证过帐"
+    assert normalize_text("一應之家　登錄不上") == "一应之家 登录不上"
+
+
+def test_longest_alias_wins_and_does_not_overlap() -> None:
+    assert [m.system for m in mentions("EAS-HR 调岗审批发不起来")] == ["EAS-HR"]
+    assert [m.system for m in mentions("一应生活公众号菜单没了")] == ["一应生活微信公众号"]
+
+
+def test_latin_alias_must_stand_alone() -> None:
+    assert mentions("cssx 样式") == []
+    assert [m.system for m in mentions("在CSS里派单")] == ["CSS"]
+
+
+def test_a_host_app_yields_to_the_system_it_hosts() -> None:
+    text = normalize_text("一应生活app里的门禁开不了")
+    chosen, _ = pick_mention(text, mentions(text))
+    assert chosen.system == "太川门禁"
+
+
+def test_whose_system_is_only_a_modifier() -> None:
+    text = normalize_text("驿站用的进销存改不了价格")
+    chosen, why = pick_mention(text, mentions(text))
+    assert chosen.system == "进销存"
+    assert "修饰" in why
+
+
+def test_uv_goes_to_its_topic_even_when_the_app_is_named() -> None:
+    text = normalize_text("一应生活的UV怎么突然少了")
+    rule = faq_rule(text, mentions(text))
+    assert rule is not None and rule.faq == "uv_stats" and rule.topic == "UV数统计"
+
+
+def test_survey_rules_pick_the_topic_person() -> None:
+    valid = faq_rule(normalize_text("满意度问卷无效的是怎么判定的"), [])
+    permission = faq_rule(normalize_text("后台要开通设置满意度链接的权限"), [])
+    link = faq_rule(normalize_text("满意度链接前面有空格打不开"), [])
+    assert valid is not None and valid.topic == "满意度调查有效数据"
+    assert permission is not None and permission.topic == "满意度链接设置权限"
+    assert link is not None and link.faq == "survey_link" and link.topic is None
+
+
+def test_visitor_checklist_and_binding_a_public_account_differ() -> None:
+    assert faq_rule(normalize_text("绑了房还是显示访客"), []) is not None
+    text = normalize_text("一应生活公众号绑定房屋提示信息不符")
+    assert faq_rule(text, mentions(text)) is None
+
+
+def test_crash_keeps_the_named_app_but_not_another_system() -> None:
+    text = normalize_text("一应生活一打开就闪退")
+    rule = faq_rule(text, mentions(text))
+    assert rule is not None and rule.faq == "app_version_crash" and rule.keep_system
+    text = normalize_text("金蝶客户端闪退")
+    assert faq_rule(text, mentions(text)) is None
+
+
+def test_feedback_channel_even_when_the_hosting_page_is_named() -> None:
+    text = normalize_text("CSS右上角的问题反馈在哪里看回复")
+    rule = faq_rule(text, mentions(text))
+    assert rule is not None and rule.faq == "feedback_channel"
+
+
+def test_it_abstains_on_billing_without_which_one() -> None:
+    assert abstention_rule(normalize_text("收费云出不了账单"), []) is not None
+    assert abstention_rule(normalize_text("自用的收费云出不了账单"), []) is None
+
+
+def test_billing_mentioned_as_a_neighbour_does_not_block_the_named_system() -> None:
+    text = normalize_text("主数据里新加的楼栋，收费系统那边同步不到")
+    assert abstention_rule(text, mentions(text)) is None
+
+
+def test_it_abstains_on_an_unnamed_public_account() -> None:
+    assert abstention_rule(normalize_text("公众号交不了费"), []) is not None
+
+
+def test_it_abstains_when_two_systems_both_fail() -> None:
+    text = normalize_text("CSS和主数据都打不开")
+    assert abstention_rule(text, mentions(text)) is not None
+    text = normalize_text("收费云跟主数据都报502")
+    assert abstention_rule(text, mentions(text)) is not None
+
+
+def test_model_text_drops_politeness_and_numbers() -> None:
+    assert model_text("麻烦帮忙看下，单号12345，谢谢！") == "看下 单号0"
+
+
+def test_generic_ngrams() -> None:
+    assert is_generic("app") and is_generic("不上") and not is_generic("询价")

@@ -1,0 +1,384 @@
+"""Pure text logic for routing: normalisation, term matching and the guide's rules.
+
+Nothing here touches the database: `services` builds a `Lexicon` from the directory and hands it in,
+so every rule can be tested with plain strings. The rules encode the labelling conventions in
+/work/shared/eval/README.md (the guide's finest-grained contact, FAQ-only items, when to abstain).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from fankui.directory.selectors import find_term, normalize
+
+# Traditional → simplified for the characters that actually occur in reports (APP texts from
+# Hong Kong/Taiwan phones, 繁體 input methods). A full OpenCC table would be a new dependency for
+# little gain: the alias table and the model only need the common ones folded.
+_TRAD_SIMP_PAIRS = (
+    "這这 個个 們们 來来 時时 會会 對对 說说 為为 還还 沒没 過过 後后 麼么 點点 開开 關关 門门 問问 題题 "
+    "機机 號号 碼码 電电 話话 網网 絡络 頁页 顯显 示示 錯错 誤误 無无 登登 錄录 帳帐 賬账 戶户 單单 據据 "
+    "報报 銷销 審审 批批 權权 組组 織织 員员 業业 綁绑 產产 訪访 滿满 調调 查查 鏈链 設设 置置 統统 計计 "
+    "數数 應应 聯联 購购 買买 賣卖 退退 訂订 閃闪 載载 蘋苹 華华 寶宝 務务 雲云 費费 臺台 實实 際际 結结 "
+    "發发 貨货 運运 輸输 資资 訊讯 體体 驗验 請请 謝谢 樣样 難难 處处 辦办 證证 書书 課课 進进 學学 "
+    "車车 場场 識识 別别 臨临 繳缴 續续 錢钱 餘余 額额 優优 選选 動动 簡简 區区 塊块 內内 線线 連连 斷断 "
+    "庫库 導导 複复 貼贴 讓让 聽听 見见 現现 價价 幣币 記记 紀纪 總总 經经 節节 間间 圖图 傳传 "
+    "驛驿 藤藤 騰腾 訊讯 郵邮 箱箱 營营 銀银 行行 們们 碼码 掃扫 禮礼 啟启 戲戏 齊齐 東东 帶带 換换 "
+    "樓楼 層层 戶户 項项 專专 門门 務务 從从 裡里 裏里 麵面 們们 嗎吗 啊啊 沒没 麼么 幾几 樣样 讀读 寫写 "
+    "條条 卡卡 級级 蓋盖 響响 處处 應应 該该 認认 為为 準准 確确 態态 鐘钟 鍾钟 錶表 轉转 賬账 據据 "
+    "簽签 註注 冊册 啟启 碼码 歷历 曆历 擊击 軟软 紅红 綠绿 黃黄 舊旧 當当 與与 並并 於于 囉啰 喚唤 "
+    "钜巨 鑰钥 匙匙 櫃柜 擁拥 擋挡 閘闸 崗岗 亭亭 監监 控控 備备 續续 務务 況况 殘残 災灾 韌韧 "
+    "緩缓 慢慢 卡卡 頓顿 斷断 壞坏 爛烂 彈弹 窗窗 術术 靈灵 護护 維维 運运 啟启 動动 陸陆 續续 "
+    "憑凭 儲储 雙双 鎖锁 舊旧 職职 薪薪 資资 調调 際际 週周 彙汇 匯汇 罰罚 規规 壓压 "
+    "億亿 達达 門门 禁禁 鑫鑫 傭佣 讚赞 個个 題题 麗丽 溫温 濕湿 風风 燈灯 電电 熱热 氣气 "
+    "際际 覽览 擇择 範范 圍围 獲获 費费 貸贷 嚴严 緊紧 急急 謹谨 慮虑 鬧闹 樂乐 愛爱 歡欢 "
+)
+_TRAD_SIMP = str.maketrans({pair[0]: pair[1] for pair in _TRAD_SIMP_PAIRS.split() if pair[0] != pair[1]})
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold_traditional(text: str) -> str:
+    """Map common traditional characters to simplified ones (一應之家 → 一应之家)."""
+    return text.translate(_TRAD_SIMP)
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, lower case, simplified characters, single spaces: the one form every rule sees."""
+    return _SPACES.sub(" ", fold_traditional(normalize(text)))
+
+
+def has_any(text: str, terms: Iterable[str]) -> list[str]:
+    """The terms that occur in `text` (Latin terms only as whole words, as `find_term` does)."""
+    return [term for term in terms if find_term(text, term) >= 0]
+
+
+# --------------------------------------------------------------------------------------------
+# The lexicon: what the router knows about the directory, as plain data.
+
+
+@dataclass(frozen=True)
+class TopicTerms:
+    """A responsibility of a system (金蝶EAS/账号、组织、权限) and the words that point at it."""
+
+    topic: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SystemTerms:
+    """A system's names: `aliases` identify it on their own; `hints` only point towards it."""
+
+    name: str
+    aliases: tuple[str, ...]
+    hints: tuple[str, ...] = ()
+    topics: tuple[TopicTerms, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    systems: tuple[SystemTerms, ...]
+
+    def words(self) -> set[str]:
+        """Every name, alias and keyword: the segmenter's custom dictionary."""
+        found: set[str] = set()
+        for system in self.systems:
+            found.update(system.aliases)
+            found.update(system.hints)
+            for topic in system.topics:
+                found.update(topic.keywords)
+        return {word for word in found if len(word) > 1}
+
+
+@dataclass(frozen=True)
+class Mention:
+    system: str
+    term: str
+    start: int
+    end: int
+
+
+def find_mentions(text: str, systems: Sequence[SystemTerms]) -> list[Mention]:
+    """Every system named in `text`, longest alias first, without overlaps, in text order.
+
+    Longest-first is why 一应生活公众号 is the public account and not the app, and EAS-HR not EAS.
+    """
+    hits: list[Mention] = []
+    for system in systems:
+        for term in system.aliases:
+            for at in _occurrences(text, term):
+                hits.append(Mention(system.name, term, at, at + len(term)))
+    hits.sort(key=lambda m: (-(m.end - m.start), m.start))
+    taken: list[Mention] = []
+    for hit in hits:
+        if all(hit.end <= other.start or hit.start >= other.end for other in taken):
+            taken.append(hit)
+    return sorted(taken, key=lambda m: m.start)
+
+
+def _occurrences(text: str, term: str) -> Iterable[int]:
+    if not term:
+        return
+    if term.isascii():
+        for match in re.finditer(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", text):
+            yield match.start()
+        return
+    start = text.find(term)
+    while start >= 0:
+        yield start
+        start = text.find(term, start + 1)
+
+
+def hint_scores(text: str, systems: Sequence[SystemTerms]) -> dict[str, tuple[int, list[str]]]:
+    """Per system, the summed length of its hint words found in the text, and the words."""
+    scores: dict[str, tuple[int, list[str]]] = {}
+    for system in systems:
+        found = has_any(text, system.hints)
+        # A hint inside a longer hint of the same system counts once (凭证 in 记账凭证).
+        found = [word for word in found if not any(word != other and word in other for other in found)]
+        if found:
+            scores[system.name] = (sum(len(word) for word in found), found)
+    return scores
+
+
+# --------------------------------------------------------------------------------------------
+# The guide's FAQ and topic rules.
+
+# Apps that host other systems' pages: "一应生活app里的门禁开门" is about 门禁, not the app.
+CONTAINER_SYSTEMS = frozenset({"一应生活APP", "一应智能APP", "一应生活微信公众号"})
+APP_SYSTEMS = frozenset({"一应生活APP", "一应智能APP"})
+
+_UV = ("uv", "uv数", "访问量", "日活", "月活", "访客量")
+_SURVEY = ("满意度", "问卷", "测评")
+_SURVEY_VALID = ("有效", "无效", "样本", "回收", "份数", "几份", "重复作答", "答了")
+_SURVEY_PERMISSION = ("权限", "开通")
+_SURVEY_SETTING = ("设置", "菜单", "入口", "上传问卷", "配置")
+_SURVEY_MISSING = ("找不到", "没有", "看不到", "不显示", "没看到")
+_SURVEY_LINK = ("链接", "哪个", "哪一个", "空格", "过期", "ppt", "网址", "问卷星", "wjx", "地址", "用哪")
+_BINDING = re.compile(r"(显示|还是|变成|成了|是|为|身份)(访客|游客)|(访客|游客)(身份|状态)|仅限业主|只有业主")
+# Binding a property only points at the checklist when the survey is what fails; "公众号绑定房屋失败"
+# is a fault of the public account.
+_BINDING_WEAK = re.compile(r"绑(定|了|好)[^，。,.!?！？]{0,6}(房|产)|房产[^，。,.!?！？]{0,4}绑")
+_GROUP_BUY = ("联盟购", "社商订单退款")
+_CRASH = ("闪退", "崩溃", "自动退出", "一打开就退")
+_VERSION = ("最新版", "新版本", "旧版本", "老版本", "哪下载", "去哪下", "下载地址", "应用商店", "应用市场", "appstore", "app store")
+_APP_WORDS = ("app", "手机", "安卓", "苹果", "iphone", "华为", "小米", "oppo", "vivo", "荣耀")
+_FEEDBACK_ACT = (
+    "反馈", "反应问题", "反映问题", "提建议", "建议", "报故障", "提交问题", "报问题", "报bug", "提bug", "bug",
+    "故障", "问题提交", "提问题", "联系客服", "找客服", "客服电话",
+)
+_FEEDBACK_ASK = (
+    "哪里", "哪儿", "在哪", "从哪", "怎么", "如何", "入口", "渠道", "找谁", "联系谁", "先找", "多久", "回复",
+    "截图", "还是", "统一", "哪个部门", "谁处理", "流程是", "能不能", "可以吗", "吗",
+)
+_FEEDBACK_PLACE = ("右上角", "我的-反馈", "我的反馈", "问题反馈", "意见反馈")
+
+
+@dataclass(frozen=True)
+class FaqRule:
+    """A rule of the guide's 常见问题 that decided the report."""
+
+    faq: str
+    topic: str | None  # a standalone responsibility (UV数统计 → 李佳文), or None for FAQ-only items
+    keep_system: bool  # app crashes keep the named app as the system
+    words: tuple[str, ...]
+    rule: str
+
+
+def faq_rule(text: str, mentions: Sequence[Mention]) -> FaqRule | None:
+    """The 常见问题 the report is about, by the guide's conventions, or None."""
+    named = {m.system for m in mentions}
+    if words := has_any(text, _UV):
+        # UV statistics go to 李佳文 even when the text names 一应生活.
+        return FaqRule("uv_stats", "UV数统计", False, tuple(words), "UV数统计由物业运营部负责")
+    survey = has_any(text, _SURVEY)
+    if survey and (valid := has_any(text, _SURVEY_VALID)):
+        return FaqRule("survey_link", "满意度调查有效数据", False, (*survey, *valid), "满意度调查有效数据问题")
+    if survey and ("链接" in text or "问卷" in text or "后台" in text):
+        permission = has_any(text, _SURVEY_PERMISSION)
+        setting = has_any(text, _SURVEY_SETTING)
+        missing = has_any(text, _SURVEY_MISSING)
+        if permission or (setting and missing):
+            return FaqRule("survey_link", "满意度链接设置权限", False, (*survey, *permission, *setting, *missing), "设置满意度链接的权限")
+    match = _BINDING.search(text) or (_BINDING_WEAK.search(text) if survey else None)
+    if match:
+        return FaqRule("binding_visitor", None, False, (match.group(0),), "绑定房产后仍显示访客（自查清单）")
+    if survey and (link := has_any(text, _SURVEY_LINK)):
+        return FaqRule("survey_link", None, False, (*survey, *link), "满意度问卷链接（以指引表格为准）")
+    if words := has_any(text, _GROUP_BUY):
+        return FaqRule("group_buy_refund", None, False, tuple(words), "联盟购订单与退款")
+    crash = has_any(text, _CRASH)
+    version = has_any(text, _VERSION)
+    other_systems = named - APP_SYSTEMS
+    if (crash or version) and not other_systems:
+        app_context = has_any(text, _APP_WORDS) or named & APP_SYSTEMS
+        if version or app_context:
+            return FaqRule("app_version_crash", None, True, (*crash, *version), "app最新版本及闪退")
+    act = has_any(text, _FEEDBACK_ACT)
+    place = has_any(text, _FEEDBACK_PLACE)
+    if act and (place or has_any(text, _FEEDBACK_ASK)):
+        # The page hosting the feedback button (CSS/BMS右上角, 一应生活-我的-反馈) does not make it a system problem.
+        hosts = {"CSS", "BMS", *APP_SYSTEMS}
+        if not named or (place and named <= hosts):
+            return FaqRule("feedback_channel", None, False, (*act, *place), "故障反馈渠道")
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Abstention rules: a wrong confident answer is worse than leaving the ticket with the consultant.
+
+_BILLING = ("收费云", "收费系统", "收费平台")
+_BILLING_OWN = ("自用", "长城")
+_BILLING_NEW = ("新版", "新收费", "新的收费")
+_OFFICIAL_ACCOUNT = ("公众号", "服务号")
+_BOTH = re.compile(r"(和|跟|与|及|、|还有|以及)")
+
+
+@dataclass(frozen=True)
+class Abstention:
+    reason: str
+    words: tuple[str, ...]
+
+
+def abstention_rule(text: str, mentions: Sequence[Mention]) -> Abstention | None:
+    """Why a careful human could not pick one system, or None."""
+    named = list(mentions)
+    systems = {m.system for m in named}
+    billing = has_any(text, _BILLING)
+    if billing and not systems & {"长城自用收费云", "新版收费云"}:
+        if not has_any(text, _BILLING_OWN) and not has_any(text, _BILLING_NEW):
+            # "主数据上的车位，收费系统那边同步不过去" is about 主数据; only a report that is about the
+            # billing system itself, or blames it together with another system, is undecidable.
+            pseudo = [Mention("收费云", term, at, at + len(term)) for term in billing for at in _occurrences(text, term)]
+            specific = systems - CONTAINER_SYSTEMS
+            if not specific or _both_failing(text, sorted([*named, *pseudo], key=lambda m: m.start)):
+                return Abstention("提到收费云/收费系统，但没说是长城自用收费云还是新版收费云", tuple(billing))
+    account = has_any(text, _OFFICIAL_ACCOUNT)
+    if account and not systems & {"一应生活微信公众号", "业主卡微信公众号"}:
+        if not systems or systems <= CONTAINER_SYSTEMS:
+            return Abstention("提到公众号，但没说是一应生活公众号还是业主卡公众号", tuple(account))
+    if len(systems) >= 2 and _both_failing(text, named):
+        names = "、".join(sorted(systems))
+        return Abstention(f"同时提到{names}出错，无法判断是哪个系统的问题", tuple(m.term for m in named))
+    return None
+
+
+def _both_failing(text: str, mentions: Sequence[Mention]) -> bool:
+    """"A和B都报错": two systems joined by a conjunction and followed by 都/均."""
+    for first, second in zip(mentions, mentions[1:]):
+        if first.system == second.system:
+            continue
+        between = text[first.end : second.start]
+        after = text[second.end : second.end + 12]
+        if len(between) <= 4 and _BOTH.search(between) and re.search(r"[都均全]", after):
+            return True
+    return False
+
+
+# "驿站用的进销存": the first system only says whose 进销存 it is. ("X里的Y" is not used: in
+# "自用收费云里的停车月卡费用" the 停车 is a fee item, not the parking system.)
+_MODIFIER = re.compile(r"^(用的|里用的|那边用的|这边用的|在用的)$")
+
+
+def pick_mention(text: str, mentions: Sequence[Mention]) -> tuple[Mention, str]:
+    """The system a report is about when it names several, with the reason."""
+    distinct = {m.system for m in mentions}
+    if len(distinct) == 1:
+        return mentions[0], "唯一提到的系统"
+    # A host app is only the way in ("一应生活app里的门禁") when a more specific system is named.
+    specific = [m for m in mentions if m.system not in CONTAINER_SYSTEMS] or list(mentions)
+    for first, second in zip(specific, specific[1:]):
+        if first.system != second.system and _MODIFIER.match(text[first.end : second.start].strip()):
+            return second, f"“{first.term}”只是修饰“{second.term}”"
+    return specific[0], "最先提到的系统"
+
+
+def pick_topic(text: str, topics: Sequence[TopicTerms]) -> tuple[TopicTerms, list[str]] | None:
+    """The responsibility whose keywords weigh most in the text (summed length), or None."""
+    best: tuple[int, TopicTerms, list[str]] | None = None
+    for topic in topics:
+        found = has_any(text, topic.keywords)
+        found = [word for word in found if not any(word != other and word in other for other in found)]
+        score = sum(len(word) for word in found)
+        if score and (best is None or score > best[0]):
+            best = (score, topic, found)
+    return (best[1], best[2]) if best else None
+
+
+_QUESTION = ("请问", "怎么", "哪个", "哪种", "选哪", "还是", "是否", "能不能", "可以吗", "该走", "走哪", "应该", "拿不准", "咨询")
+_FAILURE = ("报错", "打不开", "登不上", "白屏", "500", "异常", "崩溃", "卡死", "失败", "超时", "exception", "error")
+
+
+def looks_like_question(text: str) -> bool:
+    """A business question ("走哪个模板？") rather than a fault report ("打开报错")."""
+    return bool(has_any(text, _QUESTION)) and not has_any(text, _FAILURE)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+_FILLER = re.compile(r"麻烦|谢谢|您好|你好|老师好|请问|请|帮忙|帮我|一下|尽快|急急|着急|辛苦|[^\w\s]+|_")
+
+
+def model_text(text: str) -> str:
+    """What the model sees: normalised text without punctuation and politeness, numbers collapsed,
+    so "麻烦…谢谢" or an order number never becomes evidence for a system."""
+    return _SPACES.sub(" ", _FILLER.sub(" ", _DIGITS.sub("0", normalize_text(text)))).strip()
+
+
+ACCOUNT_WORDS = ("密码", "账号", "帐号", "登录", "登陆", "登不上", "登不进", "进不去", "重置", "锁定", "验证码")
+
+
+# --------------------------------------------------------------------------------------------
+# Segmentation (for KB suggestions and explanations; the router's model uses character n-grams).
+
+_STOP = frozenset(
+    "的 了 是 我 你 他 她 们 我们 你们 在 有 和 就 都 也 还 吗 呢 啊 吧 哈 呀 么 这 那 个 一个 这个 那个 "
+    "不 没 没有 说 要 会 能 可以 怎么 什么 一下 一直 已经 请 麻烦 谢谢 您好 你好 帮忙 看看 问题 系统 "
+    "现在 今天 昨天 时候 然后 但是 可是 因为 所以 如果 还是 或者 就是 里 上 下 中 后 前 把 被 给 让 "
+    "到 从 对 与 及 或 等 又 再 很 太 更 最 才 只 该 应该 需要 如何 为什么 多久".split()
+)
+
+
+class Segmenter:
+    """rjieba with the directory's words as its custom dictionary.
+
+    rjieba's `add_word` is not safe while another thread cuts, so a new Segmenter is built and swapped in
+    whenever the dictionary changes, never mutated in place.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        import rjieba
+
+        self._jieba = rjieba.Jieba()
+        for word in sorted(set(words)):
+            if len(word) > 1:
+                self._jieba.add_word(word, 20000, None)
+
+    def tokens(self, text: str) -> list[str]:
+        """Search-mode tokens of normalised text, without punctuation and stop words."""
+        found: list[str] = []
+        for token in self._jieba.cut_for_search(text):
+            token = token.strip()
+            if not token or token in _STOP or not any(ch.isalnum() for ch in token):
+                continue
+            if len(token) == 1 and not token.isascii():
+                continue
+            found.append(token)
+        return found
+
+
+# Words every system's reports share. A model decision resting only on these ("app", "不上") is a guess
+# about which system, not evidence for one.
+_GENERIC = (
+    "app", "系统", "后台", "平台", "登录", "登不上", "连不上", "打不开", "报错", "失败", "手机", "电脑", "小程序",
+    "公众号", "页面", "显示", "提示", "一直", "没有", "不了", "不上", "进不去", "怎么", "数据", "导出", "导入",
+    "账号", "密码", "提交", "保存", "问题", "业主", "项目", "我们", "今天", "昨天", "没反应", "转圈", "加载",
+    "不出来", "异常", "无法", "能不能", "可以", "网络", "信息", "记录", "查不到", "看不到", "收不到", "用不了",
+    "密码忘了", "密码忘记", "忘了密码", "重置密码", "验证码", "锁定", "登陆",
+)
+
+
+def is_generic(ngram: str) -> bool:
+    ngram = ngram.strip()
+    return len(ngram) < 2 or any(ngram in word for word in _GENERIC)

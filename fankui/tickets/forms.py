@@ -1,0 +1,151 @@
+"""Web forms for tickets: they parse and limit input; the services decide what is allowed."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from fankui.directory.models import Department, Person, Region, System
+from fankui.tickets.models import Ticket
+
+ACCEPT = "image/*,.pdf,.txt,.log"
+
+
+def system_choices() -> list[tuple[Any, Any]]:
+    """Systems grouped by department (optgroups), in the guide's order."""
+    choices: list[tuple[Any, Any]] = [("", _("（不确定/不选）"))]
+    departments = Department.objects.prefetch_related("systems").order_by("position", "name")
+    for department in departments:
+        systems = [(str(s.pk), s.name) for s in department.systems.all()]
+        if systems:
+            choices.append((department.name, systems))
+    return choices
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one `<input type=file multiple>` (Django's documented recipe)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT, "multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if not data:
+            return []
+        # How many, how big and what kind is decided by tickets.attachments, for every channel alike.
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class ReportForm(forms.Form):
+    """提交问题: what a reporter types on the web."""
+
+    description = forms.CharField(
+        label=_("问题描述"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": _("发生了什么？在哪个系统、哪个页面？提示了什么？")}),
+        error_messages={"required": _("请描述遇到的问题。")},
+    )
+    title = forms.CharField(label=_("标题（可选）"), max_length=200, required=False)
+    urgency = forms.ChoiceField(
+        label=_("紧急程度"), choices=Ticket.Urgency.choices, initial=Ticket.Urgency.NORMAL, widget=forms.RadioSelect
+    )
+    region = forms.ModelChoiceField(label=_("大区"), queryset=Region.objects.all(), required=False, empty_label=_("（总部/不在大区）"))
+    project = forms.CharField(label=_("项目/小区"), max_length=100, required=False)
+    system = forms.TypedChoiceField(label=_("系统（可选）"), required=False, coerce=int, empty_value=None)
+    files = MultipleFileField(label=_("截图或文件"), required=False)
+    account = forms.CharField(label=_("账号"), max_length=200, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    # Never echoed back into the page, not even when the form is re-shown with an error.
+    password = forms.CharField(
+        label=_("密码"), max_length=200, required=False, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["system"].choices = system_choices()  # type: ignore[attr-defined]
+
+    def clean_system(self) -> System | None:
+        pk = self.cleaned_data.get("system")
+        return System.objects.filter(pk=pk).first() if pk else None
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("回复"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": _("回复内容不能为空。")})
+    internal = forms.BooleanField(label=_("内部备注（报告人不可见）"), required=False)
+
+
+class ResolveForm(forms.Form):
+    reply = forms.CharField(
+        label=_("处理结果（报告人会收到）"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("解决时请写明处理结果，报告人会收到这条回复。")},
+    )
+    individual = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class RequestInfoForm(forms.Form):
+    question = forms.CharField(
+        label=_("需要报告人补充什么"),
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请写明需要报告人补充什么信息。")},
+    )
+
+
+def escalation_targets() -> list[tuple[str, str]]:
+    """Everyone a ticket can go to: each named system contact, then each team mailbox.
+
+    Values are `p:<person id>` or `m:<mailbox>` so one select covers both kinds.
+    """
+    people: dict[int, str] = {}
+    for person in Person.objects.filter(responsibilities__isnull=False).order_by("name").distinct():
+        people[person.pk] = person.name
+    for person in Person.objects.filter(departments__isnull=False).order_by("name").distinct():
+        people[person.pk] = person.name
+    targets = [(f"p:{pk}", name) for pk, name in sorted(people.items(), key=lambda item: item[1])]
+    for department in Department.objects.exclude(mailbox="").order_by("position"):
+        targets.append((f"m:{department.mailbox}", f"{department.mailbox}（{department.name}）"))
+    return targets
+
+
+class EscalateForm(forms.Form):
+    system = forms.TypedChoiceField(label=_("系统"), required=False, coerce=int, empty_value=None)
+    target = forms.ChoiceField(label=_("升级给"), error_messages={"required": _("请选择要升级给的对接人。")})
+    reason = forms.CharField(label=_("说明（可选）"), max_length=5_000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, targets: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["system"].choices = system_choices()  # type: ignore[attr-defined]
+        self.fields["target"].choices = [("", _("（请选择）")), *targets]  # type: ignore[attr-defined]
+
+    def clean_system(self) -> System | None:
+        pk = self.cleaned_data.get("system")
+        return System.objects.filter(pk=pk).first() if pk else None
+
+    def owner_and_label(self) -> tuple[Person | None, str]:
+        """The chosen person, or the chosen team mailbox as a contact label."""
+        kind, _sep, value = self.cleaned_data["target"].partition(":")
+        if kind == "p":
+            return Person.objects.filter(pk=int(value)).first(), ""
+        return None, value
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("还有什么问题"), max_length=5_000, widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": _("请说明哪里还没有解决。")}
+    )
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("处理中和待补充")), ("all", _("全部")), *Ticket.Status.choices]
+    )
+    tier = forms.TypedChoiceField(label=_("层级"), required=False, coerce=int, empty_value=None, choices=[("", _("全部")), *Ticket.Tier.choices])

@@ -1,0 +1,259 @@
+"""Mail intake: a parsed mail becomes a new ticket, or a reply on its ticket's timeline.
+
+Every write goes through `tickets.services` (`create_ticket`, `reply_to_ticket`), like the web
+and API intake. What this module decides:
+
+- **Dropped, never answered**: auto-replies, bounces, lists and fankui's own notifications
+  (`ParsedMail.automated`), and more than `FANKUI_MAIL_RATE_LIMIT` (default 20) mails per sender
+  per hour. Answering an auto-responder is how mail loops start, so nothing is sent back.
+- **Who sent it**: the active user with the From address (case-insensitive). An unknown sender
+  gets a reporter account of kind 业主 (owner) with an unusable password: username = the address.
+  The From header is trusted as the intranet MTA delivered it; the listener must only be reachable
+  from that MTA (it binds to 127.0.0.1 unless told otherwise).
+- **Reply or new**: a reply is matched by In-Reply-To/References against the Message-IDs fankui
+  sent (`Delivery.message_id`, and the ref inside `<fankui.{notice}.{ref}@domain>`) or the
+  sender's own earlier mail, then by a `[FK251125-ABCDE]` ref in the subject when a client
+  drops those headers. Only the reporter or someone who may see the ticket
+  (`selectors.visible_tickets`) appends; anyone else, or a reply to a closed ticket, files a new one.
+- **Attachments**: each is validated by content first. A refused file does not lose the mail:
+  the ticket is filed without it and a public note on its timeline names the file and the reason
+  (for a reply, the reason is added to the reply itself).
+- **Redelivery**: the Message-ID is the idempotency key ("mail:<id>") of a new ticket and is kept
+  on a reply's event, so a mail delivered twice is filed once.
+- Only the trimmed part of a reply (no quoted history or signature) goes on the timeline; a new
+  ticket keeps the whole body, since a forwarded problem report *is* the quoted part.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.db import IntegrityError, transaction
+
+from fankui.accounts.models import Profile
+from fankui.accounts.selectors import profile_of
+from fankui.accounts.services import set_profile
+from fankui.notify.models import Delivery
+from fankui.tickets.attachments import UploadRejected, max_upload_files, validate_upload
+from fankui.tickets.mail.parse import MailAttachment, ParsedMail, parse_mail, ref_from_message_id
+from fankui.tickets.models import IdempotencyKey, Ticket, TicketEvent
+from fankui.tickets.selectors import visible_tickets
+from fankui.tickets.services import Intake, IncomingFile, TicketError, create_ticket, reply_to_ticket
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RATE_LIMIT = 20
+_CLOSED = {Ticket.Status.CLOSED, Ticket.Status.DEFLECTED}
+_REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|回复|答复|转发)\s*[:：]\s*)+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class MailResult:
+    """What became of one mail; the SMTP handler logs it and tests assert on it."""
+
+    action: Literal["created", "replied", "duplicate", "dropped"]
+    ticket: Ticket | None = None
+    reason: str = ""
+    refused: tuple[str, ...] = field(default=())
+
+
+class RateGuard:
+    """At most N mails per sender in a sliding hour: more is a loop or a flood, and is dropped.
+
+    Kept in memory by the running listener: a restart forgets the counts, which only lets a
+    loop run for one more hour's allowance.
+    """
+
+    def __init__(self, limit: int | None = None, window_seconds: float = 3600) -> None:
+        self._limit = limit
+        self.window = window_seconds
+        self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def limit(self) -> int:
+        return self._limit if self._limit is not None else int(getattr(settings, "FANKUI_MAIL_RATE_LIMIT", DEFAULT_RATE_LIMIT))
+
+    def allow(self, sender: str, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            seen = self._seen.setdefault(sender, deque())
+            while seen and seen[0] <= now - self.window:
+                seen.popleft()
+            if len(seen) >= self.limit:
+                return False
+            seen.append(now)
+            return True
+
+
+def handle_raw(raw: bytes, *, envelope_from: str | None = None, guard: RateGuard | None = None) -> MailResult:
+    """Parse and accept one mail as received over SMTP."""
+    return accept_mail(parse_mail(raw, envelope_from=envelope_from), guard=guard)
+
+
+def accept_mail(mail: ParsedMail, *, guard: RateGuard | None = None) -> MailResult:
+    """File a mail as a new ticket or a reply, or drop it (automated, flooding, no usable sender)."""
+    if mail.automated:
+        return _dropped(mail, mail.automated)
+    if not mail.sender:
+        return _dropped(mail, "no sender address")
+    if guard is not None and not guard.allow(mail.sender):
+        log.warning("mail dropped: more than %s mails from %s within an hour (message-id=%s)", guard.limit, mail.sender, mail.message_id)
+        return MailResult("dropped", reason="rate limited")
+    with transaction.atomic():
+        user = sender_user(mail.sender, mail.sender_name)
+        if user is None:
+            return _dropped(mail, "sender's account is deactivated")
+        ticket = thread_ticket(mail, user)
+        if ticket is not None:
+            return _reply(mail, ticket, user)
+        return _create(mail, user)
+
+
+def _dropped(mail: ParsedMail, reason: str) -> MailResult:
+    log.info("mail dropped: %s (from=%s message-id=%s)", reason, mail.sender or "-", mail.message_id or "-")
+    return MailResult("dropped", reason=reason)
+
+
+def sender_user(address: str, name: str = "") -> AbstractUser | None:
+    """The active login with this address; else a new 业主 reporter account; None if it was deactivated."""
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=address, is_active=True).order_by("pk").first()
+    if user is None:
+        user = User.objects.filter(username__iexact=address, is_active=True).order_by("pk").first()
+    if user is not None:
+        return user
+    if len(address) > 150 or User.objects.filter(username__iexact=address).exists():
+        return None  # a deactivated account keeps its address: do not quietly bring it back
+    try:
+        with transaction.atomic():
+            user = User.objects.create(username=address, email=address, first_name=name[:150])
+    except IntegrityError:  # a second mail from the same newcomer, handled at the same moment
+        return User.objects.filter(username=address, is_active=True).first()
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    set_profile(user, role=Profile.Role.REPORTER, kind=Profile.Kind.OWNER)
+    log.info("mail intake created a reporter account (业主) for %s", address)
+    return user
+
+
+def _candidates(mail: ParsedMail, user: AbstractUser) -> list[Ticket]:
+    """Tickets the mail may answer, most specific first (thread headers, then subject refs)."""
+    found: list[Ticket] = []
+    refs: list[str] = []
+    for mid in mail.thread_ids:
+        delivery = Delivery.objects.select_related("notice__ticket").filter(message_id=mid, notice__ticket__isnull=False).first()
+        if delivery is not None and delivery.notice.ticket is not None:
+            found.append(delivery.notice.ticket)
+        ref = ref_from_message_id(mid)
+        if ref:
+            refs.append(ref)
+        # The sender's own earlier mail: a follow-up ("补充截图") sent as a reply to it.
+        own = IdempotencyKey.objects.select_related("ticket").filter(user=user, key=_key_for(mid)).first()
+        if own is not None:
+            found.append(own.ticket)
+    refs.extend(mail.subject_refs)
+    by_ref = {t.ref: t for t in Ticket.objects.filter(ref__in=refs)}
+    found.extend(by_ref[ref] for ref in refs if ref in by_ref)
+    return list(dict.fromkeys(found))
+
+
+def _key_for(message_id: str) -> str:
+    return ParsedMail(message_id=message_id, sender="", sender_name="", subject="", text="").idempotency_key
+
+
+def may_append(user: AbstractUser, ticket: Ticket) -> bool:
+    """The reporter, or anyone the permission chokepoint lets see the ticket."""
+    return ticket.reporter_id == user.pk or visible_tickets(user).filter(pk=ticket.pk).exists()
+
+
+def thread_ticket(mail: ParsedMail, user: AbstractUser) -> Ticket | None:
+    """The open ticket this mail replies to, if the sender may add to it."""
+    for ticket in _candidates(mail, user):
+        if ticket.status in _CLOSED:
+            continue
+        if may_append(user, ticket):
+            return ticket
+        log.info("mail from %s names %s but may not add to it: filing a new ticket", mail.sender, ticket.ref)
+    return None
+
+
+def _screen(attachments: Sequence[MailAttachment]) -> tuple[list[IncomingFile], list[str]]:
+    """Split the mail's files into acceptable ones and refusal messages that name the file."""
+    accepted: list[IncomingFile] = []
+    refused: list[str] = []
+    for item in attachments:
+        if len(accepted) >= max_upload_files():
+            refused.append(f"“{item.filename}”未保存：一份报告最多附 {max_upload_files()} 个文件。")
+            continue
+        try:
+            validate_upload(item.filename, item.data)
+        except UploadRejected as exc:
+            refused.append(exc.message)
+            continue
+        accepted.append(IncomingFile(filename=item.filename, data=item.data))
+    return accepted, refused
+
+
+def _refusal_note(refused: Sequence[str]) -> str:
+    return "邮件中的以下附件未能保存，如有需要请重新发送：\n" + "\n".join(f"- {line}" for line in refused)
+
+
+def _title(subject: str) -> str:
+    """The subject without its "Re:/回复:/转发:" prefixes."""
+    return _REPLY_PREFIX.sub("", subject).strip()
+
+
+def _create(mail: ParsedMail, user: AbstractUser) -> MailResult:
+    profile = profile_of(user)
+    accepted, refused = _screen(mail.attachments)
+    names = "、".join(a.filename for a in mail.attachments)
+    description = mail.text.strip() or mail.subject.strip() or (f"（邮件无正文，附件：{names}）" if names else "（邮件无正文）")
+    intake = Intake(
+        description=description,
+        channel=Ticket.Channel.EMAIL,
+        title=_title(mail.subject),
+        urgency=Ticket.Urgency.URGENT if mail.urgent else Ticket.Urgency.NORMAL,
+        region=profile.region if profile else None,
+        project=profile.project if profile else "",
+        reporter_kind=profile.kind if profile else Ticket.Kind.STAFF,
+        files=accepted,
+        idempotency_key=mail.idempotency_key,
+    )
+    try:
+        result = create_ticket(reporter=user, intake=intake)
+    except TicketError as exc:
+        if exc.code != "idempotency_conflict":
+            raise
+        # Another mail reused this Message-ID: keep the first, do not guess.
+        return _dropped(mail, f"message-id already used by a different mail ({exc.code})")
+    if not result.created:
+        log.info("mail redelivered, already filed as %s (message-id=%s)", result.ticket.ref, mail.message_id)
+        return MailResult("duplicate", ticket=result.ticket)
+    if refused:
+        reply_to_ticket(ticket=result.ticket, by=user, body=_refusal_note(refused))
+    log.info("mail from %s filed as %s", mail.sender, result.ticket.ref)
+    return MailResult("created", ticket=result.ticket, refused=tuple(refused))
+
+
+def _reply(mail: ParsedMail, ticket: Ticket, user: AbstractUser) -> MailResult:
+    if mail.message_id and TicketEvent.objects.filter(ticket=ticket, data__message_id=mail.message_id).exists():
+        log.info("mail redelivered, already on %s (message-id=%s)", ticket.ref, mail.message_id)
+        return MailResult("duplicate", ticket=ticket)
+    accepted, refused = _screen(mail.attachments)
+    body = mail.reply_text or ("（见附件）" if accepted else "（邮件回复无正文）")
+    if refused:
+        body = f"{body}\n\n{_refusal_note(refused)}"
+    source = {"channel": Ticket.Channel.EMAIL.value, "message_id": mail.message_id} if mail.message_id else {"channel": Ticket.Channel.EMAIL.value}
+    reply_to_ticket(ticket=ticket, by=user, body=body, files=accepted, source=source)
+    log.info("mail from %s added to %s", mail.sender, ticket.ref)
+    return MailResult("replied", ticket=ticket, refused=tuple(refused))

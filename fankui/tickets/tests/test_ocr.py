@@ -1,0 +1,74 @@
+"""Screenshots are read back to text; without the engine, nothing breaks."""
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from PIL import Image, ImageDraw, ImageFont
+
+from fankui.tickets import ocr
+from fankui.tickets.models import Attachment
+from fankui.tickets.services import IncomingFile, Intake, create_ticket
+from fankui.tickets.tests.upload_samples import PDF
+
+# Debian's fonts-noto-cjk; Pillow's built-in font has no Chinese glyphs.
+CJK_FONTS = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"]
+
+
+def error_dialog() -> bytes:
+    """A 420×150 Windows-style error dialog, as reporters screenshot it."""
+    font_path = next((p for p in CJK_FONTS if Path(p).exists()), None)
+    if font_path is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    font = ImageFont.truetype(font_path, 14, index=2 if font_path.endswith(".ttc") else 0)
+    img = Image.new("RGB", (420, 150), "white")
+    draw = ImageDraw.Draw(img)
+    draw.rectangle([0, 0, 420, 30], fill=(0, 90, 170))
+    draw.text((10, 7), "金蝶EAS", font=font, fill="white")
+    draw.text((60, 55), "登录失败：用户名或密码错误", font=font, fill="black")
+    draw.rectangle([320, 110, 400, 136], outline=(120, 120, 120), fill=(230, 230, 230))
+    draw.text((346, 114), "确定", font=font, fill="black")
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
+
+
+def file_report(settings: Any, tmp_path: Path, *files: IncomingFile) -> list[Attachment]:
+    settings.MEDIA_ROOT = tmp_path / "files"
+    reporter = get_user_model().objects.create_user("reporter-a")
+    ticket = create_ticket(reporter=reporter, intake=Intake(description="EAS 登不上，见截图", channel="web", files=files)).ticket
+    return list(ticket.attachments.order_by("id"))
+
+
+@pytest.mark.django_db
+def test_it_reads_the_error_message_of_a_screenshot_into_the_attachment(settings: Any, tmp_path: Path) -> None:
+    pytest.importorskip("rapidocr_onnxruntime")
+    (attachment,) = file_report(settings, tmp_path, IncomingFile("报错.png", error_dialog()))
+
+    text = ocr.ocr_attachment(attachment.pk)
+
+    assert "登录失败：用户名或密码错误" in text
+    assert "金蝶EAS" in text
+    attachment.refresh_from_db()
+    assert attachment.ocr_text == text
+
+
+@pytest.mark.django_db
+def test_files_that_are_not_pictures_are_skipped(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ocr, "extract_text", lambda path: pytest.fail("must not run OCR on a PDF"))
+    (attachment,) = file_report(settings, tmp_path, IncomingFile("合同.pdf", PDF))
+    assert ocr.ocr_attachment(attachment.pk) == ""
+    assert ocr.ocr_attachment(999_999) == ""
+
+
+def test_without_the_engine_it_returns_nothing_and_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(ocr, "_engine", lambda: None)
+    path = tmp_path / "a.png"
+    Image.new("RGB", (10, 10)).save(path)
+    with caplog.at_level(logging.INFO, logger="fankui.tickets.ocr"):
+        assert ocr.extract_text(path) == ""
+    assert "OCR skipped" in caplog.text
