@@ -34,14 +34,20 @@ def ensure_env(extras: str = "") -> None:
         stamp.touch()
 
 
-def ensure_chromium() -> None:
-    if Path("/usr/bin/chromium").exists():
+# Debian packages the test suite needs: the browser for the browser tests, and a CJK font to
+# render the screenshots that the OCR tests read back.
+TEST_PACKAGES = {"chromium": "/usr/bin/chromium", "fonts-noto-cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"}
+
+
+def ensure_test_packages() -> None:
+    missing = [name for name, path in TEST_PACKAGES.items() if not Path(path).exists()]
+    if not missing:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("· 安装 Debian chromium（浏览器测试需要）")
-        run("apt-get", "install", "-y", "-q", "chromium")
+        print(f"· 安装 Debian 软件包（测试需要）：{' '.join(missing)}")
+        run("apt-get", "install", "-y", "-q", *missing)
         return
-    sys.exit("浏览器测试需要 Debian 的 chromium，请先运行：sudo apt-get install -y chromium")
+    sys.exit(f"测试需要 Debian 软件包，请先运行：sudo apt-get install -y {' '.join(missing)}")
 
 
 def up() -> None:
@@ -55,7 +61,7 @@ def up() -> None:
 
 def test(args: list[str]) -> None:
     ensure_env("[test]")
-    ensure_chromium()
+    ensure_test_packages()
     result = subprocess.run([str(BIN / "python"), "-m", "pytest", *args], cwd=ROOT)
     sys.exit(result.returncode)
 

@@ -1,6 +1,7 @@
 """What the incident check adds to intake, with 10,000 tickets in the two-hour window.
 
-Self-contained: builds a throw-away SQLite database (or uses DATABASE_URL), loads the guide, files
+Self-contained: builds a throw-away SQLite database in a temporary folder (DATABASE_URL is ignored:
+this script deletes every ticket in the database it uses), loads the guide, files
 10,000 background tickets into the window, then times `incidents.services.on_ticket_created` — the
 exact call `create_ticket` makes — for a stream of new tickets: background noise plus three outages
 reported from several regions, so proposals and joins are part of the timing.
@@ -20,8 +21,9 @@ import sys
 import tempfile
 import time
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fankui.settings_test")
-os.environ.setdefault("FANKUI_DATA_DIR", tempfile.mkdtemp(prefix="fankui-bench-"))
+os.environ.pop("DATABASE_URL", None)
+os.environ["DJANGO_SETTINGS_MODULE"] = "fankui.settings_test"
+os.environ["FANKUI_DATA_DIR"] = tempfile.mkdtemp(prefix="fankui-bench-")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -103,14 +105,15 @@ def main() -> None:
             stream.insert(rng.randrange(len(stream)), (system, text))
     from fankui.incidents.services import similar_recent
 
-    costs, cpu, checks, counts, joined = [], [], [], [], 0
+    costs, cpu, checks, check_cpu, counts, joined = [], [], [], [], [], 0
     for i, (system, text) in enumerate(stream):
         row = ticket(size + i, system, text)
         row.save()
         # The check alone (find look-alikes, re-read them), then the whole call intake makes.
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         similar_recent(row)
         checks.append((time.perf_counter() - t0) * 1000)
+        check_cpu.append((time.process_time() - c0) * 1000)
         reset_queries()
         with CaptureQueriesContext(connection) as captured:
             t0, c0 = time.perf_counter(), time.process_time()
@@ -124,7 +127,8 @@ def main() -> None:
         return f"{name}: p50 {pct(ms, .5):.1f} ms, p95 {pct(ms, .95):.1f} ms, p99 {pct(ms, .99):.1f} ms, max {max(ms):.1f} ms"
 
     print(f"over {len(stream)} new tickets (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):")
-    print("  " + line("similarity check (similar_recent)", checks))
+    print("  " + line("similarity check (similar_recent), wall", checks))
+    print("  " + line("similarity check (similar_recent), CPU of this process", check_cpu))
     print("  " + line("on_ticket_created, wall", costs))
     print("  " + line("on_ticket_created, CPU of this process", cpu))
     print(f"  queries per ticket: median {statistics.median(counts):.0f}, max {max(counts)}; tickets grouped: {joined}")
@@ -132,8 +136,8 @@ def main() -> None:
     found = Incident.objects.count()
     print(f"incidents proposed during the stream: {found} (3 outages were injected; the synthetic background repeats phrases, so extra proposals are expected)")
     budget = 20.0
-    verdict = "OK" if pct(ms, 0.99) < budget else "OVER BUDGET"
-    print(f"p99 budget {budget:.0f} ms: {verdict}")
+    verdict = "OK" if pct(checks, 0.99) < budget else "OVER BUDGET"
+    print(f"similarity check p99 {pct(checks, 0.99):.1f} ms against the {budget:.0f} ms budget: {verdict} (wall time; compare CPU when the machine is busy)")
 
 
 if __name__ == "__main__":

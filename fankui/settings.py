@@ -139,6 +139,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "fankui.sqlite3",
+            # Reusing the connection saves the PRAGMAs and file open on every request.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # WAL lets readers run beside the single writer; IMMEDIATE avoids
                 # "database is locked" upgrades from read to write inside a transaction.
@@ -219,3 +222,6 @@ FANKUI_PUSH_WEBHOOK_SECRET = env_str("FANKUI_PUSH_WEBHOOK_SECRET")
 FANKUI_WECOM_WEBHOOK_URL = env_str("FANKUI_WECOM_WEBHOOK_URL")
 # Knowledge base: remind an article's owner this many days before the article or one of its links expires.
 FANKUI_KB_EXPIRY_REMINDER_DAYS = env_int("FANKUI_KB_EXPIRY_REMINDER_DAYS", 7)
+
+# Read the text of screenshots in the worker (RapidOCR, ~2 s of CPU per image).
+FANKUI_OCR = env_bool("FANKUI_OCR", True)

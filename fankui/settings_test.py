@@ -12,3 +12,5 @@ from fankui.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405
+# OCR costs seconds per image; the tests that exercise it turn it on.
+FANKUI_OCR = False

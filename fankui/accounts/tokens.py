@@ -61,12 +61,14 @@ def verify_token(token: str, *, now: datetime.datetime | None = None) -> ApiToke
         return None
     # The profile (with region and its consultant) rides along: intake needs all three, and one
     # join here saves three queries on every report an app files.
-    record = (
-        ApiToken.objects.select_related("user__profile__region__consultant")
-        .filter(token_hash=hash_token(token), revoked_at__isnull=True)
-        .first()
-    )
-    if record is None or not record.user.is_active:
+    try:
+        # get(), not first(): token_hash is unique, and first() would add an ORDER BY to compile.
+        record = ApiToken.objects.select_related("user__profile__region__consultant").get(
+            token_hash=hash_token(token), revoked_at__isnull=True
+        )
+    except ApiToken.DoesNotExist:
+        return None
+    if not record.user.is_active:
         return None
     now = now or timezone.now()
     if record.last_used_at is None or now - record.last_used_at >= LAST_USED_RESOLUTION:

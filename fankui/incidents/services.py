@@ -24,11 +24,13 @@ from fankui.notify.services import notify_person, notify_user
 
 log = logging.getLogger(__name__)
 
-# Look at no more than the 50 closest candidates per new ticket: the rule needs three reporters, and a
+# Look at no more than the 30 closest candidates per new ticket: the rule needs three reporters, and a
 # very generic text ("打不开") must not read hundreds of rows back from the database.
-_MAX_CANDIDATES = 50
-# Expand through this many of the closest look-alikes (see `similar_recent`).
+_MAX_CANDIDATES = 30
+# Expand through the 3 closest look-alikes (see `similar_recent`), only when fewer than 5 were found
+# directly: that is when the one hop matters, and it keeps busy windows at one product per ticket.
 _HOPS = 3
+_HOP_BELOW = 5
 
 
 class IncidentError(Exception):
@@ -84,8 +86,9 @@ class Grouping:
 def similar_recent(ticket: object) -> list[Neighbour]:
     """Tickets in the window that look like this one, across all regions, re-read from the database.
 
-    Direct look-alikes, plus the look-alikes of the three closest of those (one hop): reporters word
-    one outage differently, and the third report often resembles the second more than the first.
+    Direct look-alikes, plus (when there are few) the look-alikes of the three closest of those (one
+    hop): reporters word one outage differently, and the third report often resembles the second
+    more than the first.
     The cache only nominates candidates; who filed them, from where and whether they are already
     grouped comes from the rows themselves (one query), so a stale cache cannot group anything.
     """
@@ -98,7 +101,7 @@ def similar_recent(ticket: object) -> list[Neighbour]:
         text = window.ticket_text(t.title, t.description)
         direct = index.query(text, since=since, threshold=floor, exclude=t.pk, limit=_MAX_CANDIDATES * 2)
         direct = [m for m in direct if _compatible(t.system_id, m.row.meta[0], m.score)][:_MAX_CANDIDATES]
-        hop_texts = [m.row.text for m in direct[:_HOPS]]
+        hop_texts = [m.row.text for m in direct[:_HOPS]] if len(direct) < _HOP_BELOW else []
         hops = index.query_many(hop_texts, since=since, threshold=floor, exclude=t.pk, limit=_MAX_CANDIDATES) if hop_texts else []
     nominated: dict[int, tuple[float, str | int]] = {int(m.row.key): (m.score, "") for m in direct}  # type: ignore[call-overload]
     for via, matches in zip(direct, hops):
@@ -230,7 +233,7 @@ def _require(incident: Incident, *states: str) -> None:
 
 
 def _locked(incident: Incident) -> Incident:
-    return Incident.objects.select_for_update().select_related("system__department").get(pk=incident.pk)
+    return Incident.objects.select_for_update(of=("self",)).select_related("system__department").get(pk=incident.pk)
 
 
 @transaction.atomic

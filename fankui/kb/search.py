@@ -133,7 +133,7 @@ def _ticket_hits(user: AbstractBaseUser, query: Query, filters: Filters, limit: 
         visible = visible.filter(region=region)
     if filters.state:
         visible = visible.filter(status=filters.state)
-    ranked = _ranked(candidates, {pk for pk, _ in candidates})
+    ranked = _ranked(candidates, {pk for pk, _ in candidates})  # every candidate; visibility is per chunk below
     # Best first, a chunk at a time: the permission check and the word check stop once the page is
     # full, instead of one query with a thousand ids (compiling that alone took ~20 ms).
     offset, step = 0, limit + 5

@@ -28,6 +28,7 @@ from fankui.accounts.models import Profile
 from fankui.core.api import ApiError, api_auth
 from fankui.directory.models import Region, System
 from fankui.directory.selectors import normalize
+from fankui.incidents.selectors import incident_id_for
 from fankui.kb.models import Article
 from fankui.tickets import selectors
 from fankui.tickets.attachments import UploadRejected
@@ -152,6 +153,7 @@ class TicketOut(TicketSummaryOut):
     resolved_at: Any
     closed_at: Any
     routing: RoutingOut | None = Field(None, description="路由建议，仅处理人可见")
+    incident_id: int | None = Field(None, description="所属共性问题（已确认或已解决）")
     timeline: list[EventOut]
     attachments: list[AttachmentOut]
 
@@ -429,6 +431,7 @@ def _detail(user: AbstractBaseUser, ticket: Ticket) -> dict[str, object]:
         "resolved_at": ticket.resolved_at,
         "closed_at": ticket.closed_at,
         "routing": _routing(ticket) if handler else None,
+        "incident_id": incident_id_for(ticket),
         "timeline": timeline,
         "attachments": attachments,
     }

@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import secrets as random_secrets
+from functools import partial
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -168,6 +169,8 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
             created = _event(ticket, TicketEvent.Kind.CREATED, actor=reporter, body=masked.text, channel=intake.channel)
             for upload in uploads:
                 save_attachment(ticket, upload, by=reporter, event=created)
+            if settings.FANKUI_OCR and any(upload.content_type.startswith("image/") for upload in uploads):
+                transaction.on_commit(partial(_read_screenshots, ticket.pk), robust=True)
             _event(
                 ticket,
                 TicketEvent.Kind.ROUTED,
@@ -203,6 +206,50 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
     notices = ["您粘贴在描述中的账号/密码已移入加密保险箱，描述中已屏蔽。"] if masked.secrets else []
     notices += grouping.notices
     return IntakeResult(ticket, created=True, masked_secrets=len(masked.secrets), notices=notices)
+
+
+def _read_screenshots(ticket_id: int) -> None:
+    from fankui.tickets.tasks import read_screenshots
+
+    read_screenshots(ticket_id)
+
+
+@transaction.atomic
+def reroute_with_screenshots(ticket_id: int) -> Ticket:
+    """Route again with the text read from the screenshots, when the typed text alone named no system.
+
+    Reporters often paste the error dialog instead of typing the error; a handler who already
+    chose a system keeps it.
+    """
+    from fankui.routing.services import route_report
+
+    ticket = Ticket.objects.select_for_update().select_related("region").get(pk=ticket_id)
+    screenshot_text = "\n".join(ticket.attachments.exclude(ocr_text="").values_list("ocr_text", flat=True))
+    if ticket.system_id is not None or ticket.tier != Ticket.Tier.CONSULTANT or not ticket.is_active or not screenshot_text:
+        return ticket
+    route = route_report(
+        f"{ticket.description}\n{screenshot_text}",
+        region=ticket.region.name if ticket.region else None,
+        reporter=ticket.reporter_kind,
+        channel=ticket.channel,
+    )
+    system = System.objects.filter(name=route.system).first() if route.system else None
+    if system is None:
+        return ticket
+    ticket.system, ticket.topic, ticket.routing = system, route.topic or "", route.as_dict()
+    ticket.save(update_fields=["system", "topic", "routing", "updated_at"])
+    _event(
+        ticket,
+        TicketEvent.Kind.ROUTED,
+        actor=None,
+        public=False,
+        body=f"根据截图中的文字：{route.explanation}",
+        system=route.system,
+        contact=route.contact,
+        confidence=route.confidence,
+        source="ocr",
+    )
+    return ticket
 
 
 def _replayed(reporter: AbstractBaseUser, intake: Intake) -> Ticket | None:
@@ -306,7 +353,7 @@ def request_information(*, ticket: Ticket, by: AbstractBaseUser, question: str) 
 
 
 @transaction.atomic
-def escalate_ticket(*, ticket: Ticket, by: AbstractBaseUser, system: System | None, owner: Person | None, contact_label: str = "", reason: str = "") -> Ticket:
+def escalate_ticket(*, ticket: Ticket, by: AbstractBaseUser | None, system: System | None, owner: Person | None, contact_label: str = "", reason: str = "") -> Ticket:
     """Tier 1 → tier 2: hand the ticket to the system's owner for the topic (or their deputy)."""
     _require_active(ticket)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)

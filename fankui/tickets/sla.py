@@ -171,7 +171,7 @@ def _escalate(ticket: Ticket, owner: Owner) -> bool:
         # `by=None`: the system escalates; the event has no actor, like the automatic close.
         escalate_ticket(
             ticket=ticket,
-            by=None,  # type: ignore[arg-type]  # the service only stores it as the event's actor
+            by=None,  # the SLA escalates on its own: no person acted
             system=ticket.system,
             owner=owner.person,
             contact_label="" if owner.person else owner.mailbox,

@@ -52,6 +52,7 @@ from fankui.tickets.services import Intake, IncomingFile, TicketError, create_ti
 log = logging.getLogger(__name__)
 
 DEFAULT_RATE_LIMIT = 20
+MAX_THREAD_IDS = 10  # the nearest Message-IDs of a long References chain are enough
 _CLOSED = {Ticket.Status.CLOSED, Ticket.Status.DEFLECTED}
 _REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|回复|答复|转发)\s*[:：]\s*)+", re.IGNORECASE)
 
@@ -150,7 +151,7 @@ def _candidates(mail: ParsedMail, user: AbstractUser) -> list[Ticket]:
     """Tickets the mail may answer, most specific first (thread headers, then subject refs)."""
     found: list[Ticket] = []
     refs: list[str] = []
-    for mid in mail.thread_ids:
+    for mid in mail.thread_ids[:MAX_THREAD_IDS]:
         delivery = Delivery.objects.select_related("notice__ticket").filter(message_id=mid, notice__ticket__isnull=False).first()
         if delivery is not None and delivery.notice.ticket is not None:
             found.append(delivery.notice.ticket)

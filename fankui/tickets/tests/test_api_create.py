@@ -293,3 +293,25 @@ def test_an_overlong_key_is_refused(alice: Persona) -> None:
     response = post_json(alice.api, URL, {"description": "EAS 卡"}, **{"Idempotency-Key": "k" * 101})
     assert response.status_code == 422
     assert error(response) == {"code": "invalid_idempotency_key", "message": "Idempotency-Key 不能超过 100 个字符。"}
+
+
+def test_a_token_wins_over_a_session_cookie_without_csrf(alice: Persona) -> None:
+    # An app's web view may carry a session cookie too; the token alone must be enough.
+    client = alice.api
+    client.force_login(alice.user)
+    assert post_json(client, URL, {"description": "KM 搜索不到文档"}).status_code == 201
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024)
+def test_a_json_body_over_djangos_memory_limit_answers_413(alice: Persona) -> None:
+    response = post_json(alice.api, URL, {"description": "很长" * 1000})
+    assert response.status_code == 413
+    assert error(response) == {"code": "request_too_large", "message": "请求内容过大。"}
+
+
+def test_the_openapi_document_describes_both_body_formats() -> None:
+    operation = Client().get("/api/openapi.json").json()["paths"]["/api/v1/tickets"]["post"]
+    content = operation["requestBody"]["content"]
+    assert set(content) == {"application/json", "multipart/form-data"}
+    assert content["application/json"]["schema"]["properties"]["secrets"]["items"]["required"] == ["label", "value"]
+    assert {"BearerToken": []} in operation["security"]

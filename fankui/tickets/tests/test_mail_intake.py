@@ -262,6 +262,16 @@ def test_a_reply_threads_by_the_ref_in_the_subject_alone(smtp: Mailer, reporter_
     assert ticket.events.get(kind=TicketEvent.Kind.REPLY).body == "已确认恢复，谢谢！\n张三 | 华南区"
 
 
+def test_a_follow_up_to_ones_own_mail_joins_its_ticket(smtp: Mailer, reporter_a: AbstractUser) -> None:
+    first = mail_ticket(smtp, samples.utf8_plain(address=A_MAIL, subject="EAS 凭证打印空白", body="EAS 凭证打印出来是空白", message_id="<orig@cc-pg.cn>"))
+    follow_up = samples.utf8_plain(
+        address=A_MAIL, subject="Re: EAS 凭证打印空白", body="补充截图", message_id="<follow@cc-pg.cn>", in_reply_to="<orig@cc-pg.cn>",
+        attachments=[("打印预览.png", samples.png_bytes())],
+    )
+    assert smtp.send(follow_up) == (250, f"2.0.0 OK replied {first.ref}")
+    assert [a.filename for a in first.attachments.all()] == ["打印预览.png"]
+
+
 def test_a_consultant_may_answer_by_mail(smtp: Mailer, reporter_a: AbstractUser, ding: AbstractUser) -> None:
     ticket = file_ticket(reporter_a)
     raw = samples.utf8_plain(address="dingjiagui@cc-pg.cn", subject=f"Re: [{ticket.ref}] 新问题", body="请清除浏览器缓存后重试", message_id="<ding-1@cc-pg.cn>")

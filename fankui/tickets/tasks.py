@@ -1,0 +1,19 @@
+"""Ticket work for the background worker."""
+from __future__ import annotations
+
+from huey.contrib.djhuey import db_task
+
+from fankui.tickets.models import Attachment
+
+
+@db_task()
+def read_screenshots(ticket_id: int) -> int:
+    """Read the text of a ticket's images, then let the router try again with it; return images read."""
+    from fankui.tickets.ocr import ocr_attachment
+    from fankui.tickets.services import reroute_with_screenshots
+
+    images = Attachment.objects.filter(ticket_id=ticket_id, content_type__startswith="image/", ocr_text="")
+    read = [pk for pk in images.values_list("pk", flat=True) if ocr_attachment(pk)]
+    if read:
+        reroute_with_screenshots(ticket_id)
+    return len(read)
