@@ -79,6 +79,7 @@ class Level:
     statuses: Counter[int] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     elapsed: float = 0.0
+    server_cpu: float = 0.0  # CPU seconds the gunicorn workers spent during the level (user + system)
 
     def percentile(self, p: float) -> float:
         if not self.latencies:
@@ -91,9 +92,11 @@ class Level:
         other = {k: v for k, v in self.statuses.items() if k != 201}
         extra = f"  other statuses {dict(other)}" if other else ""
         extra += f"  errors {dict(self.errors)}" if self.errors else ""
+        # CPU per request stays meaningful when other jobs share the machine; requests/s does not.
+        cpu = f"  server CPU {self.server_cpu * 1000 / max(1, sum(self.statuses.values())):5.1f} ms/req"
         return (
             f"  c={self.concurrency:<3} {created:>6} created  {created / self.elapsed:7.1f}/s   "
-            f"p50 {self.percentile(50):6.1f} ms  p95 {self.percentile(95):6.1f} ms  p99 {self.percentile(99):6.1f} ms{extra}"
+            f"p50 {self.percentile(50):6.1f} ms  p95 {self.percentile(95):6.1f} ms  p99 {self.percentile(99):6.1f} ms{cpu}{extra}"
         )
 
 
@@ -101,6 +104,19 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def server_cpu_seconds(master: int) -> float:
+    """User + system CPU of the master's worker processes, from /proc (Linux; 0 elsewhere)."""
+    total = 0
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    except OSError:
+        return 0.0
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def run(cmd: list[str], env: dict[str, str]) -> str:
@@ -228,11 +244,13 @@ def bench(args: argparse.Namespace, worker_class: str) -> list[Level]:
                 # Sample the workers during this level (py-spy is a profiling tool, not a dependency).
                 out = Path(args.py_spy).with_suffix(f".{worker_class}.txt")
                 spy = subprocess.Popen(
-                    ["py-spy", "record", "--pid", str(server.pid), "--subprocesses", "--format", "raw", "--nonblocking",
+                    [shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(server.pid), "--subprocesses", "--format", "raw", "--nonblocking",
                      "--duration", str(int(args.seconds)), "--output", str(out)],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 )
+            cpu_before = server_cpu_seconds(server.pid)
             hammer(port, token, level)
+            level.server_cpu = server_cpu_seconds(server.pid) - cpu_before
             if spy is not None:
                 spy.wait()
                 print(f"  py-spy samples (collapsed stacks) in {out}")

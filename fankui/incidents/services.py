@@ -83,44 +83,79 @@ class Grouping:
     notices: list[str] = field(default_factory=list)
 
 
-def similar_recent(ticket: object) -> list[Neighbour]:
+@dataclass(frozen=True)
+class Candidates:
+    """Look-alikes the window nominated, by ticket id: (score, the id it was reached through or "")
+    and the created_at the window holds for each (to spot an id that now belongs to another ticket)."""
+
+    nominated: dict[int, tuple[float, str | int]] = field(default_factory=dict)
+    at: dict[int, datetime.datetime] = field(default_factory=dict)
+
+
+def nominate(*, title: str, description: str, system_id: int | None, at: datetime.datetime, exclude_pk: int | None = None) -> Candidates:
+    """Ask the in-process window which recent tickets look like this text (CPU and one read, no write).
+
+    Intake calls this before opening its write transaction: on SQLite the transaction holds the
+    one write lock, and the vector products need none (benchmarks/bench_intake.py). A ticket
+    committed by another worker in the milliseconds between this and the transaction is missed,
+    as concurrent transactions already miss each other on PostgreSQL; the next report sees both.
+    """
+    since = at - datetime.timedelta(hours=window.window_hours())
+    floor = min(selectors.similarity_threshold(), selectors.no_system_threshold())
+    with window.current(exclude_pk=exclude_pk) as index:
+        text = window.ticket_text(title, description)
+        direct = index.query(text, since=since, threshold=floor, exclude=exclude_pk, limit=_MAX_CANDIDATES * 2)
+        direct = [m for m in direct if _compatible(system_id, m.row.meta[0], m.score)][:_MAX_CANDIDATES]
+        hop_texts = [m.row.text for m in direct[:_HOPS]] if len(direct) < _HOP_BELOW else []
+        hops = index.query_many(hop_texts, since=since, threshold=floor, exclude=exclude_pk, limit=_MAX_CANDIDATES) if hop_texts else []
+    found = Candidates()
+    found.nominated.update({int(m.row.key): (m.score, "") for m in direct})  # type: ignore[call-overload]
+    for via, matches in zip(direct, hops):
+        for m in matches:
+            if len(found.nominated) >= _MAX_CANDIDATES:
+                break
+            if m.row.key not in found.nominated and _compatible(system_id, m.row.meta[0], m.score):
+                found.nominated[int(m.row.key)] = (m.score, int(via.row.key))  # type: ignore[call-overload]
+    found.at.update({int(m.row.key): m.row.at for m in direct})  # type: ignore[call-overload]
+    for matches in hops:
+        found.at.update({int(m.row.key): m.row.at for m in matches})  # type: ignore[call-overload]
+    return found
+
+
+def nominate_before_intake(*, title: str, description: str, system_id: int | None, at: datetime.datetime) -> Candidates | None:
+    """`nominate` for intake, before its transaction; None (grouping nominates again) if it fails."""
+    try:
+        return nominate(title=title, description=description, system_id=system_id, at=at)
+    except Exception:
+        log.exception("incident nomination failed before intake; grouping will retry inside the transaction")
+        return None
+
+
+def similar_recent(ticket: object, candidates: Candidates | None = None) -> list[Neighbour]:
     """Tickets in the window that look like this one, across all regions, re-read from the database.
 
     Direct look-alikes, plus (when there are few) the look-alikes of the three closest of those (one
     hop): reporters word one outage differently, and the third report often resembles the second
     more than the first.
-    The cache only nominates candidates; who filed them, from where and whether they are already
-    grouped comes from the rows themselves (one query), so a stale cache cannot group anything.
+    The cache only nominates candidates (`nominate`, or `candidates` nominated earlier); who filed
+    them, from where and whether they are already grouped comes from the rows themselves (one
+    query), so a stale cache cannot group anything.
     """
     from fankui.tickets.models import Ticket
 
     t: Ticket = ticket  # type: ignore[assignment]
     since = t.created_at - datetime.timedelta(hours=window.window_hours())
-    floor = min(selectors.similarity_threshold(), selectors.no_system_threshold())
-    with window.current(exclude_pk=t.pk) as index:
-        text = window.ticket_text(t.title, t.description)
-        direct = index.query(text, since=since, threshold=floor, exclude=t.pk, limit=_MAX_CANDIDATES * 2)
-        direct = [m for m in direct if _compatible(t.system_id, m.row.meta[0], m.score)][:_MAX_CANDIDATES]
-        hop_texts = [m.row.text for m in direct[:_HOPS]] if len(direct) < _HOP_BELOW else []
-        hops = index.query_many(hop_texts, since=since, threshold=floor, exclude=t.pk, limit=_MAX_CANDIDATES) if hop_texts else []
-    nominated: dict[int, tuple[float, str | int]] = {int(m.row.key): (m.score, "") for m in direct}  # type: ignore[call-overload]
-    for via, matches in zip(direct, hops):
-        for m in matches:
-            if len(nominated) >= _MAX_CANDIDATES:
-                break
-            if m.row.key not in nominated and _compatible(t.system_id, m.row.meta[0], m.score):
-                nominated[int(m.row.key)] = (m.score, int(via.row.key))  # type: ignore[call-overload]
+    if candidates is None:
+        candidates = nominate(title=t.title, description=t.description, system_id=t.system_id, at=t.created_at, exclude_pk=t.pk)
+    nominated, at = candidates.nominated, candidates.at
     if not nominated:
         return []
-    at = {int(m.row.key): m.row.at for m in direct}  # type: ignore[call-overload]
-    for matches in hops:
-        at.update({int(m.row.key): m.row.at for m in matches})  # type: ignore[call-overload]
     rows = Ticket.objects.filter(pk__in=list(nominated), created_at__gte=since, created_at__lte=t.created_at).values_list(
         "pk", "ref", "created_at", "reporter_id", "region__name", "system_id", "incident_link__incident_id", "incident_link__incident__state"
     )
     found = {}
     for pk, ref, created_at, reporter_id, region, system_id, incident_id, incident_state in rows:
-        if created_at != at.get(pk):
+        if pk == t.pk or created_at != at.get(pk):
             continue  # a different ticket now holds this id (a rolled-back one was cached)
         score, _ = nominated[pk]
         if not _compatible(t.system_id, system_id, score):
@@ -141,25 +176,26 @@ def _compatible(system_a: int | None, system_b: object, score: float) -> bool:
     return needed is not None and score >= needed
 
 
-def on_ticket_created(ticket: object) -> Grouping:
+def on_ticket_created(ticket: object, candidates: Candidates | None = None) -> Grouping:
     """Group a just-filed ticket: join a matching open incident, or propose one if the pattern is 共性.
 
-    Called by `tickets.services.create_ticket` inside its transaction. A savepoint keeps intake
-    safe: if grouping fails, the ticket is still filed and the failure is logged.
+    Called by `tickets.services.create_ticket` inside its transaction, with the `candidates` it
+    nominated before opening it. A savepoint keeps intake safe: if grouping fails, the ticket is
+    still filed and the failure is logged.
     """
     try:
         with transaction.atomic():
-            return _group(ticket)
+            return _group(ticket, candidates)
     except Exception:
         log.exception("incident grouping failed for ticket %s; intake continues", getattr(ticket, "pk", None))
         return Grouping()
 
 
-def _group(ticket: object) -> Grouping:
+def _group(ticket: object, candidates: Candidates | None = None) -> Grouping:
     from fankui.tickets.models import Ticket
 
     t: Ticket = ticket  # type: ignore[assignment]
-    neighbours = similar_recent(t)
+    neighbours = similar_recent(t, candidates)
     joined = _open_incident_among(neighbours)
     if joined is None:
         # An incident older than the window has no members left in it: compare with its reports.

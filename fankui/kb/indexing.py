@@ -74,9 +74,21 @@ def index_article(article: Article) -> None:
 # Receivers (connected in KbConfig.ready)
 
 
-def _ticket_saved(sender: type, instance: Ticket, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:
-        index_ticket(instance)
+def _ticket_saved(sender: type, instance: Ticket, raw: bool = False, created: bool = False, **kwargs: Any) -> None:
+    if raw:
+        return
+    if created:
+        # A new ticket has no replies and (ids are never reused) no doc: one upsert instead of two
+        # reads and an insert, inside intake's write lock (benchmarks/bench_intake.py).
+        fields = _ticket_fields(instance, [])
+        SearchDoc.objects.bulk_create(
+            [SearchDoc(kind=SearchDoc.Kind.TICKET, object_id=instance.pk, **fields)],
+            update_conflicts=True,
+            unique_fields=["kind", "object_id"],
+            update_fields=[*fields, "updated_at"],
+        )
+        return
+    index_ticket(instance)
 
 
 def _event_saved(sender: type, instance: TicketEvent, raw: bool = False, **kwargs: Any) -> None:

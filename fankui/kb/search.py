@@ -93,9 +93,16 @@ def _candidates(query: Query, kind: str, *, system_id: int | None = None, region
             params.append(value)
     if connection.vendor == "postgresql":
         tsquery = " && ".join(["phraseto_tsquery('simple', %s)"] * len(query.phrases()))
+        selective = len(query.phrases()) > 1 or any(len(term.tokens) > 1 for term in query.indexable)
+        # One common word: walking the primary key backwards and stopping at CANDIDATES is fastest.
+        # Several words (or a long one) match few rows, and that walk would read most of the table
+        # (measured 250 ms+ at 1M rows); a MATERIALIZED CTE makes PostgreSQL use the GIN index.
+        materialized = "MATERIALIZED " if selective else ""
         sql = (
-            f"SELECT d.object_id, ts_rank(d.tsv, q.q) FROM kb_searchdoc d, (SELECT {tsquery} AS q) q "
-            f"WHERE d.tsv @@ q.q AND {' AND '.join(where)} ORDER BY d.id DESC LIMIT %s"
+            f"WITH q AS (SELECT {tsquery} AS q), m AS {materialized}("
+            f"SELECT d.id, d.object_id, ts_rank(d.tsv, q.q) AS rank FROM kb_searchdoc d, q "
+            f"WHERE d.tsv @@ q.q AND {' AND '.join(where)}) "
+            "SELECT object_id, rank FROM m ORDER BY id DESC LIMIT %s"
         )
         args: list[object] = [*query.phrases(), *params, CANDIDATES]
     else:

@@ -67,9 +67,15 @@ class ReportForm(forms.Form):
         label=_("密码"), max_length=200, required=False, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
+    # Slugs of the suggestions the reporter marked 没有解决 (filled in by kb/suggest.js).
+    suggested_articles = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["system"].choices = system_choices()  # type: ignore[attr-defined]
+
+    def clean_suggested_articles(self) -> list[str]:
+        return [slug.strip() for slug in self.cleaned_data.get("suggested_articles", "").split(",") if slug.strip()][:10]
 
     def clean_system(self) -> System | None:
         pk = self.cleaned_data.get("system")

@@ -71,6 +71,8 @@ class Intake:
     secrets: Sequence[SecretInput] = ()
     files: Sequence[IncomingFile] = ()
     idempotency_key: str = ""
+    # Knowledge-base answers the reporter saw and said did not solve it.
+    suggested_articles: Sequence[str] = ()
 
 
 @dataclass
@@ -143,6 +145,14 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
     now = timezone.now()
     response_in, resolve_in = sla_targets(intake.urgency)
     title = intake.title.strip() or masked.text.strip().splitlines()[0][:60]
+    # Reads and CPU go before the transaction: on SQLite it holds the one write lock, so only the
+    # writes belong inside it (benchmarks/bench_intake.py: ~70% of a request was inside the lock).
+    assignee = acting_person(consultant, timezone.localdate(now)) if consultant else None
+    first_response_due = business_hours.add_business_time(now, response_in)
+    resolution_due = business_hours.add_business_time(now, resolve_in)
+    from fankui.incidents.services import nominate_before_intake, on_ticket_created
+
+    candidates = nominate_before_intake(title=title[:200], description=masked.text, system_id=system.pk if system else None, at=now)
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(
@@ -159,14 +169,21 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
                 topic=route.topic or "",
                 routing=route.as_dict(),
                 consultant=consultant,
-                assignee=acting_person(consultant, timezone.localdate(now)) if consultant else None,
-                first_response_due=business_hours.add_business_time(now, response_in),
-                resolution_due=business_hours.add_business_time(now, resolve_in),
+                assignee=assignee,
+                first_response_due=first_response_due,
+                resolution_due=resolution_due,
             )
             if intake.idempotency_key:
                 IdempotencyKey.objects.create(user=reporter, key=intake.idempotency_key, request_hash=_intake_hash(intake), ticket=ticket)
             _store_secrets(ticket, [*intake.secrets, *(SecretInput(s.label, s.value) for s in masked.secrets)])
-            created = _event(ticket, TicketEvent.Kind.CREATED, actor=reporter, body=masked.text, channel=intake.channel)
+            created = _event(
+                ticket,
+                TicketEvent.Kind.CREATED,
+                actor=reporter,
+                body=masked.text,
+                channel=intake.channel,
+                not_solved_by=list(intake.suggested_articles),
+            )
             for upload in uploads:
                 save_attachment(ticket, upload, by=reporter, event=created)
             if settings.FANKUI_OCR and any(upload.content_type.startswith("image/") for upload in uploads):
@@ -191,11 +208,10 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
                     body=f"{ticket.get_urgency_display()} · {ticket.region or '一线队列'} · {ticket.project}\n\n{ticket.description}",
                 )
             # 共性问题: group with similar recent reports in this transaction, so the ticket and its incident
-            # link commit together. One vector op over the in-process window (benchmarks/bench_similarity.py);
-            # it runs in its own savepoint and logs its failures, so it can never refuse a report.
-            from fankui.incidents.services import on_ticket_created
-
-            grouping = on_ticket_created(ticket)
+            # link commit together. The vector op over the in-process window ran above (`candidates`);
+            # here only the candidates are re-read and the link written. It runs in its own savepoint
+            # and logs its failures, so it can never refuse a report.
+            grouping = on_ticket_created(ticket, candidates)
     except IntegrityError:
         # Two retries with one key raced; the loser returns the winner's ticket.
         if intake.idempotency_key:

@@ -93,3 +93,12 @@ def test_it_does_not_echo_the_password_when_the_form_is_shown_again(reporter_a: 
     response = client_for(reporter_a).post("/tickets/new/", {"description": "", "urgency": "normal", "password": "Pw-987654"})
     assert response.status_code == 400
     assert "Pw-987654" not in response.content.decode()
+
+
+def test_it_records_the_suggestions_that_did_not_solve_it(reporter_a: AbstractUser) -> None:
+    client_for(reporter_a).post(
+        "/tickets/new/",
+        {"description": "绑定了房产还是显示访客", "urgency": "normal", "suggested_articles": "binding_visitor, survey_link"},
+    )
+    created = Ticket.objects.get(reporter=reporter_a).events.get(kind="created")
+    assert created.data["not_solved_by"] == ["binding_visitor", "survey_link"]

@@ -37,6 +37,7 @@ def _intake(form: ReportForm, profile: Profile | None) -> Intake:
         reporter_kind=profile.kind if profile else Ticket.Kind.STAFF,
         secrets=[s for s in secrets if s.value],
         files=[IncomingFile(f.name, f.read()) for f in data["files"]],
+        suggested_articles=data["suggested_articles"],
     )
 
 
