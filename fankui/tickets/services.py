@@ -150,9 +150,16 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
     assignee = acting_person(consultant, timezone.localdate(now)) if consultant else None
     first_response_due = business_hours.add_business_time(now, response_in)
     resolution_due = business_hours.add_business_time(now, resolve_in)
-    from fankui.incidents.services import nominate_before_intake, on_ticket_created
+    from fankui.incidents.services import on_ticket_created, prepare_grouping
 
-    candidates = nominate_before_intake(title=title[:200], description=masked.text, system_id=system.pk if system else None, at=now)
+    grouping_plan = prepare_grouping(
+        title=title[:200],
+        description=masked.text,
+        system_id=system.pk if system else None,
+        reporter_id=reporter.pk,
+        region=intake.region.name if intake.region else None,
+        at=now,
+    )
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(
@@ -208,10 +215,10 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
                     body=f"{ticket.get_urgency_display()} · {ticket.region or '一线队列'} · {ticket.project}\n\n{ticket.description}",
                 )
             # 共性问题: group with similar recent reports in this transaction, so the ticket and its incident
-            # link commit together. The vector op over the in-process window ran above (`candidates`);
-            # here only the candidates are re-read and the link written. It runs in its own savepoint
-            # and logs its failures, so it can never refuse a report.
-            grouping = on_ticket_created(ticket, candidates)
+            # link commit together. Its reads and the vector op over the in-process window ran above
+            # (`grouping_plan`); here it only writes, re-reading first when it would change an incident.
+            # It runs in its own savepoint and logs its failures, so it can never refuse a report.
+            grouping = on_ticket_created(ticket, grouping_plan)
     except IntegrityError:
         # Two retries with one key raced; the loser returns the winner's ticket.
         if intake.idempotency_key:
@@ -239,7 +246,7 @@ def reroute_with_screenshots(ticket_id: int) -> Ticket:
     """
     from fankui.routing.services import route_report
 
-    ticket = Ticket.objects.select_for_update().select_related("region").get(pk=ticket_id)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
     screenshot_text = "\n".join(ticket.attachments.exclude(ocr_text="").values_list("ocr_text", flat=True))
     if ticket.system_id is not None or ticket.tier != Ticket.Tier.CONSULTANT or not ticket.is_active or not screenshot_text:
         return ticket
