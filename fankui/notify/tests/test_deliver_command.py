@@ -1,4 +1,4 @@
-"""`fankui deliver_notifications`: drain the outbox by hand (cron, or when the worker is down)."""
+"""`fankui deliver-notifications`: drain the outbox by hand (cron, or when the worker is down)."""
 from __future__ import annotations
 
 from io import StringIO
@@ -16,6 +16,6 @@ def test_it_sends_what_is_due_and_reports_counts() -> None:
     factories.consultant_ding()
     ticket = factories.file_report(factories.reporter_a())
     out = StringIO()
-    call_command("deliver_notifications", "--sla", stdout=out)
+    call_command("deliver-notifications", "--sla", stdout=out)
     assert out.getvalue() == "新发现超时：0\n本次处理：1；待重试：0；已失败：0\n"
     assert [m.subject for m in mail.outbox] == [f"[{ticket.ref}] 新问题：{ticket.title}"]
