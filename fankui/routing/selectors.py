@@ -95,7 +95,8 @@ def build_index(version: tuple[Any, ...] = ()) -> DirectoryIndex:
         else:
             cards = department_cards(system.department)
             fallback = cards[0].name if cards else None
-        terms.append(SystemTerms(system.name, aliases, hints, tuple(t.terms for t in topic_entries)))
+        everyday = tuple(word for word in _words(words.get("everyday") or []) if word in aliases and word != normalize_text(system.name))
+        terms.append(SystemTerms(system.name, aliases, hints, tuple(t.terms for t in topic_entries), everyday))
         entries[system.name] = SystemEntry(system.name, system.department.name, topic_entries, fallback)
     standalone_resps = list(Responsibility.objects.filter(system__isnull=True).select_related("person"))
     standalone = {resp.topic: (resp.person.name if resp.person else None) for resp in standalone_resps}

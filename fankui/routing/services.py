@@ -36,6 +36,8 @@ from fankui.routing.text import (
     normalize_text,
     pick_mention,
     pick_topic,
+    rule_text,
+    service_complaint,
 )
 
 # Below these the model's answer is not used (measured on the shipped examples' held-back split;
@@ -112,7 +114,7 @@ def warm_up() -> None:
 def route_report(text: str, *, region: str | None, reporter: str | None = "staff", channel: str | None = None) -> RouteResult:
     """Route one report. `channel` is accepted for intake's convenience; routing does not depend on it."""
     index = get_index()
-    normalized = normalize_text(text)
+    normalized = rule_text(text)
     draft = _decide(normalized, index)
     consultant = index.consultant(region) if reporter in (None, "staff") else None
     department = index.systems[draft.system].department if draft.system else None
@@ -163,9 +165,17 @@ def _decide(text: str, index: DirectoryIndex) -> _Draft:
 
     if mentions:
         chosen, why = pick_mention(text, mentions)
-        if len(chosen.term) <= 2 and not chosen.term.isascii() and len(mentions) == 1:
-            # A two-character alias (停车, 门禁, 钱包) is also an everyday word: "车位被占了，停车乱" is
-            # a complaint for the property team, not a parking-system fault.
+        terms = next(t for t in systems if t.name == chosen.system)
+        if chosen.term in terms.everyday and len({m.system for m in mentions}) == 1:
+            # An alias that is also an everyday word (停车, 门禁, 钱包): "车位被占了，停车乱" or "门禁岗的保安
+            #态度差" is a complaint for the property team, not a system fault. Product names are never vetoed.
+            if complaint := service_complaint(text, terms):
+                draft.noise, draft.confidence = True, 0.85
+                draft.words.extend(complaint)
+                draft.reasons.append(
+                    f"“{chosen.term}”在这里是日常用语，文中是对服务的投诉（{_quote(complaint)}），没有提到系统故障"
+                )
+                return draft
             prediction = get_model().predict(text)
             if prediction.label == "noise" and prediction.probability >= NOISE_VETO:
                 draft.noise, draft.confidence = True, prediction.probability
@@ -198,6 +208,13 @@ def _learned(draft: _Draft, text: str, index: DirectoryIndex) -> None:
         best, (score, words) = ranked[0]
         tied = len(ranked) > 1 and ranked[1][1][0] == score
         model_against = (label in ABSTAIN_LABELS and p >= NOISE_VETO) or (label in index.systems and label != best and p >= 0.8)
+        shared = index.lexicon.shared_words
+        if label != best and all(word in shared for word in words):
+            # Generic-word cap: a hint that is also another system's business word (入职, 待办), with the
+            # model not agreeing, is no evidence for one system; treat the report as naming none.
+            draft.reasons.append(f"业务用词{_quote(words)}不止属于一个系统，模型也不认同{best}，不据此判断")
+            hints = {}
+            model_against = True
         if not tied and not model_against and best in index.systems:
             agree = label == best
             draft.decided_by = "hint"

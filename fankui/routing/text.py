@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from fankui.directory.selectors import find_term, normalize
 
@@ -48,6 +49,25 @@ def normalize_text(text: str) -> str:
     return _SPACES.sub(" ", fold_traditional(normalize(text)))
 
 
+# Brackets, quotes, colons and decoration wrap or label a word ("还是【访客】", "报“token失效”", "身份：访客");
+# they never separate clauses, so the rules see the words they wrap as if typed plainly. Clause punctuation
+# (，。！？) stays: several rules look for words within one clause.
+_WRAPPERS = re.compile(r"\s*[\[\]()<>{}【】〖〗「」『』《》〈〉“”‘’\"'`*#~:|]+\s*")
+
+
+def _unwrap(match: re.Match[str]) -> str:
+    before = match.string[match.start() - 1] if match.start() else ""
+    after = match.string[match.end()] if match.end() < len(match.string) else ""
+    # Two Latin words or numbers must stay apart ("app(css)"), everything else closes up.
+    keep_apart = before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
+    return " " if keep_apart else ""
+
+
+def rule_text(text: str) -> str:
+    """The form the rules and the router see: `normalize_text` with brackets and quotes folded away."""
+    return _WRAPPERS.sub(_unwrap, normalize_text(text)).strip()
+
+
 def has_any(text: str, terms: Iterable[str]) -> list[str]:
     """The terms that occur in `text` (Latin terms only as whole words, as `find_term` does)."""
     return [term for term in terms if find_term(text, term) >= 0]
@@ -73,11 +93,28 @@ class SystemTerms:
     aliases: tuple[str, ...]
     hints: tuple[str, ...] = ()
     topics: tuple[TopicTerms, ...] = ()
+    # Aliases that are also everyday words (停车, 门禁, 钱包): only these may be vetoed as "not an IT
+    # problem". Product names (云屋, 悦帮, 金蝶) never are.
+    everyday: tuple[str, ...] = ()
+
+    def vocabulary(self) -> set[str]:
+        """Hints and topic keywords: the words of the system's daily business."""
+        return {*self.hints, *(word for topic in self.topics for word in topic.keywords)}
 
 
 @dataclass(frozen=True)
 class Lexicon:
     systems: tuple[SystemTerms, ...]
+
+    @cached_property
+    def shared_words(self) -> frozenset[str]:
+        """Business words that belong to more than one system (入职 is EAS-HR's and 金蝶EAS's): a hint
+        resting only on these does not say which system."""
+        seen: dict[str, set[str]] = {}
+        for system in self.systems:
+            for word in system.vocabulary():
+                seen.setdefault(word, set()).add(system.name)
+        return frozenset(word for word, owners in seen.items() if len(owners) > 1)
 
     def words(self) -> set[str]:
         """Every name, alias and keyword: the segmenter's custom dictionary."""
@@ -234,6 +271,24 @@ _OFFICIAL_ACCOUNT = ("公众号", "服务号")
 _BOTH = re.compile(r"(和|跟|与|及|、|还有|以及)")
 
 
+# Two systems named and the text cannot say which one is at fault: their data disagree, one feeds the
+# other, or the writer says they do not know which side it is.
+_MISMATCH = (
+    "对不上", "不一致", "不一样", "不相符", "不匹配", "有差异", "差异", "对不齐", "核对不上", "不同步", "没同步",
+    "同步", "传不过去", "推不过去", "传过去", "推送到",
+)
+_UNCLEAR_SIDE = re.compile(
+    r"(不知道|不清楚|不确定|搞不清|分不清|说不清|判断不了|不好说)[^，。,.!?！？]{0,6}(哪边|哪个|哪一边|谁的|哪方|哪家)"
+    r"|(哪边|哪一边|哪个系统|哪方)(的)?(问题|出的错|出错|有问题|的锅)"
+    r"|(互相|相互)(推|甩)"
+)
+# "各系统的账号", "新人要开的系统账号都找谁": accounts across systems name none of them.
+_MANY_SYSTEMS = re.compile(
+    r"(各个?|每个|所有|全部|哪些|几个|多个|一堆|这些)(业务)?系统"
+    r"|系统[^，。,.!?！？]{0,4}(都|全部|分别)[^，。,.!?！？]{0,6}(谁|哪|怎么)"
+)
+
+
 @dataclass(frozen=True)
 class Abstention:
     reason: str
@@ -247,12 +302,9 @@ def abstention_rule(text: str, mentions: Sequence[Mention]) -> Abstention | None
     billing = has_any(text, _BILLING)
     if billing and not systems & {"长城自用收费云", "新版收费云"}:
         if not has_any(text, _BILLING_OWN) and not has_any(text, _BILLING_NEW):
-            # "主数据上的车位，收费系统那边同步不过去" is about 主数据; only a report that is about the
-            # billing system itself, or blames it together with another system, is undecidable.
-            pseudo = [Mention("收费云", term, at, at + len(term)) for term in billing for at in _occurrences(text, term)]
-            specific = systems - CONTAINER_SYSTEMS
-            if not specific or _both_failing(text, sorted([*named, *pseudo], key=lambda m: m.start)):
-                return Abstention("提到收费云/收费系统，但没说是长城自用收费云还是新版收费云", tuple(billing))
+            # A bare 收费云/收费系统 is one of two systems. Even beside another system ("主数据的车位同步不到
+            # 收费系统") the fault may be on either side, so the billing system stays undecidable.
+            return Abstention("提到收费云/收费系统，但没说是长城自用收费云还是新版收费云", tuple(billing))
     account = has_any(text, _OFFICIAL_ACCOUNT)
     if account and not systems & {"一应生活微信公众号", "业主卡微信公众号"}:
         if not systems or systems <= CONTAINER_SYSTEMS:
@@ -260,7 +312,51 @@ def abstention_rule(text: str, mentions: Sequence[Mention]) -> Abstention | None
     if len(systems) >= 2 and _both_failing(text, named):
         names = "、".join(sorted(systems))
         return Abstention(f"同时提到{names}出错，无法判断是哪个系统的问题", tuple(m.term for m in named))
+    subjects = _subjects(text, named)
+    if len(subjects) >= 2:
+        words = has_any(text, _MISMATCH)
+        if unclear := _UNCLEAR_SIDE.search(text):
+            words.append(unclear.group(0))
+        if words:
+            names = "、".join(sorted(subjects))
+            return Abstention(f"提到{names}之间的数据问题（{'、'.join(words)}），说不清是哪一边的问题", tuple(words))
+    if not systems - CONTAINER_SYSTEMS and (many := _MANY_SYSTEMS.search(text)):
+        return Abstention("问的是多个系统的事，没有说是哪一个", (many.group(0),))
     return None
+
+
+def _subjects(text: str, mentions: Sequence[Mention]) -> set[str]:
+    """The systems a report is about: host apps and "X用的" modifiers are not subjects."""
+    specific = [m for m in mentions if m.system not in CONTAINER_SYSTEMS]
+    subjects = {m.system for m in specific}
+    for first, second in zip(specific, specific[1:]):
+        if first.system != second.system and _MODIFIER.match(text[first.end : second.start].strip()):
+            subjects.discard(first.system)
+    return subjects
+
+
+# Complaints about people, places and the property service. Next to an everyday alias ("门禁岗的保安态度差",
+# "停车位不够") they make the report one for the property team, unless the text also speaks of a fault.
+_SERVICE_COMPLAINT = (
+    "保安", "保洁", "门卫", "门岗", "管家", "物业费", "物业服务", "车位", "噪音", "噪声", "太吵", "很吵", "吵死", "扰民",
+    "卫生", "垃圾", "绿化", "漏水", "渗水", "态度", "爱答不理", "不理人", "服务差", "服务太差", "太差", "投诉物业",
+    "乱停", "占道", "被占", "占用", "遛狗", "异味", "太脏", "好脏", "排队", "太远", "不够用", "没地方",
+)
+_IT_FAULT = (
+    "报错", "打不开", "登不上", "白屏", "500", "异常", "崩溃", "卡死", "失败", "超时", "exception", "error",
+    "坏了", "坏掉", "故障", "失灵", "没反应", "不灵", "开不了", "开不开", "刷不开", "刷不了", "识别", "认不出", "离线",
+    "掉线", "抬杆", "起杆", "系统", "app", "软件", "设置", "授权", "权限", "二维码", "扣费", "扣了", "充值", "绑定",
+    "闪退", "数据", "后台", "显示", "屏", "不亮", "断网", "升级", "密码", "账号", "登录", "小程序", "公众号",
+)
+
+
+def service_complaint(text: str, system: SystemTerms) -> tuple[str, ...]:
+    """Service-complaint words in a report whose only system word is an everyday alias of `system`,
+    when nothing in it speaks of a fault or of the system's own business (then it is not IT's)."""
+    complaint = has_any(text, _SERVICE_COMPLAINT)
+    if not complaint or has_any(text, _IT_FAULT) or has_any(text, system.vocabulary()):
+        return ()
+    return tuple(complaint)
 
 
 def _both_failing(text: str, mentions: Sequence[Mention]) -> bool:

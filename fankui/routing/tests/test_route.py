@@ -164,3 +164,44 @@ def test_a_system_added_in_the_directory_is_routed_without_a_restart() -> None:
         assert (result.system, result.contact) == ("智慧能耗云", "周贤华")
     finally:
         clear_cache()  # the rollback sends no signal; don't leave the test system in the cache
+
+
+# General rules from the blind-set review, checked on new phrasings (not the blind texts).
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "门禁岗亭那个保安说话太冲了，一点礼貌都没有",  # everyday alias + service complaint
+        "停车的地方卫生太差，到处是烟头",
+        "ACRM和CRM里同一个客户的手机号不一致",  # two systems, data disagree
+        "主数据同步到CSS的楼栋少了两栋，不知道是哪边的问题",
+        "收费云导出来的数据和CSS的对不上",  # bare 收费云 anywhere
+        "新同事入职，各个系统的账号找谁开通？",  # accounts across systems, shared hint word
+    ],
+)
+def test_new_phrasings_of_the_abstention_patterns(text: str) -> None:
+    result = route_report(text, region="华北", reporter="staff")
+    assert (result.system, result.contact) == (None, None), result.explanation
+    assert result.consultant == "李明"
+
+
+@pytest.mark.parametrize(
+    ("text", "system", "contact"),
+    [
+        ("想给季度会开个云屋会议室，60人左右，怎么开通", "云屋", "王会宗"),  # product name is never vetoed
+        ("悦帮下周的家政活动怎么报名", "悦帮", None),
+        ("门禁刷卡没反应，保安也说不清", "太川门禁", "周贤华"),  # fault words beat complaint words
+        ("员工的工资条社保扣款不对", "EAS-HR", None),  # an exclusive hint still routes
+    ],
+)
+def test_names_and_faults_still_route(text: str, system: str, contact: str | None) -> None:
+    result = route_report(text, region="华北", reporter="staff")
+    assert result.system == system, result.explanation
+    if contact is not None:
+        assert result.contact == contact
+
+
+def test_visitor_checklist_in_brackets() -> None:
+    result = route_report("已经认证业主了，一应生活首页还是《游客》", region=None, reporter="owner")
+    assert result.system is None and result.faq_slugs[:1] == ["binding_visitor"]

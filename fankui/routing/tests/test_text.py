@@ -5,6 +5,7 @@ from fankui.routing.text import (
     Lexicon,
     Mention,
     SystemTerms,
+    TopicTerms,
     abstention_rule,
     faq_rule,
     find_mentions,
@@ -12,6 +13,8 @@ from fankui.routing.text import (
     model_text,
     normalize_text,
     pick_mention,
+    rule_text,
+    service_complaint,
 )
 
 LEXICON = Lexicon(
@@ -20,7 +23,7 @@ LEXICON = Lexicon(
         SystemTerms("EAS-HR", ("eas-hr", "eas hr")),
         SystemTerms("一应生活APP", ("一应生活app", "一应生活")),
         SystemTerms("一应生活微信公众号", ("一应生活微信公众号", "一应生活公众号")),
-        SystemTerms("太川门禁", ("太川门禁", "门禁")),
+        SystemTerms("太川门禁", ("太川门禁", "门禁"), hints=("刷卡", "开门"), everyday=("门禁",)),
         SystemTerms("一应驿站", ("一应驿站", "驿站")),
         SystemTerms("进销存", ("进销存",)),
         SystemTerms("主数据平台", ("主数据平台", "主数据")),
@@ -101,9 +104,10 @@ def test_it_abstains_on_billing_without_which_one() -> None:
     assert abstention_rule(normalize_text("自用的收费云出不了账单"), []) is None
 
 
-def test_billing_mentioned_as_a_neighbour_does_not_block_the_named_system() -> None:
+def test_a_bare_billing_system_beside_another_system_is_still_undecidable() -> None:
+    # README: 收费云/收费系统 without 自用 or 新版 is ambiguous, wherever it stands in the text.
     text = normalize_text("主数据里新加的楼栋，收费系统那边同步不到")
-    assert abstention_rule(text, mentions(text)) is None
+    assert abstention_rule(text, mentions(text)) is not None
 
 
 def test_it_abstains_on_an_unnamed_public_account() -> None:
@@ -123,3 +127,75 @@ def test_model_text_drops_politeness_and_numbers() -> None:
 
 def test_generic_ngrams() -> None:
     assert is_generic("app") and is_generic("不上") and not is_generic("询价")
+
+
+# --- brackets and quotes are folded away before the rules ---------------------------------------
+
+
+def test_rule_text_strips_brackets_and_quotes_but_keeps_clauses() -> None:
+    assert rule_text("身份一直是「游客」，怎么办") == "身份一直是游客,怎么办"  # NFKC folds ，
+    assert rule_text("提示：《访客》") == "提示访客"
+    assert rule_text("app(css)") == "app css"  # Latin words stay apart
+    assert rule_text("報“系統錯誤”") == "报系统错误"
+
+
+def test_visitor_checklist_sees_through_brackets_and_labels() -> None:
+    for raw in ("房子绑好了可首页还是〖访客〗", "认证完成了，身份：游客", "显示的是“访客”状态"):
+        text = rule_text(raw)
+        rule = faq_rule(text, find_mentions(text, LEXICON.systems))
+        assert rule is not None and rule.faq == "binding_visitor", raw
+
+
+# --- two systems, fault unclear --------------------------------------------------------------
+
+
+def test_it_abstains_when_two_systems_disagree_or_one_feeds_the_other() -> None:
+    for raw in (
+        "进销存和主数据的商品编码不一致",
+        "CSS的工单数量跟主数据里的项目对不上",
+        "主数据推送到CSS的房号少了一栋",
+        "EAS里的数据和CSS里有差异，不知道以哪个为准",
+        "CSS那边说是主数据的问题，主数据说是CSS的，搞不清是哪边的问题",
+    ):
+        text = rule_text(raw)
+        assert abstention_rule(text, mentions(text)) is not None, raw
+
+
+def test_one_system_disagreeing_with_itself_is_not_ambiguous() -> None:
+    for raw in ("金蝶EAS的凭证和总账余额对不上", "主数据平台楼栋数量跟实际不一致", "驿站用的进销存库存对不上"):
+        text = rule_text(raw)
+        assert abstention_rule(text, mentions(text)) is None, raw
+
+
+def test_it_abstains_on_accounts_across_many_systems() -> None:
+    for raw in ("新来的同事，各个系统的权限怎么开", "实习生要用哪些系统？账号找谁要", "系统账号都去哪开"):
+        assert abstention_rule(rule_text(raw), []) is not None, raw
+    text = rule_text("CSS账号各系统都一样吗")
+    assert abstention_rule(text, mentions(text)) is None  # a named system decides
+
+
+# --- service complaints next to an everyday alias ---------------------------------------------------
+
+
+DOOR = LEXICON.systems[4]
+
+
+def test_a_service_complaint_next_to_an_everyday_alias_is_not_it() -> None:
+    for raw in ("门禁口的门卫态度很差", "门禁那里垃圾堆了三天没人清", "门禁外面装修噪音太吵了"):
+        assert service_complaint(rule_text(raw), DOOR), raw
+
+
+def test_a_fault_or_the_system_business_wins_over_complaint_words() -> None:
+    for raw in ("门禁坏了，保安也不管", "保安说门禁系统离线了", "门禁刷卡进不去，物业费都交了"):
+        assert service_complaint(rule_text(raw), DOOR) == (), raw
+
+
+def test_shared_business_words_are_known() -> None:
+    lexicon = Lexicon(
+        (
+            SystemTerms("EAS-HR", ("ehr",), hints=("入职", "工资条")),
+            SystemTerms("金蝶EAS", ("eas",), hints=("凭证",), topics=(TopicTerms("账号", ("入职", "开账号")),)),
+        )
+    )
+    assert "入职" in lexicon.shared_words
+    assert "工资条" not in lexicon.shared_words and "凭证" not in lexicon.shared_words
