@@ -14,6 +14,10 @@ entry that is not in the table is left alone (and reported by --check).
 Plural entries map the msgid to a tuple (singular, plural) for `msgstr[0]` / `msgstr[1]`
 (English: nplurals=2; plural=(n != 1)).
 
+Entries with a `msgctxt` (pgettext, `{% translate ... context ... %}`) are looked up in
+CONTEXT_TRANSLATIONS by (context, msgid) instead, so one Chinese word can have two English
+meanings (已解决: the "Mark resolved" button, and the "Resolved" status).
+
 Terms (from the guide): 系统实施顾问 implementation consultant, 大区 region, 个性 individual,
 共性 common (affects many), 对接人 contact, 工单 ticket, 升级 escalate, 处理人 assignee.
 Search-term examples in placeholders keep their Chinese words with an English gloss, because
@@ -91,6 +95,7 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "归并原因": "Grouping reason",
     "已合并到": "Merged into",
     "%(n)s 人关注": ("%(n)s person following", "%(n)s people following"),
+    "+ %(n)s 关注": ("+ %(n)s following", "+ %(n)s following"),
     "关注此问题": "Follow this problem",
     "工单": "Tickets",
     "编号": "Ref.",
@@ -118,7 +123,6 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "状态": "Status",
     "预计恢复/解决时间": "Expected recovery / resolved",
     "报告": "Reports",
-    "关注": "following",
     "目前没有共性问题。": "No common problems right now.",
     "共性问题状态页仅对员工开放。": "The common problem status page is for staff only.",
     "共性问题不存在，或您无权查看。": "This common problem does not exist, or you may not view it.",
@@ -134,7 +138,7 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "知识库": "Knowledge base",
     "草稿（未发布，报告人看不到）": "Draft (not published; reporters can't see it)",
     "已过期": "Expired",
-    "有效期至 %(day)s": "valid until %(day)s",
+    "（有效期至 %(day)s）": " (valid until %(day)s)",
     "：内容可能已不适用，不再推荐给报告人。": ": the content may no longer apply and is no longer suggested to reporters.",
     "适用范围": "Applies to",
     "名称": "Name",
@@ -164,8 +168,7 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "未读": "Unread",
     "暂时没有通知。": "No notifications yet.",
     "没有找到该通知。": "Notification not found.",
-    # not marked as a plural in notify/views.py, so word it without a count-dependent noun
-    "已将 %(n)d 条通知标为已读。": "Marked as read: %(n)d.",
+    "已将 %(n)d 条通知标为已读。": ("Marked %(n)d notification as read.", "Marked %(n)d notifications as read."),
     # --- ticket forms
     "（不确定/不选）": "(not sure / none)",
     "问题描述": "Describe the problem",
@@ -202,24 +205,27 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "一线队列": "Front-line queue",
     "处理人": "Assignee",
     "待分配": "Unassigned",
-    "代 %(who)s": "on behalf of %(who)s",
+    "（代 %(who)s）": " (on behalf of %(who)s)",
+    "（%(kind)s，%(channel)s）": " (%(kind)s, %(channel)s)",
     "系统实施顾问": "Implementation consultant",
     "报告人": "Reporter",
     "首次响应期限": "First response due",
     "已响应": "Responded",
     "解决期限": "Resolution due",
     "已暂停计时": "Clock paused",
-    # not marked as a plural in the template, so word it without a count-dependent noun
-    "%(n)s 项账号/密码已加密保存，仅当前处理人可以查看；问题关闭后自动销毁。": "Encrypted account/password entries: %(n)s. Only the current assignee can view them; they are destroyed automatically when the ticket is closed.",
+    "%(n)s 项账号/密码已加密保存，仅当前处理人可以查看；问题关闭后自动销毁。": (
+        "%(n)s account/password entry is stored encrypted. Only the current assignee can view it; it is destroyed automatically when the ticket is closed.",
+        "%(n)s account/password entries are stored encrypted. Only the current assignee can view them; they are destroyed automatically when the ticket is closed.",
+    ),
     "账号密码": "Account and password",
     "没有可查看的账号密码（可能已销毁）。": "No account or password to show (it may have been destroyed).",
     "只显示这一次，离开或刷新本页后不再显示；本次查看已记入内部记录。": "Shown only this once: it is gone when you leave or reload this page. This viewing has been logged internally.",
     "处理记录": "Activity",
     "内部，报告人不可见": "Internal, hidden from the reporter",
     "升级给 %(who)s": "Escalated to %(who)s",
-    "由 %(deputy)s 代理": "covered by %(deputy)s",
-    "个性问题": "individual problem",
-    "建议": "Suggested",
+    "，由 %(deputy)s 代理": ", covered by %(deputy)s",
+    "（个性问题）": " (individual problem)",
+    "建议：%(system)s → %(contact)s": "Suggested: %(system)s → %(contact)s",
     "查看了账号密码": "Viewed the account and password",
     "问题解决了吗？": "Is your problem solved?",
     "确认已解决": "Yes, it's solved",
@@ -243,8 +249,10 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "复现问题需要的账号和密码（加密保存，仅处理人可见）": "Account and password needed to reproduce the problem (stored encrypted, visible only to the assignee)",
     "问题关闭后自动销毁。": "Destroyed automatically when the ticket is closed.",
     "提交": "Submit",
-    # not marked as a plural in the template, so word it without a count-dependent noun
-    "共 %(n)s 个问题，紧急的在前，其余按提交时间从早到晚。": "Tickets: %(n)s. Urgent ones first, the rest oldest first.",
+    "共 %(n)s 个问题，紧急的在前，其余按提交时间从早到晚。": (
+        "%(n)s ticket. Urgent ones first, the rest oldest first.",
+        "%(n)s tickets. Urgent ones first, the rest oldest first.",
+    ),
     "队列里没有问题。": "The queue is empty.",
     "只有处理人可以执行此操作。": "Only the assignee can do this.",
     "已标记为个性问题并解决，报告人会收到回复。": "Marked as an individual problem and resolved; the reporter will get your reply.",
@@ -258,6 +266,120 @@ TRANSLATIONS: dict[str, str | tuple[str, str]] = {
     "没有找到该问题。": "Ticket not found.",
     "已添加内部备注。": "Internal note added.",
     "回复已发送。": "Reply sent.",
+    # --- choice labels (models)
+    "系统对接人": "System contact",
+    "管理员": "Administrator",
+    "员工": "Staff",
+    "业主": "Resident",
+    "处理中": "In progress",
+    "待补充信息": "Awaiting information",
+    "已关闭": "Closed",
+    "已自助解决": "Self-solved",
+    "一线（系统实施顾问）": "Tier 1 (implementation consultant)",
+    "二线（系统对接人）": "Tier 2 (system contact)",
+    "紧急": "Urgent",
+    "非紧急": "Not urgent",
+    "网页": "Web",
+    "接口": "API",
+    "邮件": "Email",
+    "App": "App",
+    "路由": "Routed",
+    "内部备注": "Internal note",
+    "状态变更": "Status changed",
+    "指派": "Assigned",
+    "附件": "Attachment",
+    "超时": "Overdue",
+    "待确认": "To be confirmed",
+    "已驳回": "Dismissed",
+    "新工单进入队列": "New ticket in the queue",
+    "工单升级给我": "Ticket escalated to me",
+    "工单有新回复": "New reply on a ticket",
+    "需要补充信息": "More information needed",
+    "工单已解决": "Ticket resolved",
+    "工单被重新打开": "Ticket reopened",
+    "工单超时": "Ticket overdue",
+    "共性问题通知": "Common problem notice",
+    "文章即将过期": "Article expiring soon",
+    "App 推送": "App push",
+    "企业微信群机器人": "WeCom group bot",
+    "待发送": "Pending",
+    "已发送": "Sent",
+    "失败（不再重试）": "Failed (no more retries)",
+    # --- dashboard tables
+    "是": "Yes",
+    "否": "No",
+    "每日报告量": "Reports per day",
+    "日期": "Date",
+    "报告数": "Reports",
+    "按系统": "By system",
+    "未识别系统": "System not identified",
+    "按大区": "By region",
+    "无大区（一线队列）": "No region (front-line queue)",
+    "按渠道": "By channel",
+    "渠道": "Channel",
+    "首次响应中位（小时）": "Median first response (hours)",
+    "首次响应P90（小时）": "P90 first response (hours)",
+    "响应超时": "Response overdue",
+    "解决中位（小时）": "Median resolution (hours)",
+    "解决P90（小时）": "P90 resolution (hours)",
+    "解决超时": "Resolution overdue",
+    "响应与解决时长（对照 SLA）": "Response and resolution times (against the SLA)",
+    "超时以 SLA 工作时间计；时长为自然小时": "Overdue is counted in SLA business hours; durations are clock hours",
+    "每日超时": "Overdue per day",
+    "未结工单（按层级和处理人）": "Open tickets (by tier and assignee)",
+    "未结数": "Open",
+    "未指派": "Unassigned",
+    "自助解决（按文章）": "Self-solved (by article)",
+    "文章": "Article",
+    "次数": "Times",
+    "知识库尚未记录自助解决": "The knowledge base does not record self-service yet",
+    "周（周一）": "Week (Monday)",
+    "有系统建议": "With a system suggestion",
+    "系统正确率（%）": "System correct (%)",
+    "已升级且有对接人建议": "Escalated with a contact suggestion",
+    "对接人正确率（%）": "Contact correct (%)",
+    "路由准确率（按周）": "Routing accuracy (by week)",
+    "共性问题及影响面": "Common problems and their reach",
+    "关注数": "Followers",
+    "影响人数": "People affected",
+    # --- incidents (selectors)
+    "恢复时间待定": "recovery time not yet known",
+    "今天 %(time)s": "today %(time)s",
+    "已知问题：%(title)s 正在处理，预计 %(eta)s 恢复。可关注该问题，解决后会通知您。": "Known problem: %(title)s is being worked on, expected to recover %(eta)s. Follow it and we'll notify you when it is resolved.",
+    "已知问题：%(title)s 正在处理，预计恢复时间待定。可关注该问题，解决后会通知您。": "Known problem: %(title)s is being worked on; the recovery time is not yet known. Follow it and we'll notify you when it is resolved.",
+    # --- knowledge base (views, search errors)
+    "只有系统实施顾问、系统对接人和管理员可以搜索工单。": "Only implementation consultants, system contacts and admins can search tickets.",
+    "未知的工单状态“%(state)s”。": "Unknown ticket status “%(state)s”.",
+    "请至少输入两个字（或一个英文单词）再搜索。": "Please type at least two characters (or one English word) to search.",
+    "没有这篇文章": "No such article",
+    "这篇文章已下线或已过期。": "This article has been withdrawn or has expired.",
+    "太好了！问题已自助解决，无需提交。感谢反馈。": "Great, you solved it yourself; there's nothing to submit. Thanks for telling us.",
+    "没有这张工单": "No such ticket",
+    # --- attachments
+    "找不到该附件，或您无权查看。": "Attachment not found, or you may not view it.",
+    "附件文件不存在。": "The attachment's file is missing.",
+}
+
+# (msgctxt, msgid) -> English, for entries with a context.
+CONTEXT_TRANSLATIONS: dict[tuple[str, str], str | tuple[str, str]] = {
+    ("status", "已解决"): "Resolved",
+    ("event", "提交"): "Submitted",
+    ("event", "升级"): "Escalated",
+    ("event", "查看账号密码"): "Viewed account and password",
+    ("event", "发现"): "Detected",
+    ("event", "确认"): "Confirmed",
+    ("event", "进展"): "Update",
+    ("event", "合并"): "Merged",
+    ("event", "拆分"): "Split",
+    ("event", "驳回"): "Dismissed",
+    ("event", "解决"): "Resolved",
+    ("document kind", "工单"): "Ticket",
+    # punctuation around values: full-width in Chinese, ASCII with spacing in English
+    ("after a label", "："): ": ",
+    ("list separator", "、"): ", ",
+    ("parenthesis", "（%(system)s）"): " (%(system)s)",
+    ("parenthesis", "（%(department)s）"): " (%(department)s)",
+    ("parenthesis", "（%(organisation)s）"): " (%(organisation)s)",
 }
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|\{\w*\}")
@@ -351,7 +473,8 @@ def main() -> int:
     missing = []
     for e in body:
         msgid = e.fields["msgid"]
-        want = TRANSLATIONS.get(msgid)
+        ctxt = e.fields.get("msgctxt")
+        want = CONTEXT_TRANSLATIONS.get((ctxt, msgid)) if ctxt is not None else TRANSLATIONS.get(msgid)
         needs = e.fuzzy or not e.translated()
         if want is not None and not args.check and (needs or args.force):
             if "msgid_plural" in e.fields:
@@ -373,7 +496,7 @@ def main() -> int:
                 filled += 1
             e.unfuzz()
         if e.fuzzy or not e.translated():
-            missing.append(msgid)
+            missing.append(f"{msgid} (context {ctxt!r})" if ctxt is not None else msgid)
 
     if not args.check:
         h = header.fields["msgstr"]

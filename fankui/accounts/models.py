@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from fankui.directory.models import Region
 
@@ -11,14 +12,14 @@ class Profile(models.Model):
     """What fankui needs to know about a login: role, region, project and reporter kind."""
 
     class Role(models.TextChoices):
-        REPORTER = "reporter", "报告人"
-        CONSULTANT = "consultant", "系统实施顾问"
-        OWNER = "owner", "系统对接人"
-        ADMIN = "admin", "管理员"
+        REPORTER = "reporter", _("报告人")
+        CONSULTANT = "consultant", _("系统实施顾问")
+        OWNER = "owner", _("系统对接人")
+        ADMIN = "admin", _("管理员")
 
     class Kind(models.TextChoices):
-        STAFF = "staff", "员工"
-        OWNER = "owner", "业主"
+        STAFF = "staff", _("员工")
+        OWNER = "owner", _("业主")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.REPORTER)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from fankui.dashboard.formats import cell, short_label
 
@@ -57,7 +58,7 @@ def lines(title: str, xs: Sequence[object], series: Sequence[tuple[str, Sequence
         return _empty(title)
     height, left, bottom, top_pad, right = 220, 44, 40, 24, 16
     plot_w, plot_h = WIDTH - left - right, height - bottom - top_pad
-    top = _nice_max(max([_num(v) for _, values in series for v in values] + [0.0]))
+    top = _nice_max(max([_num(v) for _name, values in series for v in values] + [0.0]))
     step = plot_w / max(len(xs) - 1, 1)
     parts = [_open(title, height)]
     for k in range(5):  # grid and y labels
@@ -96,4 +97,4 @@ def _open(title: str, height: int) -> str:
 
 
 def _empty(title: str) -> SafeString:
-    return mark_safe(_open(title, 40) + '<text x="8" y="24" class="val">暂无数据</text></svg>')
+    return mark_safe(_open(title, 40) + f'<text x="8" y="24" class="val">{escape(_("暂无数据"))}</text></svg>')

@@ -1,7 +1,12 @@
-"""Chinese display conventions for the dashboard: 2026年5月3日, 1,234, 87.5%, 3.2 小时."""
+"""Display conventions for the dashboard: Chinese by default (2026年5月3日, 1,234, 87.5%, 3.2 小时),
+`Y-m-d` dates in English (see fankui.core.dates)."""
 from __future__ import annotations
 
 import datetime
+
+from django.utils.translation import gettext as _
+
+from fankui.core.dates import show
 
 
 def cell(value: object) -> str:
@@ -9,14 +14,11 @@ def cell(value: object) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime.datetime):
-        from django.utils import timezone
-
-        local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+        return show(value, "datetime")
     if isinstance(value, datetime.date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return show(value, "date")
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
@@ -25,11 +27,11 @@ def cell(value: object) -> str:
 
 
 def short_label(value: object) -> str:
-    """An axis label: dates as 5/3 (month/day), the rest as in a cell."""
+    """An axis label: dates as 5/3 (month/day; 05-03 in English), the rest as in a cell."""
     if isinstance(value, datetime.datetime):
         value = value.date()
     if isinstance(value, datetime.date):
-        return f"{value.month}/{value.day}"
+        return show(value, "month_day")
     return cell(value)
 
 

@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fankui.accounts.models import Profile
 from fankui.accounts.selectors import person_of, role_of
@@ -138,26 +139,26 @@ def volume_by_day(tickets: QuerySet[Ticket], filters: Filters) -> Table:
         .annotate(n=Count("id"))
         .values_list("day", "n")
     )
-    return Table("volume_day", "每日报告量", ["日期", "报告数"], [[d, counts.get(d, 0)] for d in filters.days], chart="line")
+    return Table("volume_day", _("每日报告量"), [_("日期"), _("报告数")], [[d, counts.get(d, 0)] for d in filters.days], chart="line")
 
 
 def _volume_by(tickets: QuerySet[Ticket], field_name: str, key: str, title: str, label: str, none: str) -> Table:
     rows = tickets.values_list(field_name).annotate(n=Count("id")).order_by("-n")
-    return Table(key, title, [label, "报告数"], [[name or none, n] for name, n in rows])
+    return Table(key, title, [label, _("报告数")], [[name or none, n] for name, n in rows])
 
 
 def volume_by_system(tickets: QuerySet[Ticket]) -> Table:
-    return _volume_by(tickets, "system__name", "volume_system", "按系统", "系统", "未识别系统")
+    return _volume_by(tickets, "system__name", "volume_system", _("按系统"), _("系统"), _("未识别系统"))
 
 
 def volume_by_region(tickets: QuerySet[Ticket]) -> Table:
-    return _volume_by(tickets, "region__name", "volume_region", "按大区", "大区", "无大区（一线队列）")
+    return _volume_by(tickets, "region__name", "volume_region", _("按大区"), _("大区"), _("无大区（一线队列）"))
 
 
 def volume_by_channel(tickets: QuerySet[Ticket]) -> Table:
-    labels = dict(Ticket.Channel.choices)
+    labels = {value: str(label) for value, label in Ticket.Channel.choices}
     rows = tickets.values_list("channel").annotate(n=Count("id")).order_by("-n")
-    return Table("volume_channel", "按渠道", ["渠道", "报告数"], [[labels.get(c, c), n] for c, n in rows])
+    return Table("volume_channel", _("按渠道"), [_("渠道"), _("报告数")], [[labels.get(c, c), n] for c, n in rows])
 
 
 def _hours(delta: datetime.timedelta) -> float:
@@ -179,7 +180,7 @@ def sla(tickets: QuerySet[Ticket]) -> Table:
             g["res"].append(_hours(resolved - created))
         g["rb"].append(response_breach is not None)
         g["sb"].append(resolution_breach is not None)
-    labels = dict(Ticket.Urgency.choices)
+    labels = {value: str(label) for value, label in Ticket.Urgency.choices}
 
     def median(values: Sequence[float]) -> float | None:
         return round(statistics.median(values), 1) if values else None
@@ -195,15 +196,15 @@ def sla(tickets: QuerySet[Ticket]) -> Table:
         rows.append(
             [labels[urgency], len(g["n"]), median(g["resp"]), p90(g["resp"]), sum(g["rb"]), median(g["res"]), p90(g["res"]), sum(g["sb"])]
         )
-    columns = ["紧急程度", "报告数", "首次响应中位（小时）", "首次响应P90（小时）", "响应超时", "解决中位（小时）", "解决P90（小时）", "解决超时"]
-    return Table("sla", "响应与解决时长（对照 SLA）", columns, rows, chart="bar", series=[4, 7], note="超时以 SLA 工作时间计；时长为自然小时")
+    columns = [_("紧急程度"), _("报告数"), _("首次响应中位（小时）"), _("首次响应P90（小时）"), _("响应超时"), _("解决中位（小时）"), _("解决P90（小时）"), _("解决超时")]
+    return Table("sla", _("响应与解决时长（对照 SLA）"), columns, rows, chart="bar", series=[4, 7], note=_("超时以 SLA 工作时间计；时长为自然小时"))
 
 
 def breaches_by_day(tickets: QuerySet[Ticket], filters: Filters) -> Table:
     response = Counter(timezone.localtime(t).date() for t in tickets.filter(response_breached_at__isnull=False).values_list("response_breached_at", flat=True))
     resolution = Counter(timezone.localtime(t).date() for t in tickets.filter(resolution_breached_at__isnull=False).values_list("resolution_breached_at", flat=True))
     rows = [[d, response.get(d, 0), resolution.get(d, 0)] for d in filters.days]
-    return Table("breaches", "每日超时", ["日期", "响应超时", "解决超时"], rows, chart="line", series=[1, 2])
+    return Table("breaches", _("每日超时"), [_("日期"), _("响应超时"), _("解决超时")], rows, chart="line", series=[1, 2])
 
 
 def backlog(systems: set[int] | None, filters: Filters) -> Table:
@@ -215,9 +216,9 @@ def backlog(systems: set[int] | None, filters: Filters) -> Table:
         active = active.filter(region=filters.region)
     if filters.system:
         active = active.filter(system=filters.system)
-    tiers = dict(Ticket.Tier.choices)
+    tiers = {value: str(label) for value, label in Ticket.Tier.choices}
     rows = active.values_list("tier", "assignee__name").annotate(n=Count("id")).order_by("tier", "-n")
-    return Table("backlog", "未结工单（按层级和处理人）", ["层级", "处理人", "未结数"], [[tiers.get(t, t), who or "未指派", n] for t, who, n in rows], series=[2])
+    return Table("backlog", _("未结工单（按层级和处理人）"), [_("层级"), _("处理人"), _("未结数")], [[tiers.get(t, t), who or _("未指派"), n] for t, who, n in rows], series=[2])
 
 
 def deflections(systems: set[int] | None, filters: Filters) -> Table:
@@ -225,7 +226,7 @@ def deflections(systems: set[int] | None, filters: Filters) -> Table:
     try:
         Deflection = apps.get_model("kb", "Deflection")
     except LookupError:  # the KB's self-service log is not installed yet
-        return Table("deflection", "自助解决（按文章）", ["文章", "次数"], [], note="知识库尚未记录自助解决")
+        return Table("deflection", _("自助解决（按文章）"), [_("文章"), _("次数")], [], note=_("知识库尚未记录自助解决"))
     start, end = filters.bounds()
     rows = Deflection.objects.filter(created_at__gte=start, created_at__lt=end)
     if systems is not None:
@@ -235,7 +236,7 @@ def deflections(systems: set[int] | None, filters: Filters) -> Table:
     if filters.region:
         rows = rows.filter(user__profile__region=filters.region)
     top = rows.values_list("article__title").annotate(n=Count("id", distinct=True)).order_by("-n")[:15]
-    return Table("deflection", "自助解决（按文章）", ["文章", "次数"], [[title, n] for title, n in top])
+    return Table("deflection", _("自助解决（按文章）"), [_("文章"), _("次数")], [[title, n] for title, n in top])
 
 
 def routing_accuracy(tickets: QuerySet[Ticket], filters: Filters) -> Table:
@@ -261,8 +262,8 @@ def routing_accuracy(tickets: QuerySet[Ticket], filters: Filters) -> Table:
     for week in sorted(weeks):
         n_sys, ok_sys, n_con, ok_con = weeks[week]
         rows.append([week, n_sys, _pct(ok_sys, n_sys), n_con, _pct(ok_con, n_con)])
-    columns = ["周（周一）", "有系统建议", "系统正确率（%）", "已升级且有对接人建议", "对接人正确率（%）"]
-    return Table("routing", "路由准确率（按周）", columns, rows, chart="line", series=[2, 4])
+    columns = [_("周（周一）"), _("有系统建议"), _("系统正确率（%）"), _("已升级且有对接人建议"), _("对接人正确率（%）")]
+    return Table("routing", _("路由准确率（按周）"), columns, rows, chart="line", series=[2, 4])
 
 
 def _pct(ok: int, n: int) -> float | None:
@@ -280,13 +281,13 @@ def incidents(systems: set[int] | None, filters: Filters) -> Table:
     if filters.region:
         found = found.filter(links__ticket__region=filters.region)
     found = found.annotate(reports=Count("links", distinct=True), follows=Count("followers", distinct=True)).select_related("system")
-    states = dict(Incident.State.choices)
+    states = {value: str(label) for value, label in Incident.State.choices}
     rows = [
         [f"#{i.pk} {i.title}", i.system.name if i.system else "—", states[i.state], i.created_at, i.reports, i.follows, i.reports + i.follows]
         for i in found.order_by("-created_at")[:50]
     ]
     rows.sort(key=lambda r: -int(r[6]))  # type: ignore[call-overload]
-    return Table("incidents", "共性问题及影响面", ["问题", "系统", "状态", "发现时间", "报告数", "关注数", "影响人数"], rows, series=[6])
+    return Table("incidents", _("共性问题及影响面"), [_("问题"), _("系统"), _("状态"), _("发现时间"), _("报告数"), _("关注数"), _("影响人数")], rows, series=[6])
 
 
 def _makers(user: AbstractBaseUser | AnonymousUser, filters: Filters) -> dict[str, Callable[[], Table]]:

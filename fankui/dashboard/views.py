@@ -20,7 +20,7 @@ def _chart(table: selectors.Table) -> str:
         return charts.lines(table.title, xs, [(table.columns[i], [row[i] for row in table.rows]) for i in table.series])
     if table.chart == "bar":
         column = table.series[0]
-        labels = [" · ".join(str(v) for v in row[:column] if v is not None) if column > 1 else row[0] for row in table.rows]
+        labels = [" · ".join(cell(v) for v in row[:column] if v is not None) if column > 1 else row[0] for row in table.rows]
         return charts.bars(table.title, labels, [row[column] for row in table.rows])
     return ""
 

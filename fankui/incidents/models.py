@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from fankui.directory.models import System
 
@@ -14,10 +15,10 @@ class Incident(models.Model):
     """
 
     class State(models.TextChoices):
-        PROPOSED = "proposed", "待确认"
-        CONFIRMED = "confirmed", "处理中"
-        RESOLVED = "resolved", "已解决"
-        DISMISSED = "dismissed", "已驳回"
+        PROPOSED = "proposed", _("待确认")
+        CONFIRMED = "confirmed", _("处理中")
+        RESOLVED = "resolved", pgettext_lazy("status", "已解决")
+        DISMISSED = "dismissed", _("已驳回")
 
     OPEN_STATES = (State.PROPOSED, State.CONFIRMED)
 
@@ -91,13 +92,13 @@ class IncidentUpdate(models.Model):
     """One line of an incident's history. Public ones reach every linked reporter and follower."""
 
     class Kind(models.TextChoices):
-        PROPOSED = "proposed", "发现"
-        CONFIRMED = "confirmed", "确认"
-        UPDATE = "update", "进展"
-        MERGED = "merged", "合并"
-        SPLIT = "split", "拆分"
-        DISMISSED = "dismissed", "驳回"
-        RESOLVED = "resolved", "解决"
+        PROPOSED = "proposed", pgettext_lazy("event", "发现")
+        CONFIRMED = "confirmed", pgettext_lazy("event", "确认")
+        UPDATE = "update", pgettext_lazy("event", "进展")
+        MERGED = "merged", pgettext_lazy("event", "合并")
+        SPLIT = "split", pgettext_lazy("event", "拆分")
+        DISMISSED = "dismissed", pgettext_lazy("event", "驳回")
+        RESOLVED = "resolved", pgettext_lazy("event", "解决")
 
     incident = models.ForeignKey(Incident, verbose_name="共性问题", on_delete=models.CASCADE, related_name="updates")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)

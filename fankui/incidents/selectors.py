@@ -9,9 +9,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from fankui.accounts.models import Profile
 from fankui.accounts.selectors import person_of, profile_of, role_of
+from fankui.core.dates import show
 from fankui.directory.models import Person, Region, System
 from fankui.directory.selectors import acting_person, match_system, normalize, people_acting_as
 from fankui.incidents import window
@@ -174,7 +176,7 @@ def status_board(now: datetime.datetime | None = None) -> dict[str, list[Inciden
     shown = Q(state__in=Incident.OPEN_STATES) | Q(state=Incident.State.RESOLVED, resolved_at__gte=recent)
     board: dict[str, list[Incident]] = {}
     for incident in with_members(Incident.objects.select_related("system").filter(shown).order_by("-created_at")):
-        board.setdefault(incident.system.name if incident.system else "未识别系统", []).append(incident)
+        board.setdefault(incident.system.name if incident.system else gettext("未识别系统"), []).append(incident)
     return board
 
 
@@ -211,7 +213,10 @@ class KnownIncident:
 
 
 def format_eta(eta: datetime.datetime | None) -> str:
-    """Chinese convention, Asia/Shanghai: 5月3日 14:00 (the date is dropped when it is today)."""
+    """Chinese convention, Asia/Shanghai: 5月3日 14:00 (the date is dropped when it is today).
+
+    Always Chinese: it goes into text stored at event time (notification bodies). Pages use `display_eta`.
+    """
     if eta is None:
         return "恢复时间待定"
     local = timezone.localtime(eta)
@@ -220,9 +225,21 @@ def format_eta(eta: datetime.datetime | None) -> str:
     return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
+def display_eta(eta: datetime.datetime | None) -> str:
+    """`format_eta` in the current language: 5月3日 14:00 in Chinese, 05-03 14:00 in English."""
+    if eta is None:
+        return gettext("恢复时间待定")
+    local = timezone.localtime(eta)
+    if local.date() == timezone.localdate():
+        return gettext("今天 %(time)s") % {"time": f"{local:%H:%M}"}
+    return show(local, "month_day_time")
+
+
 def known_notice(title: str, eta: datetime.datetime | None) -> str:
-    when = f"预计 {format_eta(eta)} 恢复" if eta else "预计恢复时间待定"
-    return f"已知问题：{title} 正在处理，{when}。可关注该问题，解决后会通知您。"
+    """What a reporter is told when their report matches a confirmed incident (shown, never stored)."""
+    if eta:
+        return gettext("已知问题：%(title)s 正在处理，预计 %(eta)s 恢复。可关注该问题，解决后会通知您。") % {"title": title, "eta": display_eta(eta)}
+    return gettext("已知问题：%(title)s 正在处理，预计恢复时间待定。可关注该问题，解决后会通知您。") % {"title": title}
 
 
 _INCIDENTS = 20

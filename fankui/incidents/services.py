@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from fankui.core.i18n import in_site_language
 from fankui.incidents import selectors, window
 from fankui.incidents.models import Incident, IncidentFollower, IncidentTicket, IncidentUpdate
 from fankui.incidents.similarity import Reporter, Verdict, assess
@@ -102,7 +103,9 @@ def nominate(*, title: str, description: str, system_id: int | None, at: datetim
     """
     since = at - datetime.timedelta(hours=window.window_hours())
     floor = min(selectors.similarity_threshold(), selectors.no_system_threshold())
-    with window.current(exclude_pk=exclude_pk) as index:
+    # Intake (no `exclude_pk`: the ticket is not filed yet) accepts a window a moment old; see `remember`.
+    max_age = window.refresh_seconds() if exclude_pk is None else 0.0
+    with window.current(exclude_pk=exclude_pk, max_age=max_age) as index:
         text = window.ticket_text(title, description)
         direct = index.query(text, since=since, threshold=floor, exclude=exclude_pk, limit=_MAX_CANDIDATES * 2)
         direct = [m for m in direct if _compatible(system_id, m.row.meta[0], m.score)][:_MAX_CANDIDATES]
@@ -122,12 +125,33 @@ def nominate(*, title: str, description: str, system_id: int | None, at: datetim
     return found
 
 
-def nominate_before_intake(*, title: str, description: str, system_id: int | None, at: datetime.datetime) -> Candidates | None:
-    """`nominate` for intake, before its transaction; None (grouping nominates again) if it fails."""
+@dataclass(frozen=True)
+class Plan:
+    """What grouping read before intake's write transaction: the look-alikes, and the open incident
+    they (or, failing them, the open incidents' own reports) point to."""
+
+    neighbours: list[Neighbour]
+    joined: tuple[Incident, float, str] | None
+    reporter: Reporter
+
+
+def prepare_grouping(
+    *, title: str, description: str, system_id: int | None, reporter_id: int, region: str | None, at: datetime.datetime
+) -> Plan | None:
+    """Do grouping's reads before intake opens its transaction; None (grouping reads again inside) on failure.
+
+    On SQLite the transaction holds the one write lock, and these reads and vector products need
+    none (benchmarks/bench_intake.py). `on_ticket_created` then only writes, and re-reads under the
+    lock whenever it is about to change an incident, so a stale plan can only delay a grouping (a
+    ticket committed by another worker in these milliseconds is missed, as concurrent
+    transactions already miss each other on PostgreSQL; the next report sees both).
+    """
     try:
-        return nominate(title=title, description=description, system_id=system_id, at=at)
+        candidates = nominate(title=title, description=description, system_id=system_id, at=at)
+        neighbours = _confirmed(candidates, system_id=system_id, at=at, exclude_pk=None)
+        return Plan(neighbours, _joinable(neighbours, window.ticket_text(title, description), system_id), Reporter(reporter_id, region))
     except Exception:
-        log.exception("incident nomination failed before intake; grouping will retry inside the transaction")
+        log.exception("incident grouping could not prepare before intake; it will read inside the transaction")
         return None
 
 
@@ -144,23 +168,30 @@ def similar_recent(ticket: object, candidates: Candidates | None = None) -> list
     from fankui.tickets.models import Ticket
 
     t: Ticket = ticket  # type: ignore[assignment]
-    since = t.created_at - datetime.timedelta(hours=window.window_hours())
     if candidates is None:
         candidates = nominate(title=t.title, description=t.description, system_id=t.system_id, at=t.created_at, exclude_pk=t.pk)
-    nominated, at = candidates.nominated, candidates.at
+    return _confirmed(candidates, system_id=t.system_id, at=t.created_at, exclude_pk=t.pk)
+
+
+def _confirmed(candidates: Candidates, *, system_id: int | None, at: datetime.datetime, exclude_pk: int | None) -> list[Neighbour]:
+    """The nominated tickets as the database has them now (one query), best first."""
+    from fankui.tickets.models import Ticket
+
+    nominated, seen_at = candidates.nominated, candidates.at
     if not nominated:
         return []
-    rows = Ticket.objects.filter(pk__in=list(nominated), created_at__gte=since, created_at__lte=t.created_at).values_list(
+    since = at - datetime.timedelta(hours=window.window_hours())
+    rows = Ticket.objects.filter(pk__in=list(nominated), created_at__gte=since, created_at__lte=at).values_list(
         "pk", "ref", "created_at", "reporter_id", "region__name", "system_id", "incident_link__incident_id", "incident_link__incident__state"
     )
     found = {}
-    for pk, ref, created_at, reporter_id, region, system_id, incident_id, incident_state in rows:
-        if pk == t.pk or created_at != at.get(pk):
+    for pk, ref, created_at, reporter_id, region, row_system_id, incident_id, incident_state in rows:
+        if pk == exclude_pk or created_at != seen_at.get(pk):
             continue  # a different ticket now holds this id (a rolled-back one was cached)
         score, _ = nominated[pk]
-        if not _compatible(t.system_id, system_id, score):
+        if not _compatible(system_id, row_system_id, score):
             continue
-        found[pk] = Neighbour(pk, ref, reporter_id, region, system_id, score, incident_id, incident_state)
+        found[pk] = Neighbour(pk, ref, reporter_id, region, row_system_id, score, incident_id, incident_state)
     # A one-hop match counts only if the ticket it was reached through is real and compatible too.
     out = [
         n if nominated[n.pk][1] == "" else dataclasses.replace(n, via=found[nominated[n.pk][1]].ref)  # type: ignore[index]
@@ -176,19 +207,75 @@ def _compatible(system_a: int | None, system_b: object, score: float) -> bool:
     return needed is not None and score >= needed
 
 
-def on_ticket_created(ticket: object, candidates: Candidates | None = None) -> Grouping:
+def on_ticket_created(ticket: object, plan: Plan | None = None) -> Grouping:
     """Group a just-filed ticket: join a matching open incident, or propose one if the pattern is 共性.
 
-    Called by `tickets.services.create_ticket` inside its transaction, with the `candidates` it
-    nominated before opening it. A savepoint keeps intake safe: if grouping fails, the ticket is
-    still filed and the failure is logged.
+    Called by `tickets.services.create_ticket` inside its transaction, with the `plan` it read
+    before opening it (`prepare_grouping`). A savepoint keeps intake safe: if grouping fails, the
+    ticket is still filed and the failure is logged.
     """
     try:
+        if plan is not None:
+            # Nominated with a window up to `refresh_seconds` old: this process's own reports are
+            # added here so that staleness only ever hides other workers' last fraction of a second.
+            t = ticket
+            window.remember(
+                pk=t.pk, created_at=t.created_at, title=t.title, description=t.description, system_id=t.system_id  # type: ignore[attr-defined]
+            )
+        settled = _settled(plan) if plan is not None else None
+        if settled is not None:
+            return settled  # the usual case: nothing to write, so no savepoint either
         with transaction.atomic():
-            return _group(ticket, candidates)
+            return _group(ticket) if plan is None else _apply(ticket, plan)
     except Exception:
         log.exception("incident grouping failed for ticket %s; intake continues", getattr(ticket, "pk", None))
         return Grouping()
+
+
+def _settled(plan: Plan) -> Grouping | None:
+    """The outcome of a plan that writes nothing (no incident to join, not 共性), else None."""
+    if plan.joined is not None:
+        return None
+    unlinked = [n for n in plan.neighbours if n.incident_id is None]
+    if not unlinked:
+        return Grouping()
+    verdict = _assess(plan.reporter, unlinked)
+    return None if verdict.common else Grouping(verdict=verdict)
+
+
+def _apply(ticket: object, plan: Plan) -> Grouping:
+    """Act on a plan read before the transaction; anything that changes an incident re-checks first."""
+    from fankui.tickets.models import Ticket
+
+    t: Ticket = ticket  # type: ignore[assignment]
+    if plan.joined is not None:
+        planned, score, via = plan.joined
+        incident = Incident.objects.select_related("system").filter(pk=planned.pk, state__in=list(Incident.OPEN_STATES)).first()
+        if incident is not None:
+            return _join(t, incident, score, via)
+    # About to propose an incident, or the planned one closed meanwhile: decide again under the
+    # lock, on rows nobody can change now.
+    return _group(t)
+
+
+def _joinable(neighbours: Sequence[Neighbour], text: str, system_id: int | None) -> tuple[Incident, float, str] | None:
+    joined = _open_incident_among(neighbours)
+    if joined is None:
+        # An incident older than the window has no members left in it: compare with its reports.
+        matches = selectors.match_open_incidents(text, system_id, states=list(Incident.OPEN_STATES))
+        joined = (matches[0][0], matches[0][1], "") if matches else None
+    return joined
+
+
+def _join(t: object, incident: Incident, score: float, via: str) -> Grouping:
+    IncidentTicket.objects.create(incident=incident, ticket=t, score=round(score, 3), matched_ref=via)
+    notices = [selectors.known_notice(incident.title, incident.eta)] if incident.state == Incident.State.CONFIRMED else []
+    return Grouping(incident=incident, notices=notices)
+
+
+def _assess(reporter: Reporter, unlinked: Sequence[Neighbour]) -> Verdict:
+    reports = [reporter, *(Reporter(n.reporter_id, n.region) for n in unlinked)]
+    return assess(reports, min_reporters=min_reporters(), min_regions=min_regions(), same_region_reporters=same_region_reporters())
 
 
 def _group(ticket: object, candidates: Candidates | None = None) -> Grouping:
@@ -203,16 +290,11 @@ def _group(ticket: object, candidates: Candidates | None = None) -> Grouping:
         matches = selectors.match_open_incidents(text, t.system_id, states=list(Incident.OPEN_STATES), exclude_pk=t.pk)
         joined = (matches[0][0], matches[0][1], "") if matches else None
     if joined is not None:
-        incident, score, via = joined
-        IncidentTicket.objects.create(incident=incident, ticket=t, score=round(score, 3), matched_ref=via)
-        notices = [selectors.known_notice(incident.title, incident.eta)] if incident.state == Incident.State.CONFIRMED else []
-        return Grouping(incident=incident, notices=notices)
+        return _join(t, *joined)
     unlinked = [n for n in neighbours if n.incident_id is None]
     if not unlinked:
         return Grouping()
-    reports = [Reporter(t.reporter_id, t.region.name if t.region else None)]
-    reports += [Reporter(n.reporter_id, n.region) for n in unlinked]
-    verdict = assess(reports, min_reporters=min_reporters(), min_regions=min_regions(), same_region_reporters=same_region_reporters())
+    verdict = _assess(Reporter(t.reporter_id, t.region.name if t.region else None), unlinked)
     if not verdict.common:
         return Grouping(verdict=verdict)
     incident = _propose(t, unlinked, verdict)
@@ -265,7 +347,7 @@ def _propose(ticket: object, neighbours: Sequence[Neighbour], verdict: Verdict) 
 
 def _require(incident: Incident, *states: str) -> None:
     if incident.state not in states:
-        raise IncidentError("incident_state", f"该共性问题当前为“{incident.get_state_display()}”，不能执行此操作。")
+        raise IncidentError("incident_state", f"该共性问题当前为“{in_site_language(Incident.State(incident.state).label)}”，不能执行此操作。")
 
 
 def _locked(incident: Incident) -> Incident:

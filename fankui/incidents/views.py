@@ -53,7 +53,7 @@ def detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         "staff": staff,
         "can_manage": selectors.can_manage(request.user, incident),
         "others": others,
-        "eta_text": selectors.format_eta(incident.eta) if incident.eta else "",
+        "eta_text": selectors.display_eta(incident.eta) if incident.eta else "",
     }
     return render(request, "incidents/detail.html", context)
 

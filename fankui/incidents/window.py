@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import math
 import threading
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Q
@@ -46,9 +48,11 @@ def ticket_text(title: str, description: str) -> str:
 @dataclass
 class _State:
     index: WindowIndex | None = None
-    max_pk: int = 0
+    max_pk: int = 0  # the highest id read from the database (not from `remember`)
     loaded_at: datetime.datetime | None = None
     hours: float = 0.0
+    refreshed: float = -math.inf  # time.monotonic() of the last read from the database
+    remembered: set[int] = field(default_factory=set)  # ids added by `remember`, above max_pk - overlap
 
 
 _lock = threading.Lock()
@@ -77,13 +81,33 @@ def _rows(queryset: object) -> list[Row]:
     ]
 
 
+def refresh_seconds() -> float:
+    """How stale intake may find the window (other processes' tickets only: see `remember`)."""
+    return float(getattr(settings, "FANKUI_INCIDENT_WINDOW_REFRESH_SECONDS", 0.25))
+
+
+def remember(*, pk: int, created_at: datetime.datetime, title: str, description: str, system_id: int | None) -> None:
+    """Add a ticket this process just filed, so its next report sees it without a database read.
+
+    Harmless if the ticket then rolls back: candidates are always re-read from the database. The
+    next refresh skips it (it is held) and does not move `max_pk`, so other processes' tickets
+    with lower ids are still read.
+    """
+    with _lock:
+        if _state.index is not None:
+            _state.index.add(Row(key=pk, at=created_at, text=ticket_text(title, description), meta=(system_id,)))
+            _state.remembered.add(pk)
+
+
 @contextlib.contextmanager
-def current(*, exclude_pk: int | None = None, now: datetime.datetime | None = None) -> Iterator[WindowIndex]:
+def current(*, exclude_pk: int | None = None, now: datetime.datetime | None = None, max_age: float = 0.0) -> Iterator[WindowIndex]:
     """The window index, refreshed with tickets committed since the last call, held under a lock
     for the caller's queries (threaded workers share it; a query must not see a half-added row).
 
     `exclude_pk` (the ticket being filed) is left for the next refresh, so a rolled-back intake
-    never lands in the cache through this path.
+    never lands in the cache through this path. With `max_age`, a refresh less than that many
+    seconds old is reused: intake at 150 reports/s otherwise spends a query per report on it
+    (benchmarks/bench_intake.py).
     """
     from fankui.tickets.models import Ticket
 
@@ -94,10 +118,14 @@ def current(*, exclude_pk: int | None = None, now: datetime.datetime | None = No
     with _lock:
         state = _state
         stale = state.index is None or state.hours != hours or len(state.index.vocab) > 1_000_000
-        if stale:
+        recent_enough = not stale and max_age > 0 and time.monotonic() - state.refreshed < max_age
+        if recent_enough:
+            rows = []
+        elif stale:
             state.index = WindowIndex(strip_terms=_system_terms())
             state.hours = hours
             state.max_pk = 0
+            state.remembered = set()
             state.loaded_at = now
             recent = Ticket.objects.filter(created_at__gte=cutoff)
             if exclude_pk is not None:
@@ -105,11 +133,16 @@ def current(*, exclude_pk: int | None = None, now: datetime.datetime | None = No
             rows = _rows(recent.order_by("created_at", "pk").values_list(*fields)[: max_rows()])
         else:
             assert state.index is not None
-            held = [pk for pk in range(max(state.max_pk - _OVERLAP_IDS, 0) + 1, state.max_pk + 1) if pk in state.index]
+            floor = state.max_pk - _OVERLAP_IDS
+            state.remembered = {pk for pk in state.remembered if pk > floor}
+            held = [pk for pk in range(max(floor, 0) + 1, state.max_pk + 1) if pk in state.index]
+            held += [pk for pk in state.remembered if pk > state.max_pk]
             fresh = Ticket.objects.filter(Q(pk__gt=state.max_pk - _OVERLAP_IDS), created_at__gte=cutoff).exclude(pk__in=held)
             if exclude_pk is not None:
                 fresh = fresh.exclude(pk=exclude_pk)
             rows = _rows(fresh.order_by("created_at", "pk").values_list(*fields))
+        if not recent_enough:
+            state.refreshed = time.monotonic()
         for row in rows:
             state.index.add(row)
             state.max_pk = max(state.max_pk, int(row.key))  # type: ignore[call-overload]

@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from django.utils import timezone
 
 from fankui.directory.models import Person, System
@@ -134,8 +135,8 @@ class SearchDoc(models.Model):
     """
 
     class Kind(models.TextChoices):
-        TICKET = "ticket", "工单"
-        ARTICLE = "article", "文章"
+        TICKET = "ticket", pgettext_lazy("document kind", "工单")
+        ARTICLE = "article", _("文章")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     object_id = models.BigIntegerField()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
+from django.utils.translation import gettext
 
 from fankui.accounts.models import Profile
 from fankui.accounts.selectors import role_of
@@ -181,16 +182,16 @@ def _article_hits(query: Query, filters: Filters, limit: int, results: SearchRes
 def search(user: AbstractBaseUser, raw: str, *, filters: Filters | None = None, limit: int = PAGE) -> SearchResults:
     """Articles and tickets matching every word of `raw`, best first, highlighted."""
     if not can_search(user):
-        raise SearchRefused("forbidden", "只有系统实施顾问、系统对接人和管理员可以搜索工单。")
+        raise SearchRefused("forbidden", gettext("只有系统实施顾问、系统对接人和管理员可以搜索工单。"))
     filters = filters or Filters()
     if filters.state and filters.state not in Ticket.Status.values:
-        raise SearchRefused("invalid_state", f"未知的工单状态“{filters.state}”。")
+        raise SearchRefused("invalid_state", gettext("未知的工单状态“%(state)s”。") % {"state": filters.state})
     results = SearchResults(query=raw.strip())
     query = parse_query(raw[:200])
     if not query.terms:
         return results
     if not query.indexable:
-        raise SearchRefused("query_too_short", "请至少输入两个字（或一个英文单词）再搜索。")
+        raise SearchRefused("query_too_short", gettext("请至少输入两个字（或一个英文单词）再搜索。"))
     if not filters.ticket_only:
         _article_hits(query, filters, limit, results)
     _ticket_hits(user, query, filters, limit, results)

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fankui.directory.models import Person, Region, System
@@ -37,7 +38,7 @@ def article_list_page(request: HttpRequest) -> HttpResponse:
 def article_page(request: HttpRequest, slug: str) -> HttpResponse:
     article = selectors.article_for_page(slug, include_drafts=can_search(request.user))
     if article is None:
-        raise Http404("没有这篇文章")
+        raise Http404(_("没有这篇文章"))
     # The people an answer names link to the directory, whether or not the article lists them.
     names = {p.name for p in article.contacts.all()} | {name for name in Person.objects.values_list("name", flat=True) if name in article.body}
     return render(
@@ -84,13 +85,13 @@ def deflect(request: HttpRequest) -> HttpResponse:
     article = Article.objects.filter(slug=request.POST.get("article", "")[:60]).first()
     try:
         if article is None:
-            raise KbError("article_not_available", "这篇文章已下线或已过期。")
+            raise KbError("article_not_available", _("这篇文章已下线或已过期。"))
         record_deflection(article=article, user=request.user, text=request.POST.get("text", ""))
     except KbError as error:
         if wants_json:
             return JsonResponse({"error": {"code": error.code, "message": error.message}}, status=400)
         return render(request, "kb/thanks.html", {"error": error.message}, status=400)
-    message = "太好了！问题已自助解决，无需提交。感谢反馈。"
+    message = _("太好了！问题已自助解决，无需提交。感谢反馈。")
     if wants_json:
         return JsonResponse({"ok": True, "message": message, "url": reverse("kb:article", args=[article.slug])})
     return render(request, "kb/thanks.html", {"message": message, "article": article})
@@ -102,9 +103,9 @@ def draft_from_ticket(request: HttpRequest, ref: str) -> HttpResponse:
     try:
         ticket = get_ticket_for(request.user, ref)
     except TicketNotFound as missing:
-        raise Http404("没有这张工单") from missing
+        raise Http404(_("没有这张工单")) from missing
     if not is_handler(request.user, ticket):
-        raise Http404("没有这张工单")
+        raise Http404(_("没有这张工单"))
     try:
         article = draft_article_from_ticket(ticket, request.user)
     except KbError as error:

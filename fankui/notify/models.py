@@ -3,21 +3,22 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Notice(models.Model):
     """Something one person should hear about. It is also their in-app inbox entry."""
 
     class Kind(models.TextChoices):
-        NEW_IN_QUEUE = "new_in_queue", "新工单进入队列"
-        ESCALATED = "escalated", "工单升级给我"
-        REPLY = "reply", "工单有新回复"
-        WAITING = "waiting", "需要补充信息"
-        RESOLVED = "resolved", "工单已解决"
-        REOPENED = "reopened", "工单被重新打开"
-        SLA_BREACH = "sla_breach", "工单超时"
-        INCIDENT = "incident", "共性问题通知"
-        ARTICLE_EXPIRING = "article_expiring", "文章即将过期"
+        NEW_IN_QUEUE = "new_in_queue", _("新工单进入队列")
+        ESCALATED = "escalated", _("工单升级给我")
+        REPLY = "reply", _("工单有新回复")
+        WAITING = "waiting", _("需要补充信息")
+        RESOLVED = "resolved", _("工单已解决")
+        REOPENED = "reopened", _("工单被重新打开")
+        SLA_BREACH = "sla_breach", _("工单超时")
+        INCIDENT = "incident", _("共性问题通知")
+        ARTICLE_EXPIRING = "article_expiring", _("文章即将过期")
 
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     # Same event, same person → one notice, however often the writer retries.
@@ -46,14 +47,14 @@ class Delivery(models.Model):
     """One channel's attempt to deliver a notice; the worker claims pending rows."""
 
     class Channel(models.TextChoices):
-        EMAIL = "email", "邮件"
-        WEBHOOK = "webhook", "App 推送"
-        WECOM = "wecom", "企业微信群机器人"
+        EMAIL = "email", _("邮件")
+        WEBHOOK = "webhook", _("App 推送")
+        WECOM = "wecom", _("企业微信群机器人")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待发送"
-        SENT = "sent", "已发送"
-        FAILED = "failed", "失败（不再重试）"
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("失败（不再重试）")
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)

@@ -6,11 +6,13 @@ delays delivery but loses nothing, and a rolled-back change notifies nobody.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fankui.directory.models import Person
@@ -52,12 +54,18 @@ def notify_user(
     The dedup key makes this safe to call again for the same event: one notice, one delivery each.
     """
     address = email or (getattr(user, "email", "") or "")
-    notice, created = Notice.objects.get_or_create(
-        dedup_key=dedup_key[:200],
-        defaults={"kind": kind, "recipient": user, "email": address, "ticket": ticket, "subject": subject[:200], "body": body},
-    )
-    if not created:
-        return notice
+    # Insert first, read only on a clash: almost every key is new (intake's is `{ref}:new`), so this
+    # saves get_or_create's SELECT inside the caller's write transaction (benchmarks/bench_intake.py).
+    try:
+        with transaction.atomic():
+            notice = Notice.objects.create(
+                dedup_key=dedup_key[:200], kind=kind, recipient=user, email=address, ticket=ticket, subject=subject[:200], body=body
+            )
+    except IntegrityError:
+        existing = Notice.objects.filter(dedup_key=dedup_key[:200]).first()
+        if existing is None:
+            raise
+        return existing
     Delivery.objects.bulk_create(
         [
             Delivery(notice=notice, channel=channel)
@@ -78,15 +86,45 @@ def notify_person(person: Person, *, kind: str, dedup_key: str, subject: str, bo
     )
 
 
+# At most one wake-up per process per this many seconds. Each one is a queue write and, in the
+# worker, a claim on the outbox (a write on SQLite's single lock); at 150 reports/s one per report
+# is wasted work, since a single delivery run sends everything pending (benchmarks/bench_intake.py).
+WAKE_INTERVAL = 0.5
+_wake_lock = threading.Lock()
+_wake_sent_for = 0.0  # time.time() at which the latest queued wake-up runs (now, or scheduled)
+_wake_covers = 0.0  # commits before this instant are seen by a wake-up that has not run yet
+
+
 def wake_worker() -> None:
     """Ask the worker to deliver now instead of at its next periodic sweep.
 
-    Never raises: a broken queue (Redis down) must not turn a committed change into an error page.
+    Called after commit, and coalesced: if a wake-up is already scheduled to run after this commit,
+    it will deliver these rows too; otherwise one is queued now or, if one went out less than
+    `WAKE_INTERVAL` ago, scheduled for the end of that interval. In Huey's immediate mode (tests)
+    every call delivers, in the caller. Never raises: a broken queue (Redis down) must not turn a
+    committed change into an error page; the periodic sweep delivers whatever a wake-up missed.
     """
+    global _wake_sent_for, _wake_covers
+    from huey.contrib.djhuey import HUEY
+
     from fankui.notify.tasks import deliver_pending
 
     try:
-        deliver_pending()
+        if HUEY.immediate:
+            deliver_pending()
+            return
+        now = time.time()
+        with _wake_lock:
+            if now < _wake_covers - 0.01:  # a margin for the worker's clock
+                return
+            delay = max(0.0, _wake_sent_for + WAKE_INTERVAL - now)
+            _wake_sent_for = now + delay
+            # An immediate wake-up may run before the next commit; a scheduled one runs after it.
+            _wake_covers = _wake_sent_for if delay else 0.0
+        if delay:
+            deliver_pending.schedule(delay=delay)
+        else:
+            deliver_pending()
     except Exception:
         log.exception("could not wake the notify worker; the periodic sweep will deliver")
 

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
 from fankui.notify.selectors import inbox
@@ -39,5 +39,5 @@ def open_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     count = mark_read(request.user)  # type: ignore[arg-type]
-    messages.success(request, _("已将 %(n)d 条通知标为已读。") % {"n": count})
+    messages.success(request, ngettext("已将 %(n)d 条通知标为已读。", "已将 %(n)d 条通知标为已读。", count) % {"n": count})
     return redirect("notify:inbox")

@@ -10,6 +10,7 @@ import logging
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from fankui.tickets import selectors
@@ -22,12 +23,12 @@ def _serve(request: HttpRequest, ref: str, attachment_id: int, *, thumbnail: boo
     try:
         attachment = selectors.get_attachment_for(request.user, ref, attachment_id)  # type: ignore[arg-type]
     except selectors.TicketNotFound:
-        raise Http404("找不到该附件，或您无权查看。") from None
+        raise Http404(gettext("找不到该附件，或您无权查看。")) from None
     try:
         path = open_attachment(attachment, thumbnail=thumbnail)
     except FileNotFoundError:
         log.error("attachment %s of %s: file missing on disk (thumbnail=%s)", attachment.pk, ref[:40], thumbnail)
-        raise Http404("附件文件不存在。") from None
+        raise Http404(gettext("附件文件不存在。")) from None
     if thumbnail:
         content_type, filename, inline = "image/jpeg", f"{attachment.filename}.thumb.jpg", True
     else:

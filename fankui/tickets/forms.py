@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext
 
 from fankui.directory.models import Department, Person, Region, System
 from fankui.tickets.models import Ticket
@@ -118,7 +118,8 @@ def escalation_targets() -> list[tuple[str, str]]:
         people[person.pk] = person.name
     targets = [(f"p:{pk}", name) for pk, name in sorted(people.items(), key=lambda item: item[1])]
     for department in Department.objects.exclude(mailbox="").order_by("position"):
-        targets.append((f"m:{department.mailbox}", f"{department.mailbox}（{department.name}）"))
+        label = department.mailbox + pgettext("parenthesis", "（%(department)s）") % {"department": department.name}
+        targets.append((f"m:{department.mailbox}", label))
     return targets
 
 

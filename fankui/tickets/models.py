@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from fankui.directory.models import Person, Region, System
 
@@ -11,29 +12,29 @@ class Ticket(models.Model):
     """One problem report, from intake to close, following the guide's tiers."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "处理中"
-        WAITING = "waiting", "待补充信息"
-        RESOLVED = "resolved", "已解决"
-        CLOSED = "closed", "已关闭"
-        DEFLECTED = "deflected", "已自助解决"
+        OPEN = "open", _("处理中")
+        WAITING = "waiting", _("待补充信息")
+        RESOLVED = "resolved", pgettext_lazy("status", "已解决")
+        CLOSED = "closed", _("已关闭")
+        DEFLECTED = "deflected", _("已自助解决")
 
     class Tier(models.IntegerChoices):
-        CONSULTANT = 1, "一线（系统实施顾问）"
-        OWNER = 2, "二线（系统对接人）"
+        CONSULTANT = 1, _("一线（系统实施顾问）")
+        OWNER = 2, _("二线（系统对接人）")
 
     class Urgency(models.TextChoices):
-        URGENT = "urgent", "紧急"
-        NORMAL = "normal", "非紧急"
+        URGENT = "urgent", _("紧急")
+        NORMAL = "normal", _("非紧急")
 
     class Channel(models.TextChoices):
-        WEB = "web", "网页"
-        API = "api", "接口"
-        EMAIL = "email", "邮件"
-        APP = "app", "App"
+        WEB = "web", _("网页")
+        API = "api", _("接口")
+        EMAIL = "email", _("邮件")
+        APP = "app", _("App")
 
     class Kind(models.TextChoices):
-        STAFF = "staff", "员工"
-        OWNER = "owner", "业主"
+        STAFF = "staff", _("员工")
+        OWNER = "owner", _("业主")
 
     ref = models.CharField("编号", max_length=20, unique=True)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="报告人", on_delete=models.PROTECT, related_name="reported_tickets")
@@ -95,16 +96,16 @@ class TicketEvent(models.Model):
     """One line of a ticket's timeline; reporters see only the public ones."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", "提交"
-        ROUTED = "routed", "路由"
-        REPLY = "reply", "回复"
-        NOTE = "note", "内部备注"
-        STATUS = "status", "状态变更"
-        ASSIGNED = "assigned", "指派"
-        ESCALATED = "escalated", "升级"
-        ATTACHMENT = "attachment", "附件"
-        SECRET_REVEALED = "secret_revealed", "查看账号密码"
-        SLA_BREACH = "sla_breach", "超时"
+        CREATED = "created", pgettext_lazy("event", "提交")
+        ROUTED = "routed", _("路由")
+        REPLY = "reply", _("回复")
+        NOTE = "note", _("内部备注")
+        STATUS = "status", _("状态变更")
+        ASSIGNED = "assigned", _("指派")
+        ESCALATED = "escalated", pgettext_lazy("event", "升级")
+        ATTACHMENT = "attachment", _("附件")
+        SECRET_REVEALED = "secret_revealed", pgettext_lazy("event", "查看账号密码")
+        SLA_BREACH = "sla_breach", _("超时")
 
     ticket = models.ForeignKey(Ticket, verbose_name="工单", on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField("时间", auto_now_add=True)

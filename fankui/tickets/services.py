@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from fankui.core import business_hours
 from fankui.core.crypto import decrypt, encrypt
+from fankui.core.i18n import in_site_language
 from fankui.directory.models import Person, Region, System
 from fankui.directory.selectors import acting_person
 from fankui.notify.models import Notice
@@ -212,7 +213,7 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
                     ticket=ticket,
                     dedup_key=f"{ticket.ref}:new",
                     subject=f"[{ticket.ref}] 新问题：{ticket.title}",
-                    body=f"{ticket.get_urgency_display()} · {ticket.region or '一线队列'} · {ticket.project}\n\n{ticket.description}",
+                    body=f"{in_site_language(Ticket.Urgency(ticket.urgency).label)} · {ticket.region or '一线队列'} · {ticket.project}\n\n{ticket.description}",
                 )
             # 共性问题: group with similar recent reports in this transaction, so the ticket and its incident
             # link commit together. Its reads and the vector op over the in-process window ran above
@@ -286,7 +287,7 @@ def _replayed(reporter: AbstractBaseUser, intake: Intake) -> Ticket | None:
 
 def _require_active(ticket: Ticket) -> None:
     if not ticket.is_active:
-        raise TicketError("ticket_not_active", f"工单当前状态为“{ticket.get_status_display()}”，不能执行此操作。")
+        raise TicketError("ticket_not_active", f"工单当前状态为“{in_site_language(Ticket.Status(ticket.status).label)}”，不能执行此操作。")
 
 
 def _mark_responded(ticket: Ticket, by: AbstractBaseUser) -> list[str]:
@@ -362,8 +363,8 @@ def reply_to_ticket(
 @transaction.atomic
 def request_information(*, ticket: Ticket, by: AbstractBaseUser, question: str) -> Ticket:
     """Ask the reporter for more; the SLA clock pauses until they answer."""
-    _require_active(ticket)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    _require_active(ticket)  # on the locked row: the caller's copy may be stale
     if not question.strip():
         raise TicketError("empty_reply", "请写明需要报告人补充什么信息。")
     ticket.status = Ticket.Status.WAITING
@@ -378,8 +379,8 @@ def request_information(*, ticket: Ticket, by: AbstractBaseUser, question: str) 
 @transaction.atomic
 def escalate_ticket(*, ticket: Ticket, by: AbstractBaseUser | None, system: System | None, owner: Person | None, contact_label: str = "", reason: str = "") -> Ticket:
     """Tier 1 → tier 2: hand the ticket to the system's owner for the topic (or their deputy)."""
-    _require_active(ticket)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    _require_active(ticket)  # on the locked row: the caller's copy may be stale
     if owner is None and not contact_label:
         raise TicketError("no_owner", "请选择要升级给的对接人。")
     acting = acting_person(owner, timezone.localdate()) if owner else None
@@ -426,10 +427,10 @@ def escalate_ticket(*, ticket: Ticket, by: AbstractBaseUser | None, system: Syst
 @transaction.atomic
 def resolve_ticket(*, ticket: Ticket, by: AbstractBaseUser, reply: str, individual: bool = False) -> Ticket:
     """Resolve with a public answer; `individual` marks the guide's 个性 (network, operation) problems."""
-    _require_active(ticket)
     if not reply.strip():
         raise TicketError("empty_reply", "解决时请写明处理结果，报告人会收到这条回复。")
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    _require_active(ticket)  # on the locked row: the caller's copy may be stale
     now = timezone.now()
     fields = ["status", "resolved_at", "updated_at", *_mark_responded(ticket, by), *_resume_clock(ticket, now)]
     ticket.status = Ticket.Status.RESOLVED

@@ -1,33 +1,20 @@
-"""Personas for incident tests, made by the real services (`seed-demo`, `create_ticket`).
+"""The incident tests' cast and report filer, on top of `fankui.core.testing`'s personas.
 
-reporters in 华南, 华东, 华北 and 华中 (each with a mailbox), consultants 丁家贵 (华南) and 陈坚 (华东),
-system owners 小U (一应社商: 一应生活APP) and 彭戈 (金蝶EAS 账号/权限), admin.
+reporters in 华南, 华东, 华北 and 华中 (each with a mailbox), consultants 丁家贵 (华南), 陈坚 (华东) and
+李明 (华北), system owners 小U (一应社商: 一应生活APP) and 彭戈 (金蝶EAS 账号/权限), admin.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 
 from fankui.accounts.models import Profile
-from fankui.accounts.services import seed_demo_accounts
+from fankui.core import testing
 from fankui.directory.models import Region
 from fankui.incidents import window
 from fankui.tickets.models import Ticket
 from fankui.tickets.services import Intake, IntakeResult, create_ticket
-
-USERNAMES = {
-    "huanan": "staff-huanan",
-    "huadong": "staff-huadong",
-    "huabei": "staff-huabei",
-    "huazhong": "staff-huazhong",
-    "ding": "dingjiagui",
-    "chen": "chenjian",
-    "xiaou": "小U",
-    "peng": "彭戈",
-    "admin": "admin",
-}
 
 # One 一应生活APP outage, as four reporters in four regions put it within minutes.
 APP_OUTAGE = [
@@ -47,16 +34,22 @@ class People:
 
 
 def make_people() -> People:
-    """Seed the demo logins and give every reporter a mailbox (so email is one of their channels)."""
-    seed_demo_accounts()
+    """The shared personas, keyed by region for the reporters, plus 华北 and 华中; every reporter has a mailbox."""
     window.reset()
-    users = get_user_model().objects.in_bulk(list(USERNAMES.values()), field_name="username")
-    people = People({key: users[name] for key, name in USERNAMES.items()})
+    personas = testing.make_personas()
+    users = {
+        "huanan": personas.pop("reporter_a"),
+        "huadong": personas.pop("reporter_b"),
+        "huabei": testing.reporter("staff-huabei", "华北"),
+        "huazhong": testing.reporter("staff-huazhong", "华中"),
+        "liming": testing.staff_login("李明", role=Profile.Role.CONSULTANT, username="liming", region="华北"),
+        **personas,
+    }
     for key in ("huanan", "huadong", "huabei", "huazhong"):
-        user = people[key]
+        user = users[key]
         user.email = f"{key}@example.cn"
         user.save(update_fields=["email"])
-    return people
+    return People(users)
 
 
 def region_of(user: AbstractUser) -> Region | None:

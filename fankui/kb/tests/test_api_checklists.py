@@ -6,9 +6,9 @@ import datetime
 import pytest
 from django.test import Client
 
+from fankui.core.testing import client_for, make_personas
 from fankui.directory.models import System
 from fankui.kb.models import Article
-from fankui.kb.tests.factories import client_for, make_personas
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from fankui.kb.tests.factories import client_for, make_personas
+from fankui.core.testing import client_for, make_personas
 
 pytestmark = pytest.mark.django_db
 

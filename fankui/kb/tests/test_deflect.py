@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from fankui.core.testing import client_for, make_personas
 from fankui.kb.models import Article, Deflection
 from fankui.kb.selectors import deflection_counts
-from fankui.kb.tests.factories import client_for, make_personas
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
+from fankui.core.testing import client_for, make_personas
 from fankui.kb.models import Article
 from fankui.kb.services import draft_article_from_ticket
-from fankui.kb.tests.factories import client_for, file_report, make_personas, resolved_report
+from fankui.kb.tests.factories import file_report, resolved_report
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ import datetime
 import pytest
 from django.test import override_settings
 
+from fankui.core.testing import client_for, make_personas
 from fankui.directory.models import Person
 from fankui.kb.models import Article, ArticleLink
 from fankui.kb.services import remind_expiring_articles
-from fankui.kb.tests.factories import client_for, make_personas
 from fankui.notify.models import Notice
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from fankui.core.testing import client_for, make_personas
 from fankui.kb.admin import ArticleLinkForm
 from fankui.kb.links import url_problems
 from fankui.kb.models import Article, ArticleLink
-from fankui.kb.tests.factories import client_for, make_personas
 
 TODAY = datetime.date(2026, 11, 25)
 

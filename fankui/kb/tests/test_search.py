@@ -7,9 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from fankui.core.testing import client_for, make_personas
 from fankui.directory.models import Region
 from fankui.kb.models import SearchDoc
-from fankui.kb.tests.factories import client_for, file_report, make_personas
+from fankui.kb.tests.factories import file_report
 from fankui.tickets.models import Ticket
 from fankui.tickets.services import reply_to_ticket
 

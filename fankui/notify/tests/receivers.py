@@ -14,7 +14,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from fankui.notify.tests.factories import free_port
+from fankui.core.testing import free_port
 
 
 @dataclass

@@ -7,14 +7,15 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from fankui.core import testing
 from fankui.notify.tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_sends_what_is_due_and_reports_counts() -> None:
-    factories.consultant_ding()
-    ticket = factories.file_report(factories.reporter_a())
+    testing.consultant_ding()
+    ticket = factories.file_report(testing.reporter_a())
     out = StringIO()
     call_command("deliver-notifications", "--sla", stdout=out)
     assert out.getvalue() == "新发现超时：0\n本次处理：1；待重试：0；已失败：0\n"

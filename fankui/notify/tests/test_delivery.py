@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from fankui.core import testing
 from fankui.notify import delivery as worker
 from fankui.notify.delivery import MAX_ATTEMPTS, backoff, claim, deliver_due
 from fankui.notify.models import Delivery, Notice
@@ -60,7 +61,7 @@ def test_it_sends_through_the_configured_mail_backend() -> None:
 def test_it_gives_up_after_the_last_attempt_and_keeps_the_error() -> None:
     row = _queue()
     now = timezone.now()
-    with override_settings(EMAIL_BACKEND=SMTP, EMAIL_HOST="127.0.0.1", EMAIL_PORT=factories.free_port()):
+    with override_settings(EMAIL_BACKEND=SMTP, EMAIL_HOST="127.0.0.1", EMAIL_PORT=testing.free_port()):
         for _ in range(MAX_ATTEMPTS + 2):
             deliver_due(now)
             now += datetime.timedelta(hours=1)
@@ -88,8 +89,8 @@ def test_a_crashing_channel_is_retried_not_fatal(monkeypatch: pytest.MonkeyPatch
 
 def test_a_channel_switched_off_after_queueing_fails_with_a_reason() -> None:
     with override_settings(FANKUI_PUSH_WEBHOOK_URL="http://127.0.0.1:9/hook"):
-        factories.consultant_ding()
-        factories.file_report(factories.reporter_a())
+        testing.consultant_ding()
+        factories.file_report(testing.reporter_a())
     deliver_due()
     push = Delivery.objects.get(channel="webhook")
     assert push.status == "failed"
@@ -101,18 +102,18 @@ def test_a_broken_worker_never_breaks_the_request(monkeypatch: pytest.MonkeyPatc
         raise ConnectionError("database went away")
 
     monkeypatch.setattr("fankui.notify.tasks.deliver_due", broken)
-    factories.consultant_ding()
+    testing.consultant_ding()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:  # type: ignore[operator]
-        ticket = factories.file_report(factories.reporter_a())
+        ticket = factories.file_report(testing.reporter_a())
     assert callbacks  # the wake-up ran, and raised nothing
     assert Notice.objects.filter(ticket=ticket).exists()
     assert Delivery.objects.get().status == "pending"  # the sweep will send it
 
 
 def test_the_wake_up_delivers_on_commit(django_capture_on_commit_callbacks: object) -> None:
-    factories.consultant_ding()
+    testing.consultant_ding()
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        ticket = factories.file_report(factories.reporter_a())
+        ticket = factories.file_report(testing.reporter_a())
     assert [m.subject for m in mail.outbox] == [f"[{ticket.ref}] 新问题：{ticket.title}"]
     assert deliver_pending.call_local() == 0
 
@@ -131,7 +132,7 @@ def test_admin_can_retry_failed_deliveries_now() -> None:
     row = _queue()
     Delivery.objects.filter(pk=row.pk).update(status="failed", attempts=8, last_error="SMTP 连接失败：refused")
     client = Client()
-    client.force_login(factories.admin())
+    client.force_login(testing.admin())
     page = client.get("/admin/notify/delivery/?status__exact=failed&channel__exact=email")
     assert "SMTP 连接失败：refused" in page.content.decode()
     response = client.post("/admin/notify/delivery/", {"action": "retry_failed", "_selected_action": [row.pk]}, follow=True)
@@ -143,7 +144,7 @@ def test_admin_can_retry_failed_deliveries_now() -> None:
 def test_admin_lists_notices_with_their_deliveries() -> None:
     row = _queue()
     client = Client()
-    client.force_login(factories.admin())
+    client.force_login(testing.admin())
     assert client.get("/admin/notify/notice/?deliveries__status=pending").status_code == 200
     page = client.get(f"/admin/notify/notice/{row.notice_id}/change/")
     assert "升级给您" in page.content.decode()

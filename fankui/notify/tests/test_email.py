@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
+from fankui.core import testing
 from fankui.notify.delivery import deliver_due
 from fankui.notify.models import Delivery, Notice
 from fankui.notify.tests import factories
@@ -15,8 +16,8 @@ SMTP = "django.core.mail.backends.smtp.EmailBackend"
 
 
 def test_it_mails_the_consultant_with_the_intake_contract() -> None:
-    factories.consultant_ding()
-    ticket = factories.file_report(factories.reporter_a())
+    testing.consultant_ding()
+    ticket = factories.file_report(testing.reporter_a())
     notice = Notice.objects.get(ticket=ticket, kind=Notice.Kind.NEW_IN_QUEUE)
     with smtp_server() as inbox, override_settings(
         EMAIL_BACKEND=SMTP, EMAIL_HOST="127.0.0.1", EMAIL_PORT=inbox.port,
@@ -36,8 +37,8 @@ def test_it_mails_the_consultant_with_the_intake_contract() -> None:
 
 
 def test_it_falls_back_to_the_sender_for_reply_to_and_a_local_domain() -> None:
-    factories.consultant_ding()
-    ticket = factories.file_report(factories.reporter_a())
+    testing.consultant_ding()
+    ticket = factories.file_report(testing.reporter_a())
     with smtp_server() as inbox, override_settings(EMAIL_BACKEND=SMTP, EMAIL_HOST="127.0.0.1", EMAIL_PORT=inbox.port, DEFAULT_FROM_EMAIL="fankui"):
         deliver_due()
     [message] = inbox.messages
@@ -46,8 +47,8 @@ def test_it_falls_back_to_the_sender_for_reply_to_and_a_local_domain() -> None:
 
 
 def test_it_retries_when_the_server_says_later_and_fails_at_once_when_it_refuses() -> None:
-    factories.consultant_ding()
-    reporter = factories.reporter_a()
+    testing.consultant_ding()
+    reporter = testing.reporter_a()
     factories.file_report(reporter)
     with smtp_server() as inbox, override_settings(EMAIL_BACKEND=SMTP, EMAIL_HOST="127.0.0.1", EMAIL_PORT=inbox.port):
         inbox.reply = "451 4.3.0 try again later"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
+from fankui.core import testing
 from fankui.directory.models import Person
 from fankui.notify.delivery import deliver_due
 from fankui.notify.models import Delivery, Notice
@@ -18,8 +19,8 @@ VAULTED = "Vpn!OnlyInVault9"
 
 
 def test_no_secret_reaches_any_channel() -> None:
-    ding = factories.consultant_ding()
-    factories.owner_peng()
+    ding = testing.consultant_ding()
+    testing.owner_peng()
     with smtp_server() as inbox, http_receiver() as push, http_receiver() as group, override_settings(
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         EMAIL_HOST="127.0.0.1",
@@ -29,7 +30,7 @@ def test_no_secret_reaches_any_channel() -> None:
         FANKUI_WECOM_WEBHOOK_URL=group.url,
     ):
         ticket = factories.file_report(
-            factories.reporter_a(),
+            testing.reporter_a(),
             f"金蝶EAS 登录不了，账号 zhangsan 密码：{PASTED} 提示组织权限不足",
             secrets=(SecretInput("VPN 密码", VAULTED),),
         )

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
+from fankui.core import testing
 from fankui.directory.models import Person
 from fankui.notify.delivery import deliver_due
 from fankui.notify.models import Delivery
@@ -20,9 +21,9 @@ pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
 
 
 def _make_changes() -> None:
-    ding, chen = factories.consultant_ding(), factories.consultant_chen()
-    factories.owner_peng()
-    a, b = factories.reporter_a(), factories.reporter_b()
+    ding, chen = testing.consultant_ding(), testing.consultant_chen()
+    testing.owner_peng()
+    a, b = testing.reporter_a(), testing.reporter_b()
     eas = factories.file_report(a)
     parking = factories.file_report(b, "停车场道闸不抬杆，临时车缴费后也出不去")
     factories.file_report(a, "一应生活APP 登录后一直闪退", urgency="urgent")
@@ -65,7 +66,7 @@ def test_every_notification_arrives_exactly_once_after_an_outage(guide_loaded: N
     if outage == "worker_stopped":
         # No worker: the on-commit wake-up reaches nobody, the rows just wait.
         monkeypatch.setattr("fankui.notify.tasks.deliver_pending", lambda: None)
-    smtp_port, hook_port = factories.free_port(), factories.free_port()
+    smtp_port, hook_port = testing.free_port(), testing.free_port()
     with override_settings(
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         EMAIL_HOST="127.0.0.1",

@@ -9,6 +9,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from fankui.core import testing
 from fankui.notify.delivery import deliver_due
 from fankui.notify.models import Delivery, Notice
 from fankui.notify.tests import factories
@@ -24,9 +25,9 @@ def _webhook(ticket_ref: str) -> Delivery:
 
 
 def test_it_posts_a_signed_body_the_gateway_can_verify_and_dedupe() -> None:
-    consultant = factories.consultant_ding()
+    consultant = testing.consultant_ding()
     with http_receiver() as receiver, override_settings(FANKUI_PUSH_WEBHOOK_URL=receiver.url, FANKUI_PUSH_WEBHOOK_SECRET=SECRET):
-        ticket = factories.file_report(factories.reporter_a())
+        ticket = factories.file_report(testing.reporter_a())
         deliver_due()
     delivery = _webhook(ticket.ref)
     [hit] = receiver.hits
@@ -47,9 +48,9 @@ def test_it_posts_a_signed_body_the_gateway_can_verify_and_dedupe() -> None:
 
 
 def test_it_backs_off_after_a_500_and_sends_when_the_gateway_recovers() -> None:
-    factories.consultant_ding()
+    testing.consultant_ding()
     with http_receiver([500, 500, 200]) as receiver, override_settings(FANKUI_PUSH_WEBHOOK_URL=receiver.url, FANKUI_PUSH_WEBHOOK_SECRET=SECRET):
-        ticket = factories.file_report(factories.reporter_a())
+        ticket = factories.file_report(testing.reporter_a())
         start = timezone.now()
         assert deliver_due(start) == 2  # the email and the push
         delivery = _webhook(ticket.ref)
@@ -67,9 +68,9 @@ def test_it_backs_off_after_a_500_and_sends_when_the_gateway_recovers() -> None:
 
 
 def test_it_gives_up_at_once_on_a_4xx() -> None:
-    factories.consultant_ding()
+    testing.consultant_ding()
     with http_receiver([404]) as receiver, override_settings(FANKUI_PUSH_WEBHOOK_URL=receiver.url, FANKUI_PUSH_WEBHOOK_SECRET=SECRET):
-        ticket = factories.file_report(factories.reporter_a())
+        ticket = factories.file_report(testing.reporter_a())
         deliver_due()
         deliver_due(timezone.now() + datetime.timedelta(hours=2))
     delivery = _webhook(ticket.ref)
@@ -78,9 +79,9 @@ def test_it_gives_up_at_once_on_a_4xx() -> None:
 
 
 def test_it_retries_a_429() -> None:
-    factories.consultant_ding()
+    testing.consultant_ding()
     with http_receiver([429, 200]) as receiver, override_settings(FANKUI_PUSH_WEBHOOK_URL=receiver.url, FANKUI_PUSH_WEBHOOK_SECRET=SECRET):
-        ticket = factories.file_report(factories.reporter_a())
+        ticket = factories.file_report(testing.reporter_a())
         deliver_due()
         assert _webhook(ticket.ref).status == "pending"
         deliver_due(timezone.now() + datetime.timedelta(minutes=2))
@@ -88,9 +89,9 @@ def test_it_retries_a_429() -> None:
 
 
 def test_it_refuses_to_push_unsigned() -> None:
-    factories.consultant_ding()
+    testing.consultant_ding()
     with http_receiver() as receiver, override_settings(FANKUI_PUSH_WEBHOOK_URL=receiver.url, FANKUI_PUSH_WEBHOOK_SECRET=""):
-        ticket = factories.file_report(factories.reporter_a())
+        ticket = factories.file_report(testing.reporter_a())
         deliver_due()
     delivery = _webhook(ticket.ref)
     assert delivery.status == "failed"

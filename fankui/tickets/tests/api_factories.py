@@ -1,29 +1,14 @@
-"""Personas for the tickets API tests, made by the real `seed-demo` service, plus API clients.
-
-reporter A (华南), reporter B (华东), consultant 丁家贵 (华南), consultant 陈坚 (华东),
-owner 彭戈 (金蝶EAS 账号/权限), owner 小U (一应社商), admin.
-"""
+"""The `fankui.core.testing` personas as API callers (each with a bearer token), plus API helpers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
 
-from fankui.accounts.services import seed_demo_accounts
 from fankui.accounts.tokens import create_token
-
-USERNAMES = {
-    "reporter_a": "staff-huanan",
-    "reporter_b": "staff-huadong",
-    "ding": "dingjiagui",
-    "chen": "chenjian",
-    "peng": "彭戈",
-    "xiaou": "小U",
-    "admin": "admin",
-}
+from fankui.core import testing
 
 
 @dataclass
@@ -38,9 +23,7 @@ class Persona:
 
 
 def make_personas() -> dict[str, Persona]:
-    seed_demo_accounts()
-    users = get_user_model().objects.in_bulk(list(USERNAMES.values()), field_name="username")
-    return {key: Persona(users[name], create_token(user=users[name], name="tests").token) for key, name in USERNAMES.items()}
+    return {key: Persona(user, create_token(user=user, name="tests").token) for key, user in testing.make_personas().items()}
 
 
 def post_json(client: Client, path: str, body: Any, **headers: str) -> Any:

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, override_settings
 from PIL import Image
 
@@ -17,13 +15,6 @@ from fankui.tickets.tests.api_factories import Persona, make_personas, post_json
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/tickets"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits() -> Iterator[None]:
-    cache.clear()  # the per-minute counters live in the (process-wide) cache
-    yield
-    cache.clear()
 
 
 @pytest.fixture

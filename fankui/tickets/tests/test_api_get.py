@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from PIL import Image
 
@@ -14,12 +12,6 @@ from fankui.tickets.services import reply_to_ticket, reveal_secrets
 from fankui.tickets.tests.api_factories import Persona, file_report, make_personas
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits() -> Iterator[None]:
-    cache.clear()
-    yield
 
 
 @pytest.fixture

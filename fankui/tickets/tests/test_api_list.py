@@ -1,11 +1,9 @@
 """GET /api/v1/tickets: my reports (?mine=1) or what my role lets me see, paginated, in a fixed query budget."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from fankui.tickets.tests.api_factories import Persona, file_report, make_personas
@@ -15,12 +13,6 @@ URL = "/api/v1/tickets"
 
 # Token lookup, role, person, deputies, the page, the count (+1 for recording the token's use).
 LIST_QUERY_BUDGET = 7
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits() -> Iterator[None]:
-    cache.clear()
-    yield
 
 
 @pytest.fixture

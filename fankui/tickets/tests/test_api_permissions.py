@@ -4,10 +4,7 @@ One row per persona; a forbidden cell must answer exactly like a ticket that doe
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.core.cache import cache
 
 from fankui.directory.models import Person, System
 from fankui.tickets.models import Ticket
@@ -28,12 +25,6 @@ MATRIX = {
     "xiaou": (False, False),  # an owner of other systems
     "admin": (True, True),
 }
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits() -> Iterator[None]:
-    cache.clear()
-    yield
 
 
 @pytest.mark.parametrize("escalated", [False, True], ids=["before-escalation", "after-escalation"])

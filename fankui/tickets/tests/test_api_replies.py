@@ -1,8 +1,6 @@
 """POST /api/v1/tickets/{ref}/replies: the reporter and handlers reply; only handlers write internal notes."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
@@ -12,12 +10,6 @@ from fankui.tickets.models import Ticket, TicketEvent
 from fankui.tickets.tests.api_factories import Persona, file_report, make_personas, post_json
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits() -> Iterator[None]:
-    cache.clear()
-    yield
 
 
 @pytest.fixture

@@ -11,13 +11,8 @@ import time
 
 import pytest
 
+from fankui.core import testing
 from fankui.tickets.tests import mail_samples as samples
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for_port(port: int, process: subprocess.Popen[str], timeout: float = 30) -> None:
@@ -44,7 +39,7 @@ def test_help_needs_no_database() -> None:
 
 @pytest.mark.service
 def test_it_listens_answers_and_stops_on_sigterm() -> None:
-    port = free_port()
+    port = testing.free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "fankui.settings_test"}
     process = subprocess.Popen(fankui("mail-intake", "--port", str(port)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:

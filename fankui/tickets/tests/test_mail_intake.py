@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,9 +18,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.test import override_settings
 
-from fankui.accounts.models import Profile
-from fankui.accounts.services import set_profile
-from fankui.directory.models import Person, Region
+from fankui.core import testing
+from fankui.directory.models import Region
 from fankui.notify.models import Delivery, Notice
 from fankui.notify.services import notify_user
 from fankui.tickets.mail.server import MailIntakeHandler, make_controller
@@ -33,12 +31,6 @@ pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
 
 A_MAIL = "zhangsan@cc-pg.cn"
 B_MAIL = "lisi@cc-pg.cn"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -58,7 +50,7 @@ class Mailer:
 @pytest.fixture
 def smtp(guide_loaded: None) -> Iterator[Mailer]:
     handler = MailIntakeHandler()
-    controller = make_controller("127.0.0.1", free_port(), handler=handler)
+    controller = make_controller("127.0.0.1", testing.free_port(), handler=handler)
     controller.start()
     try:
         yield Mailer(controller.port)
@@ -68,9 +60,7 @@ def smtp(guide_loaded: None) -> Iterator[Mailer]:
 
 
 def reporter(username: str, email: str, region: str) -> AbstractUser:
-    user = get_user_model().objects.create_user(username, email=email, password="x", first_name=username)
-    set_profile(user, role=Profile.Role.REPORTER, region=Region.objects.get(name=region), project=f"{region}一号项目")
-    return user
+    return testing.reporter(username, region, email=email, project=f"{region}一号项目", first_name=username)
 
 
 @pytest.fixture
@@ -86,12 +76,7 @@ def reporter_b(smtp: Mailer) -> AbstractUser:
 @pytest.fixture
 def ding(smtp: Mailer) -> AbstractUser:
     """Consultant 丁家贵 (华南) with a login linked to his directory entry."""
-    person = Person.objects.get(name="丁家贵")
-    user = get_user_model().objects.create_user("dingjiagui", email=person.email, password="x", first_name=person.name)
-    set_profile(user, role=Profile.Role.CONSULTANT)
-    person.user = user
-    person.save(update_fields=["user"])
-    return user
+    return testing.consultant_ding()
 
 
 def file_ticket(user: AbstractUser, description: str = "EAS 报销单提交后一直卡在审批流") -> Ticket:

@@ -5,10 +5,11 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
 
+from fankui.core.testing import client_for, make_personas
 from fankui.directory.models import Person
 from fankui.tickets.models import Ticket, TicketEvent
 from fankui.tickets.services import reply_to_ticket, resolve_ticket
-from fankui.tickets.tests.page_factories import client_for, file_report, make_personas
+from fankui.tickets.tests.page_factories import file_report
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from fankui.core.testing import client_for, make_personas
 from fankui.tickets.models import Secret, Ticket
-from fankui.tickets.tests.page_factories import client_for, make_personas, png_bytes
+from fankui.tickets.tests.page_factories import png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,11 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AbstractUser
 
+from fankui.core.testing import client_for, make_personas
 from fankui.directory.models import Person
 from fankui.tickets.models import Ticket
 from fankui.tickets.services import escalate_ticket, resolve_ticket
-from fankui.tickets.tests.page_factories import client_for, file_report, make_personas
+from fankui.tickets.tests.page_factories import file_report
 
 pytestmark = pytest.mark.django_db
 

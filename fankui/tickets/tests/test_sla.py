@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from fankui.core import testing
 from fankui.directory.models import Person
 from fankui.notify.models import Notice
 from fankui.notify.tasks import check_sla
@@ -20,7 +21,7 @@ MINUTE = datetime.timedelta(minutes=1)
 
 @pytest.fixture
 def people() -> dict[str, object]:
-    return {"ding": factories.consultant_ding(), "peng": factories.owner_peng(), "admin": factories.admin(), "a": factories.reporter_a()}
+    return {"ding": testing.consultant_ding(), "peng": testing.owner_peng(), "admin": testing.admin(), "a": testing.reporter_a()}
 
 
 def _breach_notices(ticket: Ticket) -> list[tuple[str, str]]:

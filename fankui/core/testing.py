@@ -1,0 +1,98 @@
+"""Named test personas, made through the real services, shared by every app's tests.
+
+reporter A (华南), reporter B (华东), consultant 丁家贵 (华南), consultant 陈坚 (华东),
+owner 彭戈 (金蝶EAS 账号/权限), owner 小U (一应社商), admin.
+
+Staff logins are linked to their directory entry (`Person.user`) the way `seed-demo` links them, so
+routing, escalation and notifications reach them. Each function creates its persona; call it once per
+test (or use `make_personas` for the whole cast). Per-app helpers (API clients with tokens, report
+filers, images) live in each app's `tests/factories.py`. Needs the guide loaded (`fankui/conftest.py`).
+"""
+from __future__ import annotations
+
+import socket
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.test import Client
+
+from fankui.accounts.models import Profile
+from fankui.accounts.services import set_profile
+from fankui.directory.models import Person, Region
+
+
+def reporter(username: str, region: str, *, email: str | None = None, project: str | None = None, first_name: str = "") -> AbstractUser:
+    """A staff reporter in `region`; the project defaults to the one `seed-demo` gives (华南演示项目)."""
+    user = get_user_model().objects.create_user(
+        username, email=f"{username}@example.com" if email is None else email, password="x", first_name=first_name
+    )
+    project = f"{region}演示项目" if project is None else project
+    set_profile(user, role=Profile.Role.REPORTER, region=Region.objects.get(name=region), project=project)
+    return user
+
+
+def staff_login(person_name: str, *, role: str, username: str, region: str | None = None) -> AbstractUser:
+    """A login for a directory person (consultant or owner), linked the way `seed-demo` links it."""
+    person = Person.objects.get(name=person_name)
+    user = get_user_model().objects.create_user(username, email=person.email, password="x", first_name=person.name)
+    set_profile(user, role=role, region=Region.objects.get(name=region) if region else None)
+    person.user = user
+    person.save(update_fields=["user"])
+    return user
+
+
+def reporter_a() -> AbstractUser:
+    return reporter("staff-huanan", "华南")
+
+
+def reporter_b() -> AbstractUser:
+    return reporter("staff-huadong", "华东")
+
+
+def consultant_ding() -> AbstractUser:
+    return staff_login("丁家贵", role=Profile.Role.CONSULTANT, username="dingjiagui", region="华南")
+
+
+def consultant_chen() -> AbstractUser:
+    return staff_login("陈坚", role=Profile.Role.CONSULTANT, username="chenjian", region="华东")
+
+
+def owner_peng() -> AbstractUser:
+    return staff_login("彭戈", role=Profile.Role.OWNER, username="penge")
+
+
+def owner_xiaou() -> AbstractUser:
+    return staff_login("小U", role=Profile.Role.OWNER, username="小U")
+
+
+def admin() -> AbstractUser:
+    user = get_user_model().objects.create_superuser("admin", email="admin@example.com", password="x")
+    set_profile(user, role=Profile.Role.ADMIN)
+    return user
+
+
+def make_personas() -> dict[str, AbstractUser]:
+    """The whole cast, by the keys permission tests use."""
+    return {
+        "reporter_a": reporter_a(),
+        "reporter_b": reporter_b(),
+        "ding": consultant_ding(),
+        "chen": consultant_chen(),
+        "peng": owner_peng(),
+        "xiaou": owner_xiaou(),
+        "admin": admin(),
+    }
+
+
+def client_for(user: AbstractUser) -> Client:
+    """A browser-like client logged in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (for SMTP and webhook receivers)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
