@@ -66,7 +66,9 @@ def test_a_report_travels_from_staff_to_consultant_to_owner_and_back(
     assert "账号 ****** 密码 ******" in content and "Abc12345" not in content
     assert "已移入加密保险箱" in content
     assert page.locator(".attachments img").count() == 2
-    assert page.locator(".attachments img").first.evaluate("img => img.naturalWidth") > 0
+    # The thumbnails load lazily: bring the first into view and wait until it has really decoded.
+    page.locator(".attachments img").first.scroll_into_view_if_needed()
+    page.wait_for_function("() => { const img = document.querySelector('.attachments img'); return img.complete && img.naturalWidth > 0; }")
     assert_fits_phone(page)
     logout(page)
 
