@@ -118,6 +118,40 @@ def parse_query(raw: str) -> Query:
     return Query(tuple(terms))
 
 
+def _phrase_count(padded: str, phrase: str) -> int:
+    """Occurrences (overlapping) of the space-joined token phrase in " "-padded bigram text."""
+    needle = f" {phrase} "
+    count, at = 0, padded.find(needle)
+    while at >= 0:
+        count += 1
+        at = padded.find(needle, at + 1)
+    return count
+
+
+def relevance(bigram_texts: Sequence[str], query: Query, *, k1: float = 1.2, b: float = 0.75) -> list[float]:
+    """A BM25-like score of each candidate document (its indexed bigram text) for `query`.
+
+    FTS5's bm25() first counts every document of the whole index that holds each phrase (for a
+    common word, most of the doclist at 1M rows); this scores only the candidates, from their own
+    term counts and lengths. Every candidate holds every term, so the inverse document frequency
+    is the same for all of them and left out; term frequency saturates (k1) and long documents are
+    damped against the candidates' average length (b), as in BM25.
+    """
+    phrases = query.phrases()
+    lengths = [text.count(" ") + 1 if text else 0 for text in bigram_texts]
+    average = (sum(lengths) / len(lengths)) if lengths else 0.0
+    scores: list[float] = []
+    for text, length in zip(bigram_texts, lengths):
+        padded = f" {text} "
+        norm = k1 * (1 - b + b * (length / average if average else 1.0))
+        score = 0.0
+        for phrase in phrases:
+            tf = _phrase_count(padded, phrase)
+            score += tf * (k1 + 1) / (tf + norm) if tf else 0.0
+        scores.append(score)
+    return scores
+
+
 # --------------------------------------------------------------------------------------------
 # Word boundaries: 和服 must not hit 和服务中心
 
