@@ -370,3 +370,16 @@ def train_router(*, force: bool = False, note: str = "") -> TrainOutcome:
         )
     clear_model_cache()
     return TrainOutcome(run, accepted, accuracy, baseline)
+
+
+def record_decision(*, ticket_id: int, text: str, system: str) -> None:
+    """Keep a handler's final routing decision as a training label (one per ticket, the latest wins).
+
+    Called when a consultant escalates: the system they chose, whether or not the router proposed it,
+    is what `fankui router train` learns from.
+    """
+    from fankui.routing.models import RoutingExample
+
+    RoutingExample.objects.update_or_create(
+        ticket_id=ticket_id, defaults={"text": text, "label": system, "source": RoutingExample.Source.TICKET}
+    )

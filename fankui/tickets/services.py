@@ -390,6 +390,10 @@ def escalate_ticket(*, ticket: Ticket, by: AbstractBaseUser | None, system: Syst
     ticket.assignee = acting
     ticket.escalated_to = owner.name if owner else contact_label
     ticket.save(update_fields=["tier", "system", "assignee", "escalated_to", "updated_at"])
+    if ticket.system is not None:
+        from fankui.routing.services import record_decision
+
+        record_decision(ticket_id=ticket.pk, text=ticket.description, system=ticket.system.name)
     event = _event(
         ticket,
         TicketEvent.Kind.ESCALATED,
