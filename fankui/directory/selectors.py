@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
-from fankui.directory.models import Department, Person, Region, Responsibility, System
+from fankui.directory.models import Absence, Department, Person, Region, Responsibility, System
 
 
 def normalize(text: str) -> str:
@@ -186,8 +186,14 @@ def standalone_topics() -> list[Responsibility]:
 
 def acting_person(person: Person, day: datetime.date) -> Person:
     """Who acts for `person` on `day`: the deputy while they are away (one hop, so no cycles)."""
-    absence = person.absences.filter(starts_on__lte=day, ends_on__gte=day).select_related("deputy").first()
-    return absence.deputy if absence else person
+    # Asked on every intake: one narrow query, and the deputy's row only when someone is away.
+    deputy_id = (
+        Absence.objects.filter(person_id=person.pk, starts_on__lte=day, ends_on__gte=day)
+        .order_by("-starts_on")
+        .values_list("deputy_id", flat=True)
+        .first()
+    )
+    return Person.objects.get(pk=deputy_id) if deputy_id else person
 
 
 def people_acting_as(person: Person, day: datetime.date) -> list[Person]:

@@ -84,6 +84,11 @@ class IntakeResult:
     notices: list[str] = field(default_factory=list)
 
 
+def _system_named(name: str | None) -> System | None:
+    """The router's system by name; unordered, so the lookup needs no join on the department."""
+    return System.objects.filter(name=name).order_by().first() if name else None
+
+
 def _new_ref(now: datetime.datetime) -> str:
     suffix = "".join(random_secrets.choice(_REF_ALPHABET) for _ in range(5))
     return f"FK{timezone.localtime(now):%y%m%d}-{suffix}"
@@ -141,7 +146,7 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
     route = route_report(
         masked.text, region=intake.region.name if intake.region else None, reporter=intake.reporter_kind, channel=intake.channel
     )
-    system = intake.system or (System.objects.filter(name=route.system).first() if route.system else None)
+    system = intake.system or _system_named(route.system)
     consultant = (intake.region.consultant if intake.region else None) or first_line_consultant()
     now = timezone.now()
     response_in, resolve_in = sla_targets(intake.urgency)
@@ -257,7 +262,7 @@ def reroute_with_screenshots(ticket_id: int) -> Ticket:
         reporter=ticket.reporter_kind,
         channel=ticket.channel,
     )
-    system = System.objects.filter(name=route.system).first() if route.system else None
+    system = _system_named(route.system)
     if system is None:
         return ticket
     ticket.system, ticket.topic, ticket.routing = system, route.topic or "", route.as_dict()
