@@ -6,13 +6,14 @@ A channel turns one `Delivery` into one message on the wire. It never touches th
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from typing import ClassVar
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from fankui.notify.models import Delivery
 
@@ -30,7 +31,7 @@ class TransportError(Exception):
         self.permanent = permanent
 
 
-class Channel:
+class Channel(ABC):
     """One way out. Subclasses send a delivery's notice and return the message id, if any."""
 
     name: ClassVar[str]
@@ -39,19 +40,16 @@ class Channel:
         """True when this channel has nowhere to send (not configured, no address)."""
         return False
 
+    @abstractmethod
     def notify(self, delivery: Delivery) -> str | None:
-        raise NotImplementedError
+        """Send the delivery's notice; raise TransportError when it could not be sent."""
 
 
 def ticket_url(delivery: Delivery) -> str:
     """The absolute link a recipient follows: the ticket page, else their inbox."""
     ticket = delivery.notice.ticket
     base = settings.FANKUI_BASE_URL.rstrip("/")
-    try:
-        path = reverse("tickets:detail", args=[ticket.ref]) if ticket is not None else reverse("notify:inbox")
-    except NoReverseMatch:
-        # The pages may not be wired yet; these are the paths the URL plan reserves.
-        path = f"/tickets/{ticket.ref}/" if ticket is not None else "/inbox/"
+    path = reverse("tickets:detail", args=[ticket.ref]) if ticket is not None else reverse("notify:inbox")
     return f"{base}{path}"
 
 
