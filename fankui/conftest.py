@@ -67,3 +67,11 @@ def login(page: Any, base_url: str, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches() -> None:
+    """Test rollbacks undo writes without signals: start each test with empty per-process caches."""
+    from fankui.core.process_cache import clear_process_caches
+
+    clear_process_caches()

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
+from fankui.core.process_cache import ProcessCache
 from fankui.directory.models import Absence, Department, Person, Region, Responsibility, System
 
 
@@ -184,18 +186,32 @@ def standalone_topics() -> list[Responsibility]:
     return list(Responsibility.objects.filter(system__isnull=True).select_related("person"))
 
 
+def _deputies_today() -> tuple[datetime.date, dict[int, int]]:
+    day = timezone.localdate()
+    return day, _deputies_on(day)
+
+
+def _deputies_on(day: datetime.date) -> dict[int, int]:
+    away = Absence.objects.filter(starts_on__lte=day, ends_on__gte=day).order_by("starts_on")
+    return dict(away.values_list("person_id", "deputy_id"))
+
+
+# Asked on every intake and every queue page: who is away today and who deputises (a small table).
+_deputies = ProcessCache(_deputies_today, ttl=1.0, models=["directory.Absence"])
+
+
+def _deputy_map(day: datetime.date) -> dict[int, int]:
+    cached_day, deputies = _deputies.get()
+    return deputies if cached_day == day else _deputies_on(day)
+
+
 def acting_person(person: Person, day: datetime.date) -> Person:
     """Who acts for `person` on `day`: the deputy while they are away (one hop, so no cycles)."""
-    # Asked on every intake: one narrow query, and the deputy's row only when someone is away.
-    deputy_id = (
-        Absence.objects.filter(person_id=person.pk, starts_on__lte=day, ends_on__gte=day)
-        .order_by("-starts_on")
-        .values_list("deputy_id", flat=True)
-        .first()
-    )
+    deputy_id = _deputy_map(day).get(person.pk)
     return Person.objects.get(pk=deputy_id) if deputy_id else person
 
 
 def people_acting_as(person: Person, day: datetime.date) -> list[Person]:
     """Everyone whose work `person` does on `day`: themself and those they deputise for."""
-    return [person, *Person.objects.filter(absences__deputy=person, absences__starts_on__lte=day, absences__ends_on__gte=day)]
+    absent = [away for away, deputy in _deputy_map(day).items() if deputy == person.pk]
+    return [person, *Person.objects.filter(pk__in=absent)] if absent else [person]

@@ -89,6 +89,23 @@ def _system_named(name: str | None) -> System | None:
     return System.objects.filter(name=name).order_by().first() if name else None
 
 
+def _insert_with_new_ref(now: datetime.datetime, **fields: object) -> Ticket:
+    """Insert a ticket under a fresh random reference, drawing again on the rare collision.
+
+    Refs are short enough to read out on the phone (FK251125-ABCDE: 32^5 per day), so a busy day
+    can draw one twice; a savepoint lets the draw repeat instead of failing the report.
+    """
+    for _ in range(5):
+        ref = _new_ref(now)
+        try:
+            with transaction.atomic():
+                return Ticket.objects.create(ref=ref, **fields)
+        except IntegrityError:
+            if not Ticket.objects.filter(ref=ref).exists():
+                raise
+    raise TicketError("ref_exhausted", "暂时无法生成工单编号，请稍后重试。")
+
+
 def _new_ref(now: datetime.datetime) -> str:
     suffix = "".join(random_secrets.choice(_REF_ALPHABET) for _ in range(5))
     return f"FK{timezone.localtime(now):%y%m%d}-{suffix}"
@@ -168,8 +185,8 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
     )
     try:
         with transaction.atomic():
-            ticket = Ticket.objects.create(
-                ref=_new_ref(now),
+            ticket = _insert_with_new_ref(
+                now,
                 reporter=reporter,
                 reporter_kind=intake.reporter_kind,
                 region=intake.region,
