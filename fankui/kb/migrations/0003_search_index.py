@@ -1,6 +1,6 @@
 """The full-text index over kb_searchdoc.text_bigrams, in each database's own terms.
 
-SQLite: an external-content FTS5 table kept in sync by triggers (bm25() ranks).
+SQLite: an external-content FTS5 table kept in sync by triggers (candidates newest first; fankui.kb.textsearch ranks).
 PostgreSQL: a generated tsvector column ('simple' configuration: the text is already bigrams)
 with a GIN index (ts_rank ranks). The ORM never reads either; fankui.kb.search does, in raw SQL.
 """
