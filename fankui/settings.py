@@ -39,6 +39,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -225,3 +235,28 @@ FANKUI_KB_EXPIRY_REMINDER_DAYS = env_int("FANKUI_KB_EXPIRY_REMINDER_DAYS", 7)
 
 # Read the text of screenshots in the worker (RapidOCR, ~2 s of CPU per image).
 FANKUI_OCR = env_bool("FANKUI_OCR", True)
+
+# Uploads (validated by content in fankui/tickets/attachments.py) and the API's request limits.
+FANKUI_MAX_UPLOAD_BYTES = env_int("FANKUI_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+FANKUI_MAX_IMAGE_PIXELS = env_int("FANKUI_MAX_IMAGE_PIXELS", 40_000_000)
+FANKUI_MAX_UPLOAD_FILES = env_int("FANKUI_MAX_UPLOAD_FILES", 10)
+FANKUI_API_MAX_REQUEST_BYTES = env_int("FANKUI_API_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
+FANKUI_API_POSTS_PER_MINUTE = env_int("FANKUI_API_POSTS_PER_MINUTE", 60)
+
+# Mail intake: replies go to this address; more than this many mails per sender per hour are dropped.
+FANKUI_INTAKE_ADDRESS = env_str("FANKUI_INTAKE_ADDRESS")
+FANKUI_MAIL_RATE_LIMIT = env_int("FANKUI_MAIL_RATE_LIMIT", 20)
+
+# 共性问题: when similar reports become an incident (see benchmarks/bench_similarity.py for the choice).
+FANKUI_INCIDENT_WINDOW_HOURS = env_float("FANKUI_INCIDENT_WINDOW_HOURS", 2)
+FANKUI_INCIDENT_WINDOW_MAX_TICKETS = env_int("FANKUI_INCIDENT_WINDOW_MAX_TICKETS", 20_000)
+FANKUI_INCIDENT_WINDOW_REFRESH_SECONDS = env_float("FANKUI_INCIDENT_WINDOW_REFRESH_SECONDS", 0.25)
+FANKUI_INCIDENT_MIN_REPORTERS = env_int("FANKUI_INCIDENT_MIN_REPORTERS", 3)
+FANKUI_INCIDENT_MIN_REGIONS = env_int("FANKUI_INCIDENT_MIN_REGIONS", 2)
+FANKUI_INCIDENT_SAME_REGION_REPORTERS = env_int("FANKUI_INCIDENT_SAME_REGION_REPORTERS", 5)
+FANKUI_INCIDENT_SIMILARITY = env_float("FANKUI_INCIDENT_SIMILARITY", 0.2)
+FANKUI_INCIDENT_SIMILARITY_NO_SYSTEM = env_float("FANKUI_INCIDENT_SIMILARITY_NO_SYSTEM", 0.45)
+FANKUI_INCIDENT_RECENT_DAYS = env_int("FANKUI_INCIDENT_RECENT_DAYS", 3)
+FANKUI_INCIDENT_STATUS_FOR_OWNERS = env_bool("FANKUI_INCIDENT_STATUS_FOR_OWNERS")
+# A business-hours calendar file of your own (hours, holidays, 调休); empty: fankui/core/data/calendar.yaml.
+FANKUI_BUSINESS_CALENDAR = env_str("FANKUI_BUSINESS_CALENDAR") or None

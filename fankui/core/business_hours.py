@@ -47,7 +47,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 SHIPPED_CALENDAR = Path(__file__).resolve().parent / "data" / "calendar.yaml"
-SETTING_NAME = "FANKUI_BUSINESS_CALENDAR"
 
 DEFAULT_TZ = "Asia/Shanghai"
 DEFAULT_PERIODS: tuple[tuple[time, time], ...] = ((time(9, 0), time(12, 0)), (time(13, 30), time(18, 0)))
@@ -296,7 +295,7 @@ def _configured_path() -> Path:
     except ImportError:  # pragma: no cover — Django is a project dependency
         return SHIPPED_CALENDAR
     try:
-        override = getattr(settings, SETTING_NAME, None)
+        override = settings.FANKUI_BUSINESS_CALENDAR
     except ImproperlyConfigured:  # used outside a configured Django process
         return SHIPPED_CALENDAR
     return Path(override) if override else SHIPPED_CALENDAR

@@ -12,7 +12,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -24,6 +23,7 @@ from fankui.accounts.selectors import person_of, role_of
 from fankui.directory.models import Region, System
 from fankui.directory.selectors import people_acting_as
 from fankui.incidents.models import Incident
+from fankui.kb.models import Deflection
 from fankui.tickets.models import Ticket
 
 DEFAULT_DAYS = 30
@@ -223,10 +223,6 @@ def backlog(systems: set[int] | None, filters: Filters) -> Table:
 
 def deflections(systems: set[int] | None, filters: Filters) -> Table:
     """Reports people solved themselves with an article; which articles deflect most."""
-    try:
-        Deflection = apps.get_model("kb", "Deflection")
-    except LookupError:  # the KB's self-service log is not installed yet
-        return Table("deflection", _("自助解决（按文章）"), [_("文章"), _("次数")], [], note=_("知识库尚未记录自助解决"))
     start, end = filters.bounds()
     rows = Deflection.objects.filter(created_at__gte=start, created_at__lt=end)
     if systems is not None:

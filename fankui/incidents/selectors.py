@@ -29,12 +29,12 @@ class IncidentNotFound(Exception):
 
 def similarity_threshold() -> float:
     """Cosine at which two reports of the same system are the same problem (see README numbers)."""
-    return float(getattr(settings, "FANKUI_INCIDENT_SIMILARITY", 0.2))
+    return settings.FANKUI_INCIDENT_SIMILARITY
 
 
 def no_system_threshold() -> float:
     """Stricter when either report has no system: only the text can say they are one problem."""
-    return float(getattr(settings, "FANKUI_INCIDENT_SIMILARITY_NO_SYSTEM", 0.45))
+    return settings.FANKUI_INCIDENT_SIMILARITY_NO_SYSTEM
 
 
 def threshold_between(system_a: int | None, system_b: int | None) -> float | None:
@@ -160,7 +160,7 @@ def is_public_reader(user: AbstractBaseUser | AnonymousUser) -> bool:
     profile = profile_of(user)  # type: ignore[arg-type]
     if profile is None or profile.kind == Profile.Kind.STAFF:
         return True
-    return bool(getattr(settings, "FANKUI_INCIDENT_STATUS_FOR_OWNERS", False))
+    return settings.FANKUI_INCIDENT_STATUS_FOR_OWNERS
 
 
 def shows_personal_data(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -172,7 +172,7 @@ def shows_personal_data(user: AbstractBaseUser | AnonymousUser) -> bool:
 def status_board(now: datetime.datetime | None = None) -> dict[str, list[Incident]]:
     """Open and recently resolved incidents, by system name, for the status page."""
     now = now or timezone.now()
-    recent = now - datetime.timedelta(days=int(getattr(settings, "FANKUI_INCIDENT_RECENT_DAYS", 3)))
+    recent = now - datetime.timedelta(days=settings.FANKUI_INCIDENT_RECENT_DAYS)
     shown = Q(state__in=Incident.OPEN_STATES) | Q(state=Incident.State.RESOLVED, resolved_at__gte=recent)
     board: dict[str, list[Incident]] = {}
     for incident in with_members(Incident.objects.select_related("system").filter(shown).order_by("-created_at")):

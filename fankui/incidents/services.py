@@ -43,15 +43,15 @@ class IncidentError(Exception):
 
 
 def min_reporters() -> int:
-    return int(getattr(settings, "FANKUI_INCIDENT_MIN_REPORTERS", 3))
+    return settings.FANKUI_INCIDENT_MIN_REPORTERS
 
 
 def min_regions() -> int:
-    return int(getattr(settings, "FANKUI_INCIDENT_MIN_REGIONS", 2))
+    return settings.FANKUI_INCIDENT_MIN_REGIONS
 
 
 def same_region_reporters() -> int:
-    return int(getattr(settings, "FANKUI_INCIDENT_SAME_REGION_REPORTERS", 5))
+    return settings.FANKUI_INCIDENT_SAME_REGION_REPORTERS
 
 
 def _incident_url(incident: Incident) -> str:

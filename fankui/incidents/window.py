@@ -32,11 +32,11 @@ _OVERLAP_IDS = 50
 
 
 def window_hours() -> float:
-    return float(getattr(settings, "FANKUI_INCIDENT_WINDOW_HOURS", 2))
+    return settings.FANKUI_INCIDENT_WINDOW_HOURS
 
 
 def max_rows() -> int:
-    return int(getattr(settings, "FANKUI_INCIDENT_WINDOW_MAX_TICKETS", 20000))
+    return settings.FANKUI_INCIDENT_WINDOW_MAX_TICKETS
 
 
 def ticket_text(title: str, description: str) -> str:
@@ -83,7 +83,7 @@ def _rows(queryset: object) -> list[Row]:
 
 def refresh_seconds() -> float:
     """How stale intake may find the window (other processes' tickets only: see `remember`)."""
-    return float(getattr(settings, "FANKUI_INCIDENT_WINDOW_REFRESH_SECONDS", 0.25))
+    return settings.FANKUI_INCIDENT_WINDOW_REFRESH_SECONDS
 
 
 def remember(*, pk: int, created_at: datetime.datetime, title: str, description: str, system_id: int | None) -> None:

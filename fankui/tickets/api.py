@@ -25,6 +25,7 @@ from ninja.errors import ValidationError
 
 from fankui.accounts.models import Profile
 from fankui.core.api import ApiError, api_auth
+from fankui.core.links import absolute_url
 from fankui.directory.models import Region, System
 from fankui.directory.selectors import normalize
 from fankui.incidents.selectors import incident_id_for
@@ -62,8 +63,6 @@ TICKET_ERROR_STATUS: Mapping[str, int] = {
     "reopen_window_passed": 409,
     "not_current_handler": 403,
 }
-DEFAULT_MAX_REQUEST_BYTES = 10 * 1024 * 1024
-DEFAULT_POSTS_PER_MINUTE = 60
 NOT_FOUND_MESSAGE = "找不到该工单，或您无权查看。"
 
 
@@ -85,7 +84,7 @@ def _size_text(size: int) -> str:
 
 
 def _check_size(request: HttpRequest) -> None:
-    limit = getattr(settings, "FANKUI_API_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES)
+    limit = settings.FANKUI_API_MAX_REQUEST_BYTES
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -137,7 +136,7 @@ def _rate_limited(request: HttpRequest) -> HttpResponse | None:
     The default cache is per process, so with N workers the effective limit is up to N× this;
     configure a shared cache (Redis) where that matters.
     """
-    limit = getattr(settings, "FANKUI_API_POSTS_PER_MINUTE", DEFAULT_POSTS_PER_MINUTE)
+    limit = settings.FANKUI_API_POSTS_PER_MINUTE
     token = getattr(request, "api_token", None)
     who = f"token:{token.pk}" if token is not None else f"user:{request.auth.pk}"  # type: ignore[attr-defined]
     now = int(timezone.now().timestamp())
@@ -218,16 +217,12 @@ def _intake(user: AbstractBaseUser, data: TicketIn, files: Sequence[IncomingFile
 # ---- rendering -------------------------------------------------------------------------------
 
 
-def _base_url() -> str:
-    return str(settings.FANKUI_BASE_URL).rstrip("/")
-
-
 def ticket_url(ticket: Ticket) -> str:
-    return f"{_base_url()}/tickets/{ticket.ref}/"
+    return absolute_url("tickets:detail", ticket.ref)
 
 
 def _attachment(ticket: Ticket, item: Attachment) -> dict[str, object]:
-    url = f"{_base_url()}/tickets/{ticket.ref}/files/{item.pk}"
+    url = absolute_url("tickets:attachment", ticket.ref, item.pk)
     return {
         "id": item.pk,
         "filename": item.filename,
@@ -236,7 +231,7 @@ def _attachment(ticket: Ticket, item: Attachment) -> dict[str, object]:
         "width": item.width,
         "height": item.height,
         "url": url,
-        "thumbnail_url": f"{url}/thumb" if item.has_thumbnail else None,
+        "thumbnail_url": absolute_url("tickets:attachment_thumb", ticket.ref, item.pk) if item.has_thumbnail else None,
     }
 
 

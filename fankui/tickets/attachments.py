@@ -36,9 +36,6 @@ from fankui.tickets.models import Attachment, Ticket, TicketEvent
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-DEFAULT_MAX_IMAGE_PIXELS = 40_000_000
-DEFAULT_MAX_UPLOAD_FILES = 10
 THUMBNAIL_SIZE = 320
 MAX_FILENAME = 200  # Attachment.filename max_length
 
@@ -103,15 +100,15 @@ class NamedData(Protocol):
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "FANKUI_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+    return settings.FANKUI_MAX_UPLOAD_BYTES
 
 
 def max_image_pixels() -> int:
-    return int(getattr(settings, "FANKUI_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS))
+    return settings.FANKUI_MAX_IMAGE_PIXELS
 
 
 def max_upload_files() -> int:
-    return int(getattr(settings, "FANKUI_MAX_UPLOAD_FILES", DEFAULT_MAX_UPLOAD_FILES))
+    return settings.FANKUI_MAX_UPLOAD_FILES
 
 
 # --- file names ---------------------------------------------------------------------------------

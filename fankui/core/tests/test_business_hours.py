@@ -53,7 +53,7 @@ def test_settings_override_is_read_at_call_time(tmp_path: Path, settings) -> Non
     settings.FANKUI_BUSINESS_CALENDAR = str(custom)
     assert is_business_time(at(2026, 3, 2, 15, 30))
     assert not is_business_time(at(2026, 3, 2, 9, 30))
-    del settings.FANKUI_BUSINESS_CALENDAR
+    settings.FANKUI_BUSINESS_CALENDAR = None  # unset: the shipped calendar
     assert load_calendar().periods[0] == (time(9), time(12))
 
 

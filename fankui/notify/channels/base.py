@@ -12,9 +12,8 @@ import urllib.request
 from collections.abc import Mapping
 from typing import ClassVar
 
-from django.conf import settings
-from django.urls import reverse
 
+from fankui.core.links import absolute_url
 from fankui.notify.models import Delivery
 
 # Seconds to wait for a webhook/WeCom answer. A worker holds its claim for minutes, so one slow
@@ -48,9 +47,7 @@ class Channel(ABC):
 def ticket_url(delivery: Delivery) -> str:
     """The absolute link a recipient follows: the ticket page, else their inbox."""
     ticket = delivery.notice.ticket
-    base = settings.FANKUI_BASE_URL.rstrip("/")
-    path = reverse("tickets:detail", args=[ticket.ref]) if ticket is not None else reverse("notify:inbox")
-    return f"{base}{path}"
+    return absolute_url("tickets:detail", ticket.ref) if ticket is not None else absolute_url("notify:inbox")
 
 
 def ticket_ref(delivery: Delivery) -> str:

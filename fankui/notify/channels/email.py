@@ -45,7 +45,7 @@ class EmailChannel(Channel):
         headers = {"Message-ID": message_id, "Auto-Submitted": "auto-generated"}
         if ref:
             headers["X-Fankui-Ticket"] = ref
-        intake = getattr(settings, "FANKUI_INTAKE_ADDRESS", "") or settings.DEFAULT_FROM_EMAIL
+        intake = settings.FANKUI_INTAKE_ADDRESS or settings.DEFAULT_FROM_EMAIL
         message = EmailMessage(
             subject=subject,
             body=f"{notice.body}\n\n查看详情：{ticket_url(delivery)}\n\n（直接回复本邮件即可补充或回复，请保留标题中的编号。）",
@@ -53,7 +53,7 @@ class EmailChannel(Channel):
             to=[notice.email],
             reply_to=[intake],
             headers=headers,
-            connection=get_connection(fail_silently=False, timeout=getattr(settings, "EMAIL_TIMEOUT", None) or SMTP_TIMEOUT),
+            connection=get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT or SMTP_TIMEOUT),
         )
         try:
             message.send()

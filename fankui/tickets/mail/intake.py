@@ -51,7 +51,6 @@ from fankui.tickets.services import Intake, IncomingFile, TicketError, create_ti
 
 log = logging.getLogger(__name__)
 
-DEFAULT_RATE_LIMIT = 20
 MAX_THREAD_IDS = 10  # the nearest Message-IDs of a long References chain are enough
 _CLOSED = {Ticket.Status.CLOSED, Ticket.Status.DEFLECTED}
 _REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|回复|答复|转发)\s*[:：]\s*)+", re.IGNORECASE)
@@ -82,7 +81,7 @@ class RateGuard:
 
     @property
     def limit(self) -> int:
-        return self._limit if self._limit is not None else int(getattr(settings, "FANKUI_MAIL_RATE_LIMIT", DEFAULT_RATE_LIMIT))
+        return self._limit if self._limit is not None else settings.FANKUI_MAIL_RATE_LIMIT
 
     def allow(self, sender: str, now: float | None = None) -> bool:
         now = time.monotonic() if now is None else now
