@@ -22,9 +22,14 @@ from fankui.tickets.models import Ticket, TicketEvent
 BATCH = 2000
 
 
+def ticket_words(ticket: Ticket, replies: Iterable[str] = ()) -> str:
+    """The words staff can find a ticket by: title, project, description and public replies."""
+    return "\n".join([ticket.title, ticket.project, ticket.description, *replies])
+
+
 def ticket_text(ticket: Ticket, replies: Iterable[str] = ()) -> str:
-    """What staff can find a ticket by: its number, title, project, description and public replies."""
-    return "\n".join([ticket.ref, ticket.title, ticket.project, ticket.description, *replies])
+    """What the index holds: the words and the ticket number (found only whole, see kb.search)."""
+    return "\n".join([ticket.ref, ticket_words(ticket, replies)])
 
 
 def article_text(article: Article) -> str:

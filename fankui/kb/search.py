@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from fankui.accounts.models import Profile
 from fankui.accounts.selectors import role_of
 from fankui.directory.models import Region, System
-from fankui.kb.indexing import article_text, ticket_text
+from fankui.kb.indexing import article_text, ticket_words
 from fankui.kb.models import Article, SearchDoc
 from fankui.kb.textsearch import Query, accepted_spans, fold, highlight, parse_query, relevance
 from fankui.tickets.models import Ticket, TicketEvent
@@ -188,12 +188,20 @@ def _ticket_hits(user: AbstractBaseUser, query: Query, filters: Filters, limit: 
             replies.setdefault(ticket_id, []).append(body)
         for pk, score in chunk:
             ticket = tickets.get(pk)
-            if ticket is None or accepted_spans(fold(ticket_text(ticket, replies.get(pk, []))), query) is None:
+            if ticket is None or not _matches(ticket, replies.get(pk, []), query):
                 continue
             body = "\n".join([ticket.description, *replies.get(pk, [])])
             results.tickets.append(TicketHit(ticket, score, highlight(ticket.title, query), highlight(body, query, around=SNIPPET)))
             if len(results.tickets) >= limit:
                 return
+
+
+def _matches(ticket: Ticket, replies: list[str], query: Query) -> bool:
+    """Every word is in the ticket's text, or the query is the ticket's number. A word is never
+    matched inside the number: "vpn" must not find FK261203-VPN8D."""
+    if [term.text for term in query.terms] == [fold(ticket.ref)]:
+        return True
+    return accepted_spans(fold(ticket_words(ticket, replies)), query) is not None
 
 
 def _id_list(ids: list[int]) -> RawSQL:

@@ -75,6 +75,15 @@ def test_a_word_does_not_match_across_the_texts_own_words(people: dict, tickets:
     assert refs(api(client_for(people["admin"]), q="和服")) == {tickets["kimono"].ref}
 
 
+def test_a_ticket_is_found_by_its_whole_number_never_by_a_word_inside_it(people: dict, tickets: dict) -> None:
+    crash = tickets["crash"]
+    Ticket.objects.filter(pk=crash.pk).update(ref="FK261203-VPN8D")
+    call_command("kb", "reindex", stdout=StringIO())
+    client = client_for(people["admin"])
+    assert refs(api(client, q="vpn")) == {tickets["vpn"].ref}
+    assert refs(api(client, q="fk261203-vpn8d")) == {"FK261203-VPN8D"}
+
+
 def test_hits_are_highlighted_and_escaped(people: dict) -> None:
     ticket = file_report(people["reporter_a"], "<script>x</script> 门禁离线")
     hit = api(client_for(people["admin"]), q="门禁")["tickets"][0]
