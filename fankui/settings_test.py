@@ -14,3 +14,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405
 # OCR costs seconds per image; the tests that exercise it turn it on.
 FANKUI_OCR = False
+
+# Several checkouts may test against one PostgreSQL at once; each names its own test database.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("FANKUI_TEST_DB", "test_fankui")}  # noqa: F405
