@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import venv
@@ -22,15 +23,16 @@ def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
     subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, env=env)
 
 
-def ensure_env(extras: str = "") -> None:
+def ensure_env() -> None:
+    """One environment for `up` and `test`: the test extra is a superset, so neither reinstalls after the other."""
     if not (BIN / "python").exists():
-        print("· 创建虚拟环境 .venv")
+        print("· 创建虚拟环境 .venv", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    stamp = VENV / f".installed{extras}"
+    stamp = VENV / ".installed"
     inputs = max((ROOT / "pyproject.toml").stat().st_mtime, (ROOT / "dev.py").stat().st_mtime)
     if not stamp.exists() or stamp.stat().st_mtime < inputs:
-        print("· 安装依赖")
-        run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", f".{extras}")
+        print("· 安装依赖（首次约一分钟，下面是 pip 的进度）", flush=True)
+        run(BIN / "python", "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "on", "-e", ".[test]")
         stamp.touch()
 
 
@@ -44,7 +46,9 @@ def ensure_test_packages() -> None:
     if not missing:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        print(f"· 安装 Debian 软件包（测试需要）：{' '.join(missing)}")
+        print(f"· 安装 Debian 软件包（测试需要）：{' '.join(missing)}", flush=True)
+        # A bare image ships with empty package lists: install would find nothing without an update.
+        run("apt-get", "update", "-q")
         run("apt-get", "install", "-y", "-q", *missing)
         return
     sys.exit(f"测试需要 Debian 软件包，请先运行：sudo apt-get install -y {' '.join(missing)}")
@@ -53,14 +57,21 @@ def ensure_test_packages() -> None:
 def up() -> None:
     ensure_env()
     fankui = BIN / "fankui"
+    print("· 数据库迁移", flush=True)
     run(fankui, "migrate", "--no-input", "-v", "0")
-    run(fankui, "import-guide")
+    print("· 导入指引", flush=True)
+    run(fankui, "import-guide", "--summary")
     run(fankui, "seed-demo")
-    run(fankui, "serve")
+    serve = subprocess.Popen([str(fankui), "serve"], cwd=ROOT)
+    # Ctrl+C or a process manager's SIGTERM: pass it on to `fankui serve`, which stops its children,
+    # and leave quietly with its exit code.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda received, _frame: serve.send_signal(received))
+    sys.exit(serve.wait())
 
 
 def test(args: list[str]) -> None:
-    ensure_env("[test]")
+    ensure_env()
     ensure_test_packages()
     result = subprocess.run([str(BIN / "python"), "-m", "pytest", *args], cwd=ROOT)
     sys.exit(result.returncode)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from fankui.core.api import install_error_handlers
+from fankui.core.api import ChineseJSONRenderer, install_error_handlers
 from fankui.directory.api import router as directory_router
 from fankui.dashboard.api import router as dashboard_router
 from fankui.incidents.api import router as incidents_router
@@ -16,6 +16,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    renderer=ChineseJSONRenderer(),
 )
 install_error_handlers(api)
 api.add_router("/v1/directory", directory_router)

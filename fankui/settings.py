@@ -209,9 +209,17 @@ DEFAULT_FROM_EMAIL = env_str("FANKUI_MAIL_FROM", "fankui@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("FANKUI_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Huey adds a handler of its own to a "huey" logger that has none: giving it ours (and not
+        # propagating) prints each worker line once.
+        "huey": {"handlers": ["console"], "propagate": False},
+        # aiosmtpd logs its own start-up readiness probe as a lost connection.
+        "mail.log": {"level": "WARNING"},
+    },
 }
 
 # Static files are served from the apps' folders by WhiteNoise: no collectstatic step to forget.

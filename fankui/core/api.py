@@ -7,7 +7,14 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import SessionAuth
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON: Chinese stays readable with curl instead of becoming \\uXXXX escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 class ApiError(Exception):

@@ -10,7 +10,12 @@ filers, images) live in each app's `tests/factories.py`. Needs the guide loaded 
 """
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
+import tempfile
+import time
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
@@ -96,3 +101,26 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, process: subprocess.Popen[str], timeout: float = 30) -> None:
+    """Wait until a server started by a test listens on a loopback port (failing if it died first)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{process.args} did not listen on {port}")
+
+
+def fresh_install_env(*commands: list[str]) -> dict[str, str]:
+    """The environment of `dev.py up` on a new machine: production settings, SQLite in a new data folder,
+    the real worker; `commands` (e.g. ["migrate"]) are run in it first."""
+    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL", "FANKUI_HUEY_IMMEDIATE"}}
+    env.update(DJANGO_SETTINGS_MODULE="fankui.settings", FANKUI_DATA_DIR=tempfile.mkdtemp(prefix="fankui-install-"))
+    for command in commands:
+        subprocess.run([sys.executable, "-m", "fankui.cli", *command], env=env, check=True, capture_output=True, timeout=180)
+    return env

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from fankui.accounts.selectors import profile_of
 from fankui.core.api import api_auth
 from fankui.directory.selectors import who_to_contact
 
@@ -44,4 +45,8 @@ class WhoisQuery(Schema):
 
 @router.get("/whois", response=WhoisOut, auth=api_auth(), summary="联系谁 / who do I contact")
 def whois(request: HttpRequest, params: Query[WhoisQuery]) -> dict[str, object]:
-    return who_to_contact(params.q, region=params.region, topic=params.topic).as_dict()
+    # Without ?region=, the caller's own region: the same one their reports are routed by.
+    region = params.region
+    if not region and (profile := profile_of(request.auth)) and profile.region:  # type: ignore[attr-defined]
+        region = profile.region.name
+    return who_to_contact(params.q, region=region, topic=params.topic).as_dict()

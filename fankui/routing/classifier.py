@@ -15,14 +15,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.model_selection import StratifiedKFold
-from sklearn.svm import LinearSVC
 
 from fankui.routing.text import model_text
+
+if TYPE_CHECKING:
+    # scikit-learn costs half a second to import: only fitting needs it, not every command that starts.
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 # Labels that are not systems. Topic and FAQ labels let the model recognise the guide's 常见问题
 # when the wording escapes the rules; noise/ambiguous teach it what to leave with the consultant.
@@ -53,6 +55,9 @@ class TextModel:
     @classmethod
     def fit(cls, texts: Sequence[str], labels: Sequence[str], *, seed: int = 0) -> TextModel:
         """Fit on normalised texts; the temperature comes from out-of-fold margins."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.svm import LinearSVC
+
         docs = [model_text(text) for text in texts]
         vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
         matrix = vectorizer.fit_transform(docs)
@@ -105,6 +110,9 @@ def _softmax(values: NDArray[np.float64]) -> NDArray[np.float64]:
 
 def _fit_temperature(matrix: object, y: NDArray[np.str_], classes: tuple[str, ...], seed: int) -> float:
     """The softmax temperature minimising log loss on out-of-fold SVC margins."""
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.svm import LinearSVC
+
     counts = Counter(y.tolist())
     folds = max(2, min(3, min(counts.values())))
     index = {label: i for i, label in enumerate(classes)}

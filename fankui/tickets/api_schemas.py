@@ -6,6 +6,8 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from fankui.tickets.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
+
 
 class SecretIn(Schema):
     label: str = Field(..., min_length=1, max_length=50, description="如 账号、密码")
@@ -13,8 +15,8 @@ class SecretIn(Schema):
 
 
 class TicketIn(Schema):
-    description: str = Field(..., min_length=1, max_length=5000, description="问题描述；粘贴的密码会被移入加密保险箱")
-    title: str = Field("", max_length=200)
+    description: str = Field(..., min_length=1, max_length=TEXT_MAX_LENGTH, description="问题描述；粘贴的密码会被移入加密保险箱")
+    title: str = Field("", max_length=TITLE_MAX_LENGTH)
     urgency: Literal["urgent", "normal"] = "normal"
     system: str | None = Field(None, max_length=50, description="系统名称或别名，如 EAS；留空由路由判断")
     region: str | None = Field(None, max_length=20, description="大区名称或代码；默认取账户资料中的大区")
@@ -24,7 +26,7 @@ class TicketIn(Schema):
 
 
 class ReplyIn(Schema):
-    body: str = Field(..., min_length=1, max_length=5000)
+    body: str = Field(..., min_length=1, max_length=TEXT_MAX_LENGTH)
     public: bool = Field(True, description="false 为内部备注，仅处理人可发")
 
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _, pgettext
 
 from fankui.directory.models import Department, Person, Region, System
-from fankui.tickets.models import Ticket
+from fankui.tickets.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Ticket
 
 ACCEPT = "image/*,.pdf,.txt,.log"
 
@@ -49,11 +49,11 @@ class ReportForm(forms.Form):
 
     description = forms.CharField(
         label=_("问题描述"),
-        max_length=10_000,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6, "placeholder": _("发生了什么？在哪个系统、哪个页面？提示了什么？")}),
         error_messages={"required": _("请描述遇到的问题。")},
     )
-    title = forms.CharField(label=_("标题（可选）"), max_length=200, required=False)
+    title = forms.CharField(label=_("标题（可选）"), max_length=TITLE_MAX_LENGTH, required=False)
     urgency = forms.ChoiceField(
         label=_("紧急程度"), choices=Ticket.Urgency.choices, initial=Ticket.Urgency.NORMAL, widget=forms.RadioSelect
     )
@@ -83,14 +83,14 @@ class ReportForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label=_("回复"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": _("回复内容不能为空。")})
+    body = forms.CharField(label=_("回复"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": _("回复内容不能为空。")})
     internal = forms.BooleanField(label=_("内部备注（报告人不可见）"), required=False)
 
 
 class ResolveForm(forms.Form):
     reply = forms.CharField(
         label=_("处理结果（报告人会收到）"),
-        max_length=10_000,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("解决时请写明处理结果，报告人会收到这条回复。")},
     )

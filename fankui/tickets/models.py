@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from fankui.directory.models import Person, Region, System
 
 
+# What a person may type, the same on every channel (web, API, apps).
+TEXT_MAX_LENGTH = 10_000
+TITLE_MAX_LENGTH = 200
+
+
 class Ticket(models.Model):
     """One problem report, from intake to close, following the guide's tiers."""
 

@@ -41,3 +41,16 @@ def test_openapi_document_is_served() -> None:
     response = Client().get("/api/openapi.json")
     assert response.status_code == 200
     assert "/api/v1/directory/whois" in response.json()["paths"]
+
+
+def test_without_a_region_it_answers_with_the_callers_own_consultant() -> None:
+    from fankui.core import testing
+
+    client = testing.client_for(testing.reporter_b())  # reporter B works in 华东
+    body = client.get("/api/v1/directory/whois", {"q": "eas 权限"}).json()
+    assert body["consultant"]["name"] == "陈坚"
+
+
+def test_answers_are_readable_utf8_not_escaped(client_in: Client) -> None:
+    response = client_in.get("/api/v1/directory/whois", {"q": "eas 权限", "region": "华东"})
+    assert "金蝶EAS".encode() in response.content and b"\\u" not in response.content

@@ -131,3 +131,9 @@ def test_the_cli_prints_the_path_in_order() -> None:
     call_command("whois", "eas 权限", "--region", "华东", stdout=out)
     text = out.getvalue()
     assert text.index("陈坚") < text.index("彭戈")
+
+
+def test_without_a_region_the_cli_lists_every_regions_consultant() -> None:
+    out = StringIO()
+    call_command("whois", "EAS 付款单", stdout=out)
+    assert "--region" in out.getvalue() and "华东 陈坚" in out.getvalue() and "华南 丁家贵" in out.getvalue()

@@ -10,7 +10,7 @@ from PIL import Image
 
 from fankui.accounts.models import Profile
 from fankui.accounts.services import set_profile
-from fankui.tickets.models import IdempotencyKey, Secret, Ticket
+from fankui.tickets.models import TEXT_MAX_LENGTH, IdempotencyKey, Secret, Ticket
 from fankui.tickets.tests.api_factories import Persona, make_personas, post_json
 
 pytestmark = pytest.mark.django_db
@@ -214,7 +214,7 @@ def test_a_body_over_the_request_limit_answers_413(alice: Persona) -> None:
     [
         ({}, "description"),
         ({"description": ""}, "description"),
-        ({"description": "字" * 5001}, "description"),
+        ({"description": "字" * (TEXT_MAX_LENGTH + 1)}, "description"),
         ({"description": "EAS 卡", "title": "题" * 201}, "title"),
         ({"description": "EAS 卡", "urgency": "asap"}, "urgency"),
         ({"description": "EAS 卡", "channel": "email"}, "channel"),

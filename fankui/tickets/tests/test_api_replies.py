@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from fankui.notify.models import Notice
-from fankui.tickets.models import Ticket, TicketEvent
+from fankui.tickets.models import TEXT_MAX_LENGTH, Ticket, TicketEvent
 from fankui.tickets.tests.api_factories import Persona, file_report, make_personas, post_json
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_someone_elses_ticket_is_not_found(people: dict[str, Persona], ref: str)
     assert response.json() == {"error": {"code": "not_found", "message": "找不到该工单，或您无权查看。"}}
 
 
-@pytest.mark.parametrize("body", [{}, {"body": ""}, {"body": "长" * 5001}, {"body": "好", "public": "maybe"}])
+@pytest.mark.parametrize("body", [{}, {"body": ""}, {"body": "长" * (TEXT_MAX_LENGTH + 1)}, {"body": "好", "public": "maybe"}])
 def test_invalid_replies_answer_422(people: dict[str, Persona], ref: str, body: dict[str, object]) -> None:
     response = post_json(people["reporter_a"].api, replies(ref), body)
     assert response.status_code == 422

@@ -4,27 +4,13 @@ from __future__ import annotations
 import os
 import signal
 import smtplib
-import socket
 import subprocess
 import sys
-import time
 
 import pytest
 
 from fankui.core import testing
 from fankui.tickets.tests import mail_samples as samples
-
-
-def wait_for_port(port: int, process: subprocess.Popen[str], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"mail-intake did not listen on {port}")
 
 
 def fankui(*args: str) -> list[str]:
@@ -43,7 +29,7 @@ def test_it_listens_answers_and_stops_on_sigterm() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "fankui.settings_test"}
     process = subprocess.Popen(fankui("mail-intake", "--port", str(port)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
-        wait_for_port(port, process)
+        testing.wait_for_port(port, process)
         # An auto-reply is dropped before any database work, so this needs no migrated database.
         raw = samples.utf8_plain(address="a@cc-pg.cn", subject="自动回复：休假中", body="我正在休假", message_id="<oof@cc-pg.cn>")
         with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:

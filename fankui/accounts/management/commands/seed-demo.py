@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from fankui.accounts.services import seed_demo_accounts
+from fankui.core.terminal import display_width, ljust_display
 
 
 class Command(BaseCommand):
@@ -19,7 +20,8 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps([a.as_dict() for a in accounts], ensure_ascii=False, indent=1))
             return
-        self.stdout.write("演示账户 (demo accounts):")
-        for a in accounts:
-            where = a.region or a.person or ""
-            self.stdout.write(f"  {a.role:<10} {a.username:<14} {a.password or '（密码已被修改）'}  {where}")
+        rows = [(a.role, a.username, a.password or "（密码已被修改）", a.region or a.person or "") for a in accounts]
+        widths = [max(display_width(row[i]) for row in rows) for i in range(3)]
+        self.stdout.write("演示账户 (demo accounts)，登录 /accounts/login/:")
+        for *cells, where in rows:
+            self.stdout.write("  " + "  ".join(ljust_display(cell, w) for cell, w in zip(cells, widths)) + f"  {where}")

@@ -15,15 +15,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="?", type=Path, help="guide YAML file (default: the shipped guide)")
         parser.add_argument("--prune", action="store_true", help="删除文件中已没有的条目 / remove entries missing from the file")
+        parser.add_argument("--summary", action="store_true", help="只打印一行汇总 / print only the one-line summary")
 
-    def handle(self, *args: Any, file: Path | None, prune: bool, **options: Any) -> None:
+    def handle(self, *args: Any, file: Path | None, prune: bool, summary: bool, **options: Any) -> None:
         try:
             guide = load_guide(file)
         except GuideError as exc:
             raise CommandError(f"导入失败，数据库未改动。{exc}") from exc
         report = import_guide(guide, prune=prune)
-        for line in report.lines():
-            self.stdout.write(line)
+        if not summary:
+            for line in report.lines():
+                self.stdout.write(line)
         if not report.changed:
             self.stdout.write(self.style.SUCCESS("没有变化：数据库已与指引一致。(no changes)"))
         else:

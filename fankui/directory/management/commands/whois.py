@@ -5,11 +5,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from fankui.directory.selectors import who_to_contact
+from fankui.directory.selectors import directory_by_region, who_to_contact
 
 
 class Command(BaseCommand):
     help = "联系谁：按系统、别名或问题查找对接人。Who do I contact?"
+    # A lookup answers at once: the system checks would import every URL, API and model module.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("query", help="系统、别名或问题，如 'eas 权限'、企业邮箱、停车")
@@ -37,3 +39,7 @@ class Command(BaseCommand):
             self.stdout.write("未找到对应的系统或事项，请先联系所在大区的系统实施顾问。")
         elif not path.contacts:
             self.stdout.write("未找到具体对接人：请由系统实施顾问判断后转交。")
+        if not region:
+            # The guide's first step is the region's consultant: say how to see yours.
+            consultants = "、".join(f"{r.name} {r.consultant.name}" for r in directory_by_region() if r.consultant)
+            self.stdout.write(f"第一步请找所在大区的系统实施顾问（加 --region 大区 只看你的）：{consultants}")

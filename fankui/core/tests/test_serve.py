@@ -1,0 +1,73 @@
+"""`fankui serve` under a process manager: SIGTERM stops it and every process it started, and frees its ports."""
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from fankui.core import testing
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        children.setdefault(int(fields["PPid"]), []).append(int(fields["Pid"]))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@pytest.mark.service
+def test_sigterm_stops_every_child_and_frees_the_ports() -> None:
+    web_port, mail_port = testing.free_port(), testing.free_port()
+    env = testing.fresh_install_env(["migrate", "--no-input"])
+    command = [sys.executable, "-m", "fankui.cli", "serve", "--bind", f"127.0.0.1:{web_port}", "--mail-port", str(mail_port), "--web-workers", "2"]
+    serve = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        testing.wait_for_port(web_port, serve, timeout=60)
+        testing.wait_for_port(mail_port, serve, timeout=60)
+        children = _descendants(serve.pid)
+        assert len(children) >= 5  # gunicorn master + 2 workers, the Huey worker, the mail listener
+
+        serve.send_signal(signal.SIGTERM)
+        out, err = serve.communicate(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(pid) for pid in children):
+            time.sleep(0.1)
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+    assert serve.returncode == 0, err
+    assert not [pid for pid in children if _alive(pid)]
+    assert _port_is_free(web_port) and _port_is_free(mail_port)
+    assert "Traceback" not in err
