@@ -4,6 +4,8 @@ Every error is JSON `{"error": {"code": <stable English code>, "message": <Chine
 """
 from __future__ import annotations
 
+from typing import NoReturn
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -45,6 +47,15 @@ AUTH_SCHEMES: list[object] = [SessionUser(csrf=True)]
 
 def api_auth() -> list[object]:
     return AUTH_SCHEMES
+
+
+def refuse_typed_text_in_url() -> NoReturn:
+    """The answer of the old `GET …?q=` forms of endpoints that read what a reporter is typing.
+
+    A URL lands in access logs and proxies' logs before any masking runs, and a report may hold a
+    password: such text travels only in a POST body.
+    """
+    raise ApiError(405, "use_post_body", "请用 POST 在请求正文中提交文字：输入的内容不能放在网址里（网址会被记录到日志）。")
 
 
 def error_body(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:

@@ -9,14 +9,21 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from fankui.core.api import ApiError, api_auth
+from fankui.core.api import ApiError, api_auth, refuse_typed_text_in_url
 from fankui.incidents import selectors, services
 from fankui.incidents.models import Incident
+from fankui.tickets.models import TEXT_MAX_LENGTH
 
 router = Router(tags=["incidents"])
 
 NOT_FOUND = "共性问题不存在，或您无权查看。"
 STATUS = {"incident_state": 409, "merge_same": 422, "split_empty": 422, "split_all": 422, "empty_update": 422, "empty_resolution": 422}
+
+
+class KnownIn(Schema):
+    text: str = Field("", max_length=TEXT_MAX_LENGTH, description="报告人正在输入的问题描述")
+    system: str = Field("", max_length=50)
+    region: str = Field("", max_length=20)
 
 
 class IncidentOut(Schema):
@@ -156,13 +163,18 @@ def list_incidents(request: HttpRequest, state: str = "") -> list[dict[str, Any]
     return [_row(user, incident, staff) for incident in incidents[:200]]
 
 
-@router.get("/known", response=list[KnownOut], auth=api_auth(), summary="已知问题（提交前提示）")
-def known(request: HttpRequest, q: str = "", system: str = "", region: str = "") -> list[dict[str, Any]]:
+@router.get("/known", include_in_schema=False)
+def known_by_url(request: HttpRequest) -> None:
+    refuse_typed_text_in_url()
+
+
+@router.post("/known", response=list[KnownOut], auth=api_auth(), summary="已知问题（提交前提示）")
+def known(request: HttpRequest, payload: KnownIn) -> list[dict[str, Any]]:
     """Confirmed incidents matching a report being typed; the intake form shows them before submit."""
-    q = q[:2000]
-    if len(q.strip()) < 4:
+    text = payload.text[:2000]
+    if len(text.strip()) < 4:
         return []
-    return [k.as_dict() for k in selectors.known_incidents_for(q, system or None, region or None)[:3]]
+    return [k.as_dict() for k in selectors.known_incidents_for(text, payload.system or None, payload.region or None)[:3]]
 
 
 @router.get("/{incident_id}", response=IncidentDetailOut, auth=api_auth(), summary="共性问题详情")

@@ -5,13 +5,15 @@ import re
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from pydantic import Field
 
-from fankui.core.api import ApiError, api_auth
+from fankui.core.api import ApiError, api_auth, refuse_typed_text_in_url
 from fankui.directory.models import System
 from fankui.kb.models import Article
 from fankui.kb.search import Filters, SearchRefused, search
 from fankui.kb.selectors import checklists_for
 from fankui.kb.suggest import suggest
+from fankui.tickets.models import TEXT_MAX_LENGTH
 
 router = Router(tags=["kb"])
 
@@ -24,6 +26,11 @@ class ChecklistOut(Schema):
     title: str
     url: str
     items: list[str]
+
+
+class SuggestIn(Schema):
+    text: str = Field("", max_length=TEXT_MAX_LENGTH, description="报告人正在输入的问题描述")
+    system: str = Field("", max_length=50, description="报告人选择的系统（可选）")
 
 
 class SuggestionOut(Schema):
@@ -84,12 +91,18 @@ def checklists(request: HttpRequest, system: str = Query("", max_length=50)) -> 
     return [{"slug": c.slug, "title": c.title, "url": f"/kb/{c.slug}/", "items": c.items} for c in checklists_for(name)]
 
 
-@router.get("/suggest", response=list[SuggestionOut], auth=api_auth(), summary="输入时推荐的知识库文章（最多 3 篇）")
-def suggestions(request: HttpRequest, q: str = Query("", max_length=2000), system: str = Query("", max_length=50)) -> list[dict[str, str]]:  # type: ignore[type-arg]
-    if len(q.strip()) < 2:
+@router.get("/suggest", include_in_schema=False)
+def suggestions_by_url(request: HttpRequest) -> None:
+    refuse_typed_text_in_url()
+
+
+@router.post("/suggest", response=list[SuggestionOut], auth=api_auth(), summary="输入时推荐的知识库文章（最多 3 篇）")
+def suggestions(request: HttpRequest, payload: SuggestIn) -> list[dict[str, str]]:
+    text = payload.text[:2000]
+    if len(text.strip()) < 2:
         return []
-    found = suggest(q, limit=SUGGESTIONS * 2)
-    name = _system_name(system) if system else ""
+    found = suggest(text, limit=SUGGESTIONS * 2)
+    name = _system_name(payload.system) if payload.system else ""
     if name:
         # The chosen system's articles go first, then general ones; others are never hidden,
         # because reporters often pick the app they see rather than the system behind it.

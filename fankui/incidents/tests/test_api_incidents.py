@@ -91,8 +91,8 @@ def test_known_lookup_and_follow_for_any_reporter(people: People) -> None:
     incident = _outage(people)
     services.confirm_incident(incident=incident, by=people["xiaou"])
     client = _client(people["huazhong"])
-    assert client.get("/api/v1/incidents/known", {"q": "登录"}).json() == []  # too short to judge
-    [known] = client.get("/api/v1/incidents/known", {"q": APP_OUTAGE[3], "system": "一应生活APP"}).json()
+    assert client.post("/api/v1/incidents/known", content_type="application/json", data={"text": "登录"}).json() == []  # too short to judge
+    [known] = client.post("/api/v1/incidents/known", content_type="application/json", data={"text": APP_OUTAGE[3], "system": "一应生活APP"}).json()
     assert known["id"] == incident.pk and known["notice"].startswith("已知问题：")
     assert client.post(f"/api/v1/incidents/{incident.pk}/follow").json()["created"] is True
     assert client.post(f"/api/v1/incidents/{incident.pk}/follow").json() == {"id": incident.pk, "following": True, "created": False, "followers": 1}

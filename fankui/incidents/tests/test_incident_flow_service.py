@@ -52,7 +52,7 @@ def test_one_outage_from_three_regions_is_handled_once_and_everyone_hears_once()
         assert confirmed.json()["state"] == "confirmed"
 
         # A fourth reporter sees it while typing, files anyway, reads the notice, and follows.
-        known = api["huazhong"].get("/api/v1/incidents/known", {"q": APP_OUTAGE[3]}).json()
+        known = api["huazhong"].post("/api/v1/incidents/known", content_type="application/json", data={"text": APP_OUTAGE[3]}).json()
         assert [k["id"] for k in known] == [incident.pk]
         filed = _post(api["huazhong"], "/api/v1/tickets", {"description": APP_OUTAGE[3]})
         assert filed.status_code == 201

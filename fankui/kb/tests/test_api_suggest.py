@@ -1,4 +1,4 @@
-"""GET /api/v1/kb/suggest?q=&system=: up to three articles while the reporter types."""
+"""POST /api/v1/kb/suggest {text, system}: up to three articles while the reporter types."""
 from __future__ import annotations
 
 import pytest
@@ -15,11 +15,11 @@ def client() -> Client:
 
 
 def test_it_needs_login() -> None:
-    assert Client().get("/api/v1/kb/suggest", {"q": "显示访客"}).status_code == 401
+    assert Client().post("/api/v1/kb/suggest", content_type="application/json", data={"text": "显示访客"}).status_code == 401
 
 
 def test_it_suggests_the_binding_article_for_a_visitor_problem(client: Client) -> None:
-    body = client.get("/api/v1/kb/suggest", {"q": "绑定了房产还是显示访客"}).json()
+    body = client.post("/api/v1/kb/suggest", content_type="application/json", data={"text": "绑定了房产还是显示访客"}).json()
     assert body[0] == {
         "slug": "binding_visitor",
         "title": "绑定了房产还是显示访客或无法打开满意度问卷",
@@ -31,9 +31,9 @@ def test_it_suggests_the_binding_article_for_a_visitor_problem(client: Client) -
 
 
 def test_short_text_suggests_nothing(client: Client) -> None:
-    assert client.get("/api/v1/kb/suggest", {"q": "显"}).json() == []
+    assert client.post("/api/v1/kb/suggest", content_type="application/json", data={"text": "显"}).json() == []
 
 
 def test_the_chosen_system_goes_first_among_matches(client: Client) -> None:
-    slugs = [s["slug"] for s in client.get("/api/v1/kb/suggest", {"q": "闪退 退款", "system": "一应生活APP"}).json()]
+    slugs = [s["slug"] for s in client.post("/api/v1/kb/suggest", content_type="application/json", data={"text": "闪退 退款", "system": "一应生活APP"}).json()]
     assert slugs.index("app_version_crash") < slugs.index("group_buy_refund")

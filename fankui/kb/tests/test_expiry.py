@@ -56,11 +56,11 @@ def test_an_expiring_link_reminds_the_article_owner(owner: Person) -> None:
 def test_an_expired_article_is_not_suggested() -> None:
     people = make_personas()
     client = client_for(people["reporter_a"])
-    assert [s["slug"] for s in client.get("/api/v1/kb/suggest", {"q": "app闪退了"}).json()][0] == "app_version_crash"
+    assert [s["slug"] for s in client.post("/api/v1/kb/suggest", content_type="application/json", data={"text": "app闪退了"}).json()][0] == "app_version_crash"
     article = Article.objects.get(slug="app_version_crash")
     article.valid_until = datetime.date(2020, 1, 1)
     article.save()
-    assert "app_version_crash" not in [s["slug"] for s in client.get("/api/v1/kb/suggest", {"q": "app闪退了"}).json()]
+    assert "app_version_crash" not in [s["slug"] for s in client.post("/api/v1/kb/suggest", content_type="application/json", data={"text": "app闪退了"}).json()]
 
 
 def test_kb_command_reminds(owner: Person) -> None:

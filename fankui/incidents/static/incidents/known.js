@@ -5,7 +5,7 @@
 //   <textarea name="description">            required; watched as the reporter types
 //   <select|input name="system">             optional; narrows the match to that system
 //   <div id="known-incidents" hidden></div>  optional; created after the textarea when absent
-// Calls GET /api/v1/incidents/known?q=&system= and POST /api/v1/incidents/{id}/follow (session + CSRF).
+// Calls POST /api/v1/incidents/known {text, system} (never text in the URL) and POST /api/v1/incidents/{id}/follow (session + CSRF).
 (function () {
   const area = document.querySelector('textarea[name="description"]');
   if (!area) return;
@@ -65,9 +65,13 @@
     if (key === last) return;
     last = key;
     if (q.length < 4) { render([]); return; }
-    const url = `/api/v1/incidents/known?q=${encodeURIComponent(q)}&system=${encodeURIComponent(system)}`;
     try {
-      const resp = await fetch(url, { credentials: "same-origin" });
+      // In the body, never in the URL: what a reporter types may hold a password, and URLs are logged.
+      const resp = await fetch("/api/v1/incidents/known", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+        body: JSON.stringify({ text: q, system }),
+      });
       if (resp.ok) render(await resp.json());
     } catch (err) { /* offline or logged out: intake works without it */ }
   }

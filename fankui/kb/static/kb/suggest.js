@@ -106,12 +106,13 @@
       return;
     }
     controller = typeof AbortController !== "undefined" ? new AbortController() : null;
-    const params = new URLSearchParams({ q: text.slice(0, 2000) });
-    const name = systemName();
-    if (name) params.set("system", name);
+    // In the body, never in the URL: what a reporter types may hold a password, and URLs are logged.
+    const payload = JSON.stringify({ text: text.slice(0, 2000), system: systemName() || "" });
     try {
-      const response = await fetch(`${suggestUrl}?${params}`, {
-        headers: { Accept: "application/json" },
+      const response = await fetch(suggestUrl, {
+        method: "POST",
+        body: payload,
+        headers: { Accept: "application/json", "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
         credentials: "same-origin",
         signal: controller ? controller.signal : undefined,
       });
