@@ -5,6 +5,7 @@ This module is pure: it touches no database, so a malformed file is refused befo
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,20 @@ SHIPPED_GUIDE = Path(__file__).resolve().parent / "data" / "guide.yaml"
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^[0-9+\- ]{5,20}$")
+_REGION_CODE = re.compile(r"^[a-z][a-z0-9_-]{1,30}$")
+
+# The fields each kind of entry may have: a misspelt key would otherwise be ignored with its whole section.
+FIELDS = {
+    "guide": ("title", "preface", "consultants_intro", "people", "regions", "departments", "systems", "topics", "faqs"),
+    "people": ("name", "phone", "email", "wechat", "organisation", "note"),
+    "regions": ("name", "code", "consultant"),
+    "departments": ("name", "duties", "contact", "mailbox", "mailbox_label"),
+    "systems": ("name", "department", "aliases", "description", "responsibilities"),
+    "responsibilities": ("topic", "person", "keywords"),
+    "topics": ("topic", "person", "role", "keywords"),
+    "faqs": ("slug", "title", "body", "systems", "tags", "checklist", "links"),
+    "links": ("label", "title", "url", "valid_from", "valid_until"),
+}
 
 
 class GuideError(ValueError):
@@ -174,7 +189,16 @@ class _Reader:
         for index, item in enumerate(value):
             if not isinstance(item, _Map):
                 raise GuideError(self.source, data.key_lines.get(key, 0), f"{key}[{index}]", "每一项应为键值对")
+            self.only_known_fields(item, key, f"{key}[{index}]")
         return value
+
+    def only_known_fields(self, node: _Map, kind: str, path: str) -> None:
+        allowed = FIELDS[kind]
+        for key in node:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f"，是否想写 {close[0]}？" if close else f"（可用：{', '.join(allowed)}）"
+                raise self.fail(node, str(key), f"{path}.{key}" if path != "guide" else str(key), f"未知字段：{key}{hint}")
 
 
 def load_guide(path: Path | None = None) -> Guide:
@@ -193,7 +217,9 @@ def load_guide(path: Path | None = None) -> Guide:
         raise GuideError(source, line, "-", f"YAML 格式错误：{getattr(exc, 'problem', exc)}") from exc
     if not isinstance(data, _Map):
         raise GuideError(source, 1, "-", "文件顶层应为键值对（title, people, regions …）")
-    return _read(_Reader(source), data)
+    reader = _Reader(source)
+    reader.only_known_fields(data, "guide", "guide")
+    return _read(reader, data)
 
 
 def _read(r: _Reader, data: _Map) -> Guide:
@@ -229,6 +255,7 @@ def _read(r: _Reader, data: _Map) -> Guide:
         return name or None
 
     seen: set[str] = set()
+    codes: set[str] = set()
     for i, node in enumerate(r.items(data, "regions")):
         path = f"regions[{i}]"
         rec = RegionRec(
@@ -239,7 +266,12 @@ def _read(r: _Reader, data: _Map) -> Guide:
         )
         if rec.name in seen:
             raise r.fail(node, "name", f"{path}.name", f"大区重复：{rec.name}")
+        if not _REGION_CODE.match(rec.code):
+            raise r.fail(node, "code", f"{path}.code", f"大区代码应为小写拼音字母（如 huanan），实际为 {rec.code!r}")
+        if rec.code in codes:
+            raise r.fail(node, "code", f"{path}.code", f"大区代码重复：{rec.code}")
         seen.add(rec.name)
+        codes.add(rec.code)
         guide.regions.append(rec)
 
     departments: set[str] = set()
@@ -261,6 +293,7 @@ def _read(r: _Reader, data: _Map) -> Guide:
         guide.departments.append(dept)
 
     systems: set[str] = set()
+    names: dict[str, str] = {}  # every system name and alias, case-folded → the system it names
     for i, node in enumerate(r.items(data, "systems")):
         path = f"systems[{i}]"
         system = SystemRec(
@@ -270,10 +303,17 @@ def _read(r: _Reader, data: _Map) -> Guide:
             description=r.text(node, "description", path),
             position=i,
         )
-        if system.name in systems:
-            raise r.fail(node, "name", f"{path}.name", f"系统重复：{system.name}")
+        # Names and aliases are matched case-insensitively when routing: "EAS" and "eas" are one name.
+        if (owner := names.get(system.name.casefold())) is not None:
+            raise r.fail(node, "name", f"{path}.name", f"系统重复（不区分大小写）：{system.name} 与 {owner}")
         if system.department not in departments:
             raise r.fail(node, "department", f"{path}.department", f"未知部门：{system.department}")
+        for alias in system.aliases:
+            owner = names.get(alias.casefold())
+            if owner is not None and owner != system.name:
+                raise r.fail(node, "aliases", f"{path}.aliases", f"别名 {alias} 已属于系统 {owner}：一个别名只能指向一个系统")
+        for term in (system.name, *system.aliases):
+            names[term.casefold()] = system.name
         systems.add(system.name)
         guide.systems.append(system)
         topics: set[str] = set()
@@ -349,4 +389,6 @@ def _sub_items(r: _Reader, node: _Map, key: str, path: str) -> list[_Map]:
     value = node.get(key) or []
     if not isinstance(value, list) or not all(isinstance(v, _Map) for v in value):
         raise r.fail(node, key, f"{path}.{key}", "应为键值对列表")
+    for index, item in enumerate(value):
+        r.only_known_fields(item, key, f"{path}.{key}[{index}]")
     return value
