@@ -15,6 +15,7 @@ from django.db.models.signals import post_delete, post_save
 T = TypeVar("T")
 
 _ALL: list[ProcessCache[Any]] = []
+_RECHECKS: list[Callable[[], None]] = []
 
 
 class ProcessCache(Generic[T]):
@@ -44,7 +45,15 @@ class ProcessCache(Generic[T]):
         self.clear()
 
 
+def recheck_on_clear(recheck: Callable[[], None]) -> None:
+    """Register a hand-made cache (one with its own database stamp) so `clear_process_caches` makes it
+    compare its stamp again on next use."""
+    _RECHECKS.append(recheck)
+
+
 def clear_process_caches() -> None:
     """Forget every cached value (tests roll back writes that no signal reports)."""
     for cache in _ALL:
         cache.clear()
+    for recheck in _RECHECKS:
+        recheck()

@@ -21,6 +21,7 @@ from typing import Any
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from fankui.core.process_cache import recheck_on_clear
 from fankui.kb.models import Article
 from fankui.routing.selectors import get_index
 from fankui.routing.text import Segmenter, normalize_text
@@ -116,6 +117,10 @@ def _stamp() -> tuple[Any, ...]:
 def bump_version(**_: Any) -> None:
     """Signal receiver: an article changed in this process."""
     _cache["local"] = None
+
+
+# A rolled-back edit sends no signal: the index built inside it must be compared with the stamp again.
+recheck_on_clear(lambda: _cache.update(checked=0.0))
 
 
 def get_kb_index() -> KbIndex:

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from django.db.models import Count, Max
 
+from fankui.core.process_cache import recheck_on_clear
 from fankui.directory.models import DirectoryChange, Region, Responsibility, System
 from fankui.directory.selectors import department_cards, directory_by_region, responsibility_card, systems_with_contacts
 from fankui.routing.classifier import TextModel
@@ -163,6 +164,11 @@ def get_index() -> DirectoryIndex:
 
 def clear_cache() -> None:
     _cache.update(index=None, stamp=None, checked=0.0, local=-1)
+
+
+# A rolled-back change sends no signal: what was built inside it must be compared with the stamp again.
+recheck_on_clear(lambda: _cache.update(checked=0.0))
+recheck_on_clear(lambda: _model_cache.update(checked=0.0))  # defined below; called only later
 
 
 # --------------------------------------------------------------------------------------------
