@@ -22,6 +22,7 @@ from fankui.incidents.models import Incident, IncidentFollower, IncidentTicket, 
 from fankui.incidents.similarity import Reporter, Verdict, assess
 from fankui.notify.models import Notice
 from fankui.notify.services import notify_person, notify_user
+from fankui.tickets.secrets import mask_secrets
 
 log = logging.getLogger(__name__)
 
@@ -354,6 +355,11 @@ def _locked(incident: Incident) -> Incident:
     return Incident.objects.select_for_update(of=("self",)).select_related("system__department").get(pk=incident.pk)
 
 
+def masked(text: str) -> str:
+    """Staff text that every linked reporter will read: a credential typed into it never goes out."""
+    return mask_secrets(text).text
+
+
 @transaction.atomic
 def confirm_incident(
     *, incident: Incident, by: AbstractBaseUser, title: str = "", summary: str = "", eta: datetime.datetime | None = None
@@ -366,8 +372,8 @@ def confirm_incident(
     _require(incident, Incident.State.PROPOSED)
     incident.state = Incident.State.CONFIRMED
     incident.confirmed_at, incident.confirmed_by = timezone.now(), by
-    incident.title = title.strip()[:200] or incident.title
-    incident.summary = summary.strip() or incident.summary
+    incident.title = masked(title).strip()[:200] or incident.title
+    incident.summary = masked(summary).strip() or incident.summary
     incident.eta = eta or incident.eta
     incident.save()
     IncidentUpdate.objects.create(incident=incident, kind=IncidentUpdate.Kind.CONFIRMED, actor=by, body=incident.summary, public=True)
@@ -384,7 +390,7 @@ def dismiss_incident(*, incident: Incident, by: AbstractBaseUser, reason: str = 
     incident.state = Incident.State.DISMISSED
     incident.dismissed_at = timezone.now()
     incident.save()
-    IncidentUpdate.objects.create(incident=incident, kind=IncidentUpdate.Kind.DISMISSED, actor=by, body=reason.strip())
+    IncidentUpdate.objects.create(incident=incident, kind=IncidentUpdate.Kind.DISMISSED, actor=by, body=masked(reason).strip())
     return incident
 
 
@@ -441,7 +447,7 @@ def _audience(incident: Incident) -> dict[int, tuple[AbstractBaseUser, object | 
 @transaction.atomic
 def post_update(*, incident: Incident, by: AbstractBaseUser, body: str, eta: datetime.datetime | None = None) -> IncidentUpdate:
     """A public progress note: every linked reporter and follower hears it once, on each of their channels."""
-    body = body.strip()
+    body = masked(body).strip()
     if not body:
         raise IncidentError("empty_update", "请填写进展内容。")
     incident = _locked(incident)
@@ -474,7 +480,7 @@ def resolve_incident(*, incident: Incident, by: AbstractBaseUser, resolution: st
     from fankui.tickets.models import Ticket
     from fankui.tickets.services import resolve_ticket
 
-    resolution = resolution.strip()
+    resolution = masked(resolution).strip()
     if not resolution:
         raise IncidentError("empty_resolution", "请写明处理结果，所有报告人都会收到。")
     incident = _locked(incident)

@@ -40,6 +40,7 @@ from fankui.tickets.api_schemas import (
     CreatedOut,
     AttachmentOut,
     EventOut,
+    ReplyOut,
     TicketSummaryOut,
     TicketOut,
     TicketPageOut,
@@ -47,7 +48,7 @@ from fankui.tickets.api_schemas import (
 )
 from fankui.tickets.attachments import UploadRejected
 from fankui.tickets.models import Attachment, Ticket, TicketEvent
-from fankui.tickets.services import Intake, IncomingFile, SecretInput, TicketError, create_ticket, reply_to_ticket
+from fankui.tickets.services import VAULTED_NOTICE, Intake, IncomingFile, SecretInput, TicketError, create_ticket, reply_to_ticket
 
 log = logging.getLogger(__name__)
 router = Router(tags=["tickets"])
@@ -438,7 +439,7 @@ def get_ticket(request: HttpRequest, ref: str) -> dict[str, object]:
 
 @router.post(
     "/{ref}/replies",
-    response={201: EventOut},
+    response={201: ReplyOut},
     auth=api_auth(),
     summary="回复 / reply or add an internal note",
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": _inline_schema(ReplyIn)}}}},
@@ -457,4 +458,4 @@ def reply(request: HttpRequest, ref: str) -> HttpResponse | tuple[int, dict[str,
         event = reply_to_ticket(ticket=ticket, by=user, body=data.body, public=data.public)
     except TicketError as exc:
         raise _ticket_error(exc) from exc
-    return 201, _event_out(ticket, event)
+    return 201, {**_event_out(ticket, event), "notices": [VAULTED_NOTICE] if event.data.get("vaulted") else []}

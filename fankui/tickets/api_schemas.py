@@ -76,6 +76,12 @@ class EventOut(Schema):
     attachments: list[AttachmentOut]
 
 
+class ReplyOut(EventOut):
+    """The reply just written, as the timeline shows it, and what its author should be told."""
+
+    notices: list[str] = Field(default_factory=list, description="如：输入的密码已移入加密保险箱")
+
+
 class TicketSummaryOut(Schema):
     ref: str
     title: str

@@ -43,6 +43,10 @@ class TicketError(Exception):
         self.code, self.message = code, message
 
 
+# What the author of a text is told when a credential typed into it went to the vault, on every channel.
+VAULTED_NOTICE = "您输入的账号/密码已移入加密保险箱，文字中已屏蔽，只有处理人可以查看。"
+
+
 @dataclass(frozen=True)
 class SecretInput:
     label: str
@@ -135,7 +139,29 @@ def first_line_consultant() -> Person | None:
 
 
 def _event(ticket: Ticket, kind: str, *, actor: AbstractBaseUser | None, body: str = "", public: bool = True, **data: object) -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, kind=kind, actor=actor, body=body, public=public, data=data)
+    """Every text a person types onto a ticket's timeline enters here, masked: a reply, note, question or
+    reason carrying a credential keeps a mask, the credential goes to the ticket's vault, and the event
+    says how many (`data["vaulted"]`) so every channel can tell its author. Notices are built from
+    `event.body`, never from the text as typed."""
+    body = vault_typed_secrets(ticket, body)
+    return TicketEvent.objects.create(ticket=ticket, kind=kind, actor=actor, body=body.text, public=public, data={**data, **body.data})
+
+
+@dataclass(frozen=True)
+class VaultedText:
+    text: str
+    vaulted: int
+
+    @property
+    def data(self) -> dict[str, int]:
+        return {"vaulted": self.vaulted} if self.vaulted else {}
+
+
+def vault_typed_secrets(ticket: Ticket, text: str) -> VaultedText:
+    """`text` with any credential typed into it moved to the ticket's vault."""
+    masked = mask_secrets(text)
+    _store_secrets(ticket, [SecretInput(s.label, s.value) for s in masked.secrets])
+    return VaultedText(masked.text, len(masked.secrets))
 
 
 def _store_secrets(ticket: Ticket, items: Sequence[SecretInput]) -> None:
@@ -160,6 +186,7 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
     # Every file is checked before anything is written: a bad one refuses the whole report.
     uploads = validate_uploads(intake.files)  # the count, then each file's content and size
     masked = mask_secrets(intake.description)
+    masked_title = mask_secrets(intake.title)
     route = route_report(
         masked.text, region=intake.region.name if intake.region else None, reporter=intake.reporter_kind, channel=intake.channel
     )
@@ -167,7 +194,7 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
     consultant = (intake.region.consultant if intake.region else None) or first_line_consultant()
     now = timezone.now()
     response_in, resolve_in = sla_targets(intake.urgency)
-    title = intake.title.strip() or masked.text.strip().splitlines()[0][:60]
+    title = masked_title.text.strip() or masked.text.strip().splitlines()[0][:60]
     # Reads and CPU go before the transaction: on SQLite it holds the one write lock, so only the
     # writes belong inside it (benchmarks/bench_intake.py: ~70% of a request was inside the lock).
     assignee = acting_person(consultant, timezone.localdate(now)) if consultant else None
@@ -205,7 +232,8 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
             )
             if intake.idempotency_key:
                 IdempotencyKey.objects.create(user=reporter, key=intake.idempotency_key, request_hash=_intake_hash(intake), ticket=ticket)
-            _store_secrets(ticket, [*intake.secrets, *(SecretInput(s.label, s.value) for s in masked.secrets)])
+            typed = (*masked_title.secrets, *masked.secrets)
+            _store_secrets(ticket, [*intake.secrets, *(SecretInput(s.label, s.value) for s in typed)])
             created = _event(
                 ticket,
                 TicketEvent.Kind.CREATED,
@@ -249,9 +277,9 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
             if existing is not None:
                 return IntakeResult(existing, created=False)
         raise
-    notices = ["您粘贴在描述中的账号/密码已移入加密保险箱，描述中已屏蔽。"] if masked.secrets else []
+    notices = [VAULTED_NOTICE] if typed else []
     notices += grouping.notices
-    return IntakeResult(ticket, created=True, masked_secrets=len(masked.secrets), notices=notices)
+    return IntakeResult(ticket, created=True, masked_secrets=len(typed), notices=notices)
 
 
 def _read_screenshots(ticket_id: int) -> None:
@@ -369,7 +397,7 @@ def reply_to_ticket(
     for upload in uploads:
         save_attachment(ticket, upload, by=by, event=event)
     if public and not is_reporter:
-        _notify_reporter(ticket, kind=Notice.Kind.REPLY, dedup=f"reply:{event.pk}", subject="您的问题有新回复", body=body)
+        _notify_reporter(ticket, kind=Notice.Kind.REPLY, dedup=f"reply:{event.pk}", subject="您的问题有新回复", body=event.body)
     elif is_reporter and ticket.assignee is not None:
         notify_person(
             ticket.assignee,
@@ -377,7 +405,7 @@ def reply_to_ticket(
             ticket=ticket,
             dedup_key=f"{ticket.ref}:reply:{event.pk}",
             subject=f"[{ticket.ref}] 报告人补充：{ticket.title}",
-            body=body,
+            body=event.body,
         )
     return event
 
@@ -394,7 +422,7 @@ def request_information(*, ticket: Ticket, by: AbstractBaseUser, question: str) 
     fields = ["status", "paused_at", "updated_at", *_mark_responded(ticket, by)]
     ticket.save(update_fields=fields)
     event = _event(ticket, TicketEvent.Kind.STATUS, actor=by, body=question.strip(), status=ticket.status)
-    _notify_reporter(ticket, kind=Notice.Kind.WAITING, dedup=f"waiting:{event.pk}", subject="请补充信息", body=question.strip())
+    _notify_reporter(ticket, kind=Notice.Kind.WAITING, dedup=f"waiting:{event.pk}", subject="请补充信息", body=event.body)
     return ticket
 
 
@@ -435,7 +463,7 @@ def escalate_ticket(*, ticket: Ticket, by: AbstractBaseUser | None, system: Syst
             ticket=ticket,
             dedup_key=f"{ticket.ref}:escalated:{event.pk}",
             subject=f"[{ticket.ref}] 升级给您：{ticket.title}",
-            body=f"{reason.strip()}\n\n{ticket.description}",
+            body=f"{event.body}\n\n{ticket.description}",
         )
     elif contact_label and "@" in contact_label:
         notify_user(
@@ -445,7 +473,7 @@ def escalate_ticket(*, ticket: Ticket, by: AbstractBaseUser | None, system: Syst
             ticket=ticket,
             dedup_key=f"{ticket.ref}:escalated:{event.pk}",
             subject=f"[{ticket.ref}] {ticket.title}",
-            body=f"{reason.strip()}\n\n{ticket.description}",
+            body=f"{event.body}\n\n{ticket.description}",
         )
     return ticket
 
@@ -462,14 +490,14 @@ def resolve_ticket(*, ticket: Ticket, by: AbstractBaseUser, reply: str, individu
     ticket.status = Ticket.Status.RESOLVED
     ticket.resolved_at = now
     ticket.save(update_fields=fields)
-    _event(ticket, TicketEvent.Kind.REPLY, actor=by, body=reply.strip())
+    answer = _event(ticket, TicketEvent.Kind.REPLY, actor=by, body=reply.strip())
     event = _event(ticket, TicketEvent.Kind.STATUS, actor=by, status=ticket.status, individual=individual)
     _notify_reporter(
         ticket,
         kind=Notice.Kind.RESOLVED,
         dedup=f"resolved:{event.pk}",
         subject="您的问题已解决",
-        body=f"{reply.strip()}\n\n如未解决，可在 {settings.FANKUI_REOPEN_WINDOW_DAYS} 天内重新打开。",
+        body=f"{answer.body}\n\n如未解决，可在 {settings.FANKUI_REOPEN_WINDOW_DAYS} 天内重新打开。",
     )
     return ticket
 
@@ -494,7 +522,7 @@ def reopen_ticket(*, ticket: Ticket, by: AbstractBaseUser, reason: str) -> Ticke
             ticket=ticket,
             dedup_key=f"{ticket.ref}:reopened:{event.pk}",
             subject=f"[{ticket.ref}] 报告人重新打开：{ticket.title}",
-            body=reason.strip(),
+            body=event.body,
         )
     return ticket
 

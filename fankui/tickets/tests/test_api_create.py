@@ -71,7 +71,7 @@ def test_it_passes_on_the_routers_faq_suggestions(alice: Persona) -> None:
 def test_a_pasted_password_moves_to_the_vault_with_a_chinese_notice(alice: Persona) -> None:
     response = post_json(alice.api, URL, {"description": "一应之家登录不了，账号 zhangsan 密码是 Abc12345xyz"})
     assert response.status_code == 201
-    assert response.json()["notices"] == ["您粘贴在描述中的账号/密码已移入加密保险箱，描述中已屏蔽。"]
+    assert response.json()["notices"] == ["您输入的账号/密码已移入加密保险箱，文字中已屏蔽，只有处理人可以查看。"]
     assert "Abc12345xyz" not in response.content.decode()
     ticket = Ticket.objects.get(ref=response.json()["ref"])
     assert "Abc12345xyz" not in ticket.description

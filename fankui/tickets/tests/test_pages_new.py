@@ -47,7 +47,7 @@ def test_it_files_a_report_and_moves_a_pasted_password_to_the_vault(reporter_a: 
     assert response.redirect_chain[-1][0] == f"/tickets/{ticket.ref}/"
     html = response.content.decode()
     assert f"问题已提交，编号 {ticket.ref}" in html
-    assert "您粘贴在描述中的账号/密码已移入加密保险箱，描述中已屏蔽。" in html
+    assert "您输入的账号/密码已移入加密保险箱，文字中已屏蔽，只有处理人可以查看。" in html
     assert "Abc12345" not in html and "******" in html
     assert ticket.channel == "web" and ticket.urgency == "urgent" and ticket.region.name == "华南"
 

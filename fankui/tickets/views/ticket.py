@@ -16,7 +16,7 @@ from fankui.directory.selectors import primary_contact
 from fankui.tickets.forms import EscalateForm, ReopenForm, ReplyForm, RequestInfoForm, ResolveForm, escalation_targets
 from fankui.tickets.models import Ticket, TicketEvent
 from fankui.tickets.selectors import TicketNotFound, get_ticket_for, is_current_handler, is_handler, live_secrets, timeline_for
-from fankui.tickets.services import TicketError, reply_to_ticket
+from fankui.tickets.services import VAULTED_NOTICE, TicketError, reply_to_ticket
 
 
 def fetch(request: HttpRequest, ref: str) -> Ticket:
@@ -111,10 +111,12 @@ def reply(request: HttpRequest, ref: str) -> HttpResponse:
         # Only handlers may write internal notes; a reporter's reply is always public.
         internal = form.cleaned_data["internal"] and is_handler(request.user, ticket)  # type: ignore[arg-type]
         try:
-            reply_to_ticket(ticket=ticket, by=request.user, body=form.cleaned_data["body"], public=not internal)  # type: ignore[arg-type]
+            event = reply_to_ticket(ticket=ticket, by=request.user, body=form.cleaned_data["body"], public=not internal)  # type: ignore[arg-type]
         except TicketError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("已添加内部备注。") if internal else _("回复已发送。"))
+            if event.data.get("vaulted"):
+                messages.info(request, VAULTED_NOTICE)
             return redirect("tickets:detail", ref=ticket.ref)
     return ticket_page(request, ticket, status=400, reply_form=form)
