@@ -22,6 +22,7 @@ from django.utils import timezone
 from fankui.core import business_hours
 from fankui.core.crypto import decrypt, encrypt
 from fankui.core.i18n import in_site_language
+from fankui.core.text import one_line
 from fankui.directory.models import Person, Region, System
 from fankui.directory.selectors import acting_person
 from fankui.notify.models import Notice
@@ -194,7 +195,7 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
     consultant = (intake.region.consultant if intake.region else None) or first_line_consultant()
     now = timezone.now()
     response_in, resolve_in = sla_targets(intake.urgency)
-    title = masked_title.text.strip() or masked.text.strip().splitlines()[0][:60]
+    title = one_line(masked_title.text) or one_line(masked.text.strip().splitlines()[0])[:60]
     # Reads and CPU go before the transaction: on SQLite it holds the one write lock, so only the
     # writes belong inside it (benchmarks/bench_intake.py: ~70% of a request was inside the lock).
     assignee = acting_person(consultant, timezone.localdate(now)) if consultant else None

@@ -10,9 +10,10 @@ import smtplib
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import BadHeaderError, EmailMessage, get_connection
 
 from fankui.notify.channels.base import Channel, TransportError, ticket_ref, ticket_url
+from fankui.core.text import one_line
 from fankui.notify.models import Delivery
 
 SMTP_TIMEOUT = 20
@@ -40,7 +41,10 @@ class EmailChannel(Channel):
     def notify(self, delivery: Delivery) -> str | None:
         notice = delivery.notice
         ref = ticket_ref(delivery)
-        subject = notice.subject if not ref or f"[{ref}]" in notice.subject else f"[{ref}] {notice.subject}"
+        # A title pasted from another program can hold CR/LF: in a header that is BadHeaderError on every
+        # retry (or, unfolded, an injected header). Headers get one line.
+        subject = one_line(notice.subject)
+        subject = subject if not ref or f"[{ref}]" in subject else f"[{ref}] {subject}"
         message_id = message_id_for(delivery)
         headers = {"Message-ID": message_id, "Auto-Submitted": "auto-generated"}
         if ref:
@@ -57,6 +61,8 @@ class EmailChannel(Channel):
         )
         try:
             message.send()
+        except BadHeaderError as exc:  # an address with a line break: no retry will ever send it
+            raise TransportError(f"邮件头不合法，无法发送：{exc}", permanent=True) from exc
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             raise TransportError(f"收件人被拒绝：{exc.recipients}", permanent=all(500 <= c < 600 for c in codes)) from exc

@@ -148,3 +148,21 @@ def test_admin_lists_notices_with_their_deliveries() -> None:
     assert client.get("/admin/notify/notice/?deliveries__status=pending").status_code == 200
     page = client.get(f"/admin/notify/notice/{row.notice_id}/change/")
     assert "升级给您" in page.content.decode()
+
+
+def test_a_subject_with_line_breaks_is_sent_on_one_line() -> None:
+    notice = notify_user(None, email="someone@example.com", kind=Notice.Kind.ESCALATED, dedup_key="crlf",
+                         subject="[FK1] EAS 打不开\r\nBcc: victim@example.com\u2028第二行", body="正文")
+    assert notice is not None and deliver_due() == 1
+    [message] = mail.outbox
+    assert message.subject == "[FK1] EAS 打不开 Bcc: victim@example.com 第二行"
+    assert "victim@example.com" not in message.bcc + message.to + message.cc
+    assert b"\nBcc:" not in message.message().as_bytes()
+
+
+def test_an_address_that_can_never_be_sent_fails_at_once_with_its_reason() -> None:
+    row = _queue("bad-address", email="someone@example.com\nBcc: x@example.com")
+    deliver_due()
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("failed", 1)
+    assert "邮件头不合法" in row.last_error

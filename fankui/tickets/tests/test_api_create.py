@@ -306,3 +306,8 @@ def test_the_openapi_document_describes_both_body_formats() -> None:
     assert set(content) == {"application/json", "multipart/form-data"}
     assert content["application/json"]["schema"]["properties"]["secrets"]["items"]["required"] == ["label", "value"]
     assert {"BearerToken": []} in operation["security"]
+
+
+def test_a_title_pasted_with_line_breaks_is_stored_on_one_line(alice: Persona) -> None:
+    response = post_json(alice.api, URL, {"title": "EAS 打不开\r\n急\u2028请处理", "description": "金蝶EAS 打不开"})
+    assert Ticket.objects.get(ref=response.json()["ref"]).title == "EAS 打不开 急 请处理"
