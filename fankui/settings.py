@@ -248,6 +248,12 @@ FANKUI_OCR = env_bool("FANKUI_OCR", True)
 FANKUI_MAX_UPLOAD_BYTES = env_int("FANKUI_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 FANKUI_MAX_IMAGE_PIXELS = env_int("FANKUI_MAX_IMAGE_PIXELS", 40_000_000)
 FANKUI_MAX_UPLOAD_FILES = env_int("FANKUI_MAX_UPLOAD_FILES", 10)
+# Counted while a file streams in, before any view reads it (fankui/tickets/upload_limits.py).
+FILE_UPLOAD_HANDLERS = [
+    "fankui.tickets.upload_limits.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 FANKUI_API_MAX_REQUEST_BYTES = env_int("FANKUI_API_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
 FANKUI_API_POSTS_PER_MINUTE = env_int("FANKUI_API_POSTS_PER_MINUTE", 60)
 

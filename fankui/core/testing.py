@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
@@ -124,3 +125,20 @@ def fresh_install_env(*commands: list[str]) -> dict[str, str]:
     for command in commands:
         subprocess.run([sys.executable, "-m", "fankui.cli", *command], env=env, check=True, capture_output=True, timeout=180)
     return env
+
+
+def descendant_pids(pid: int) -> set[int]:
+    """Every process started by `pid`, its children's children included (read from /proc)."""
+    children: dict[int, list[int]] = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        children.setdefault(int(fields["PPid"]), []).append(int(fields["Pid"]))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found

@@ -47,6 +47,7 @@ from fankui.tickets.api_schemas import (
     ListQuery,
 )
 from fankui.tickets.attachments import UploadRejected
+from fankui.tickets.upload_limits import upload_refusals
 from fankui.tickets.models import Attachment, Ticket, TicketEvent
 from fankui.tickets.services import VAULTED_NOTICE, Intake, IncomingFile, SecretInput, TicketError, create_ticket, reply_to_ticket
 
@@ -117,6 +118,8 @@ def _intake_payload(request: HttpRequest) -> tuple[object, list[IncomingFile]]:
         raise ApiError(413, "request_too_large", "上传的内容或文件数量超出上限。") from None
     except MultiPartParserError:
         raise ApiError(400, "malformed_multipart", "无法解析上传的表单内容。") from None
+    for refusal in upload_refusals(request):
+        raise ApiError(refusal.http_status, refusal.code, refusal.message)
     data: dict[str, object] = {key: form.get(key) for key in form if key != "secrets"}
     if form.get("secrets"):
         # A multipart form has no lists of objects: secrets come as one JSON-encoded field.

@@ -13,22 +13,6 @@ import pytest
 from fankui.core import testing
 
 
-def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
-        except OSError:
-            continue
-        children.setdefault(int(fields["PPid"]), []).append(int(fields["Pid"]))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -56,7 +40,7 @@ def test_sigterm_stops_every_child_and_frees_the_ports() -> None:
     try:
         testing.wait_for_port(web_port, serve, timeout=60)
         testing.wait_for_port(mail_port, serve, timeout=60)
-        children = _descendants(serve.pid)
+        children = testing.descendant_pids(serve.pid)
         assert len(children) >= 5  # gunicorn master + 2 workers, the Huey worker, the mail listener
 
         serve.send_signal(signal.SIGTERM)

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 
 from fankui.core.testing import client_for, make_personas
 from fankui.tickets.models import Secret, Ticket
@@ -103,3 +103,21 @@ def test_it_records_the_suggestions_that_did_not_solve_it(reporter_a: AbstractUs
     )
     created = Ticket.objects.get(reporter=reporter_a).events.get(kind="created")
     assert created.data["not_solved_by"] == ["binding_visitor", "survey_link"]
+
+
+@override_settings(FANKUI_MAX_UPLOAD_BYTES=200_000)
+def test_a_file_over_the_limit_is_dropped_while_it_streams_in_and_refused_by_name(reporter_a: AbstractUser) -> None:
+    big = SimpleUploadedFile("监控录像.png", png_bytes() + b"\0" * 300_000, "image/png")
+    response = client_for(reporter_a).post("/tickets/new/", {"description": "停车场道闸不抬杆", "urgency": "normal", "files": [big]})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "“监控录像.png”太大，单个文件不能超过" in html and "停车场道闸不抬杆" in html
+    assert not Ticket.objects.exists()
+
+
+@override_settings(FANKUI_MAX_UPLOAD_BYTES=200_000)
+def test_the_api_refuses_the_same_way_with_the_same_code(reporter_a: AbstractUser) -> None:
+    big = SimpleUploadedFile("big.png", png_bytes() + b"\0" * 300_000, "image/png")
+    response = client_for(reporter_a).post("/api/v1/tickets", {"description": "停车场道闸不抬杆", "files": [big]})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "file_too_large"

@@ -18,6 +18,7 @@ from fankui.tickets.forms import ReopenForm, ReportForm
 from fankui.tickets.models import Ticket
 from fankui.tickets.selectors import visible_tickets
 from fankui.tickets.services import IncomingFile, Intake, SecretInput, TicketError, confirm_resolution, create_ticket, reopen_ticket
+from fankui.tickets.upload_limits import upload_refusals
 from fankui.tickets.views.ticket import fetch, ticket_page
 
 MY_PAGE_SIZE = 30
@@ -46,6 +47,8 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
     profile = profile_of(request.user)  # type: ignore[arg-type]
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES)
+        for refusal in upload_refusals(request):  # dropped while streaming in, before any read
+            form.add_error("files", refusal.message)
         if form.is_valid():
             try:
                 result = create_ticket(reporter=request.user, intake=_intake(form, profile))  # type: ignore[arg-type]

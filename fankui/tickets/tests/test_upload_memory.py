@@ -1,0 +1,98 @@
+"""A 300 MB upload through the web form, against a real gunicorn worker: its memory stays flat."""
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import subprocess
+import sys
+import urllib.parse
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fankui.core import testing
+
+UPLOAD_BYTES = 300 * 1024 * 1024
+ALLOWED_GROWTH_BYTES = 20 * 1024 * 1024
+
+
+class Browser:
+    """Just enough of a browser for Django's session and CSRF: cookies and the form token."""
+
+    def __init__(self, port: int) -> None:
+        self.port, self.cookies = port, {}  # type: ignore[var-annotated]
+
+    def request(self, method: str, path: str, body: bytes | Iterator[bytes] | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        connection.request(method, path, body=body, headers={"Cookie": cookie, **(headers or {})})
+        response = connection.getresponse()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        text = response.read().decode()
+        connection.close()
+        return response.status, text
+
+    def form_token(self, path: str) -> str:
+        _, page = self.request("GET", path)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert found, page[:500]
+        return found.group(1)
+
+
+def _peak_rss(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) * 1024  # type: ignore[union-attr]
+
+
+def _streamed_report(token: str, boundary: str) -> tuple[Iterator[bytes], int]:
+    fields = {"csrfmiddlewaretoken": token, "description": "停车场道闸不抬杆，附监控录像", "urgency": "normal"}
+    head = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in fields.items())
+    head += f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="录像.png"\r\nContent-Type: image/png\r\n\r\n'
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    chunk = b"\0" * (1024 * 1024)
+
+    def body() -> Iterator[bytes]:
+        yield head.encode()
+        for _ in range(UPLOAD_BYTES // len(chunk)):
+            yield chunk
+        yield tail
+
+    return body(), len(head.encode()) + UPLOAD_BYTES + len(tail)
+
+
+@pytest.mark.service
+def test_a_300_mb_web_upload_is_refused_without_the_worker_growing() -> None:
+    env = testing.fresh_install_env(["migrate", "--no-input"], ["import-guide"])
+    accounts = json.loads(subprocess.run([sys.executable, "-m", "fankui.cli", "seed-demo", "--json"], env=env, check=True,
+                                         capture_output=True, text=True).stdout)
+    reporter = next(a for a in accounts if a["role"] == "reporter")
+    port = testing.free_port()
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "fankui.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        testing.wait_for_port(port, server, timeout=60)
+        browser = Browser(port)
+        login = {"csrfmiddlewaretoken": browser.form_token("/accounts/login/"), "username": reporter["username"], "password": reporter["password"]}
+        status, _ = browser.request("POST", "/accounts/login/", urllib.parse.urlencode(login).encode(),
+                                    {"Content-Type": "application/x-www-form-urlencoded"})
+        assert status == 302
+        token = browser.form_token("/tickets/new/")  # also warms the worker up: every page module is loaded
+        [worker] = testing.descendant_pids(server.pid)
+        before = _peak_rss(worker)
+
+        boundary = uuid.uuid4().hex
+        body, length = _streamed_report(token, boundary)
+        status, page = browser.request("POST", "/tickets/new/", body, {
+            "Content-Type": f"multipart/form-data; boundary={boundary}", "Content-Length": str(length)})
+
+        growth = _peak_rss(worker) - before
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert status == 400 and "“录像.png”太大" in page and "停车场道闸不抬杆" in page
+    assert growth < ALLOWED_GROWTH_BYTES, f"worker grew {growth / 2**20:.1f} MB"
