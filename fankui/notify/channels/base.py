@@ -55,14 +55,25 @@ def ticket_ref(delivery: Delivery) -> str:
     return ticket.ref if ticket is not None else ""
 
 
-def post_json(url: str, payload: Mapping[str, object] | bytes, *, headers: Mapping[str, str] | None = None) -> bytes:
+def idempotency_key(delivery: Delivery) -> str:
+    """The same on every attempt of one delivery: a receiver that saw it already can drop a repeat
+    (after a timeout or a crash we cannot know whether the last attempt arrived)."""
+    return f"fankui-delivery-{delivery.pk}"
+
+
+def post_json(url: str, payload: Mapping[str, object] | bytes, *, delivery: Delivery, headers: Mapping[str, str] | None = None) -> bytes:
     """POST JSON and return the response body; map failures to (non-)permanent TransportErrors."""
     body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode()
     request = urllib.request.Request(
         url,
         data=body,
         method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "fankui-notify/1", **(headers or {})},
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "fankui-notify/1",
+            "Idempotency-Key": idempotency_key(delivery),
+            **(headers or {}),
+        },
     )
     try:
         with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:  # noqa: S310 (URL is from settings)

@@ -1,7 +1,7 @@
 """The apps' push gateway: an HMAC-SHA256-signed JSON POST per delivery.
 
 The receiver checks `X-Fankui-Signature: sha256=<hex HMAC(secret, raw body)>` and dedupes on
-`X-Fankui-Delivery`: after a timeout we cannot know whether the gateway got the message, so a
+`X-Fankui-Delivery` (also `Idempotency-Key` and the payload's `idempotency_key`): after a timeout we cannot know whether the gateway got the message, so a
 retry may repeat it, and the id lets the gateway drop the copy.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import json
 
 from django.conf import settings
 
-from fankui.notify.channels.base import Channel, TransportError, post_json, ticket_ref, ticket_url
+from fankui.notify.channels.base import Channel, TransportError, idempotency_key, post_json, ticket_ref, ticket_url
 from fankui.notify.models import Delivery
 
 
@@ -25,6 +25,7 @@ def payload_for(delivery: Delivery) -> dict[str, object]:
     return {
         "event": notice.kind,
         "delivery_id": delivery.pk,
+        "idempotency_key": idempotency_key(delivery),
         "ticket": ticket_ref(delivery) or None,
         "recipient": notice.recipient.get_username() if notice.recipient is not None else None,
         "title": notice.subject,
@@ -49,6 +50,7 @@ class WebhookChannel(Channel):
         post_json(
             settings.FANKUI_PUSH_WEBHOOK_URL,
             body,
+            delivery=delivery,
             headers={"X-Fankui-Signature": sign(secret, body), "X-Fankui-Delivery": str(delivery.pk)},
         )
         return None

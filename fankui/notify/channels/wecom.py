@@ -44,7 +44,7 @@ class WeComChannel(Channel):
         mobiles = mobiles_for(delivery)
         if mobiles:
             text["mentioned_mobile_list"] = mobiles
-        raw = post_json(settings.FANKUI_WECOM_WEBHOOK_URL, {"msgtype": "text", "text": text})
+        raw = post_json(settings.FANKUI_WECOM_WEBHOOK_URL, {"msgtype": "text", "text": text}, delivery=delivery)
         try:
             answer = json.loads(raw or b"{}")
         except ValueError as exc:

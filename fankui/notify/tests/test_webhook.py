@@ -34,10 +34,12 @@ def test_it_posts_a_signed_body_the_gateway_can_verify_and_dedupe() -> None:
     expected = "sha256=" + hmac.new(SECRET.encode(), hit.body, hashlib.sha256).hexdigest()
     assert hmac.compare_digest(hit.headers["x-fankui-signature"], expected)
     assert hit.headers["x-fankui-delivery"] == str(delivery.pk)
+    assert hit.headers["idempotency-key"] == f"fankui-delivery-{delivery.pk}"
     assert hit.headers["content-type"].startswith("application/json")
     assert hit.json == {
         "event": Notice.Kind.NEW_IN_QUEUE,
         "delivery_id": delivery.pk,
+        "idempotency_key": f"fankui-delivery-{delivery.pk}",
         "ticket": ticket.ref,
         "recipient": consultant.username,
         "title": delivery.notice.subject,
@@ -65,6 +67,7 @@ def test_it_backs_off_after_a_500_and_sends_when_the_gateway_recovers() -> None:
     assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 3, "")
     assert [hit.status for hit in receiver.hits] == [500, 500, 200]
     assert len({hit.headers["x-fankui-delivery"] for hit in receiver.hits}) == 1
+    assert len({hit.headers["idempotency-key"] for hit in receiver.hits}) == 1  # one key across retries
 
 
 def test_it_gives_up_at_once_on_a_4xx() -> None:
