@@ -260,6 +260,9 @@ FANKUI_API_POSTS_PER_MINUTE = env_int("FANKUI_API_POSTS_PER_MINUTE", 60)
 # Mail intake: replies go to this address; more than this many mails per sender per hour are dropped.
 FANKUI_INTAKE_ADDRESS = env_str("FANKUI_INTAKE_ADDRESS")
 FANKUI_MAIL_RATE_LIMIT = env_int("FANKUI_MAIL_RATE_LIMIT", 20)
+# The authserv-id of the group's own receiving relay: its Authentication-Results vouch for a mail's sender
+# (fankui/tickets/mail/trust.py). Empty: only the reply token in fankui's own mails does.
+FANKUI_MAIL_TRUSTED_RELAY = env_str("FANKUI_MAIL_TRUSTED_RELAY")
 
 # 共性问题: when similar reports become an incident (see benchmarks/bench_similarity.py for the choice).
 FANKUI_INCIDENT_WINDOW_HOURS = env_float("FANKUI_INCIDENT_WINDOW_HOURS", 2)

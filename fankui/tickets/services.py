@@ -412,6 +412,39 @@ def reply_to_ticket(
 
 
 @transaction.atomic
+def add_unverified_comment(
+    *, ticket: Ticket, claimed_sender: str, body: str, files: Sequence[IncomingFile] = (), source: Mapping[str, str] | None = None
+) -> TicketEvent:
+    """A mail that names this ticket but cannot prove who wrote it (fankui.tickets.mail.trust).
+
+    Nothing is lost and nobody is impersonated: it is kept as a note for handlers, marked as unverified
+    and attributed to no one, with its files; the assignee is told.
+    """
+    uploads = validate_uploads(files)
+    event = _event(
+        ticket,
+        TicketEvent.Kind.NOTE,
+        actor=None,
+        public=False,
+        body=f"【未经验证的邮件】发件人自称 {claimed_sender}，未能证明是本人，仅处理人可见：\n\n{body.strip()}",
+        unverified_sender=claimed_sender,
+        **(source or {}),
+    )
+    for upload in uploads:
+        save_attachment(ticket, upload, by=None, event=event)
+    if ticket.assignee is not None:
+        notify_person(
+            ticket.assignee,
+            kind=Notice.Kind.REPLY,
+            ticket=ticket,
+            dedup_key=f"{ticket.ref}:unverified:{event.pk}",
+            subject=f"[{ticket.ref}] 收到未经验证的邮件：{ticket.title}",
+            body=event.body,
+        )
+    return event
+
+
+@transaction.atomic
 def request_information(*, ticket: Ticket, by: AbstractBaseUser, question: str) -> Ticket:
     """Ask the reporter for more; the SLA clock pauses until they answer."""
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)

@@ -2,18 +2,23 @@
 
 The Message-ID and the `[ref]` in the subject are a contract with mail intake: a reply quotes
 the Message-ID in In-Reply-To/References and keeps the subject, and intake matches on exactly
-`<fankui.{notice_id}.{ticket_ref}@{domain}>`. Change them only together with intake.
+`<fankui.{notice_id}.{ticket_ref}@{domain}>`. Change them only together with intake. The
+Reply-To carries a per-ticket, per-recipient token that proves who answers (`reply_address`).
 """
 from __future__ import annotations
 
+import base64
+import re
 import smtplib
+from collections.abc import Sequence
 from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import BadHeaderError, EmailMessage, get_connection
+from django.utils.crypto import constant_time_compare, salted_hmac
 
-from fankui.notify.channels.base import Channel, TransportError, ticket_ref, ticket_url
 from fankui.core.text import one_line
+from fankui.notify.channels.base import Channel, TransportError, ticket_ref, ticket_url
 from fankui.notify.models import Delivery
 
 SMTP_TIMEOUT = 20
@@ -30,6 +35,34 @@ def message_id_for(delivery: Delivery) -> str:
     ref = ticket_ref(delivery)
     local = f"fankui.{delivery.notice_id}.{ref}" if ref else f"fankui.{delivery.notice_id}"
     return f"<{local}@{mail_domain()}>"
+
+
+def reply_token(ref: str, recipient: str) -> str:
+    """Proof, for one ticket and one recipient, that a reply comes from someone fankui mailed.
+
+    It travels only in the Reply-To of the mail sent to that recipient, so a reply carrying it was
+    written by someone who received that mail; a forged From: alone cannot produce it."""
+    digest = salted_hmac("fankui.mail.reply", f"{ref.upper()}:{recipient.strip().lower()}", algorithm="sha256").digest()
+    return base64.b32encode(digest[:10]).decode().lower()
+
+
+def reply_address(ref: str, recipient: str) -> str:
+    """The helpdesk's intake address with `+<ref>.<token>` (RFC 5233 sub-addressing)."""
+    local, _, domain = (parseaddr(settings.FANKUI_INTAKE_ADDRESS or settings.DEFAULT_FROM_EMAIL)[1]).partition("@")
+    return f"{local}+{ref.lower()}.{reply_token(ref, recipient)}@{domain or mail_domain()}"
+
+
+_SUBADDRESS = re.compile(r"\+(?P<ref>[a-z0-9-]+)\.(?P<token>[a-z2-7]{16})@", re.IGNORECASE)
+
+
+def refs_vouched_for(sender: str, recipients: Sequence[str]) -> set[str]:
+    """The ticket refs whose reply token, for this sender, is on one of the recipient addresses."""
+    vouched = set()
+    for address in recipients:
+        found = _SUBADDRESS.search(address)
+        if found and constant_time_compare(found["token"].lower(), reply_token(found["ref"], sender)):
+            vouched.add(found["ref"].upper())
+    return vouched
 
 
 class EmailChannel(Channel):
@@ -55,7 +88,8 @@ class EmailChannel(Channel):
             body=f"{notice.body}\n\n查看详情：{ticket_url(delivery)}\n\n（直接回复本邮件即可补充或回复，请保留标题中的编号。）",
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[notice.email],
-            reply_to=[intake],
+            # Per recipient: a reply to this mail proves it comes from them (fankui.tickets.mail.trust).
+            reply_to=[reply_address(ref, notice.email) if ref else intake],
             headers=headers,
             connection=get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT or SMTP_TIMEOUT),
         )

@@ -5,6 +5,7 @@ import pytest
 from django.test import override_settings
 
 from fankui.core import testing
+from fankui.notify.channels.email import reply_address
 from fankui.notify.delivery import deliver_due
 from fankui.notify.models import Delivery, Notice
 from fankui.notify.tests import factories
@@ -29,7 +30,10 @@ def test_it_mails_the_consultant_with_the_intake_contract() -> None:
     assert f"[{ticket.ref}]" in message["Subject"]
     assert message["Auto-Submitted"] == "auto-generated"
     assert message["X-Fankui-Ticket"] == ticket.ref
-    assert message["Reply-To"] == "help@example.com"
+    # A per-recipient sub-address of the intake address: a reply to it proves who answers.
+    with override_settings(FANKUI_INTAKE_ADDRESS="help@example.com"):
+        assert message["Reply-To"] == reply_address(ticket.ref, "dingjiagui@cc-pg.cn")
+    assert message["Reply-To"].startswith(f"help+{ticket.ref.lower()}.") and message["Reply-To"].endswith("@example.com")
     assert message["To"] == "dingjiagui@cc-pg.cn"
     assert f"/tickets/{ticket.ref}/" in message.get_content()
     delivery = Delivery.objects.get(notice=notice, channel=Delivery.Channel.EMAIL)
@@ -42,7 +46,7 @@ def test_it_falls_back_to_the_sender_for_reply_to_and_a_local_domain() -> None:
     with smtp_server() as inbox, override_settings(EMAIL_BACKEND=SMTP, EMAIL_HOST="127.0.0.1", EMAIL_PORT=inbox.port, DEFAULT_FROM_EMAIL="fankui"):
         deliver_due()
     [message] = inbox.messages
-    assert message["Reply-To"] == "fankui"
+    assert message["Reply-To"].startswith("fankui+") and message["Reply-To"].endswith("@fankui.local")
     assert message["Message-ID"].endswith(f".{ticket.ref}@fankui.local>")
 
 

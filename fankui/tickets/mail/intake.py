@@ -8,13 +8,15 @@ and API intake. What this module decides:
   per hour. Answering an auto-responder is how mail loops start, so nothing is sent back.
 - **Who sent it**: the active user with the From address (case-insensitive). An unknown sender
   gets a reporter account of kind 业主 (owner) with an unusable password: username = the address.
-  The From header is trusted as the intranet MTA delivered it; the listener must only be reachable
-  from that MTA (it binds to 127.0.0.1 unless told otherwise).
+  The listener must only be reachable from the intranet MTA (it binds to 127.0.0.1 unless told otherwise).
 - **Reply or new**: a reply is matched by In-Reply-To/References against the Message-IDs fankui
   sent (`Delivery.message_id`, and the ref inside `<fankui.{notice}.{ref}@domain>`) or the
   sender's own earlier mail, then by a `[FK251125-ABCDE]` ref in the subject when a client
   drops those headers. Only the reporter or someone who may see the ticket
   (`selectors.visible_tickets`) appends; anyone else, or a reply to a closed ticket, files a new one.
+- **Proof of sender** (`trust.py`): a reply is recorded as its sender's own words only with the reply
+  token of the mail fankui sent them, or the trusted relay's word; otherwise it is kept as an
+  unverified comment for handlers, attributed to no one.
 - **Attachments**: each is validated by content first. A refused file does not lose the mail:
   the ticket is filed without it and a public note on its timeline names the file and the reason
   (for a reply, the reason is added to the reply itself).
@@ -47,7 +49,8 @@ from fankui.tickets.attachments import UploadRejected, max_upload_files, validat
 from fankui.tickets.mail.parse import MailAttachment, ParsedMail, parse_mail, ref_from_message_id
 from fankui.tickets.models import IdempotencyKey, Ticket, TicketEvent
 from fankui.tickets.selectors import visible_tickets
-from fankui.tickets.services import Intake, IncomingFile, TicketError, create_ticket, reply_to_ticket
+from fankui.tickets.mail.trust import speaks_for_sender
+from fankui.tickets.services import Intake, IncomingFile, TicketError, add_unverified_comment, create_ticket, reply_to_ticket
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +63,7 @@ _REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|回复|答复|转发)\s*[:：]\s
 class MailResult:
     """What became of one mail; the SMTP handler logs it and tests assert on it."""
 
-    action: Literal["created", "replied", "duplicate", "dropped"]
+    action: Literal["created", "replied", "unverified", "duplicate", "dropped"]
     ticket: Ticket | None = None
     reason: str = ""
     refused: tuple[str, ...] = field(default=())
@@ -95,9 +98,9 @@ class RateGuard:
             return True
 
 
-def handle_raw(raw: bytes, *, envelope_from: str | None = None, guard: RateGuard | None = None) -> MailResult:
+def handle_raw(raw: bytes, *, envelope_from: str | None = None, envelope_to: Sequence[str] = (), guard: RateGuard | None = None) -> MailResult:
     """Parse and accept one mail as received over SMTP."""
-    return accept_mail(parse_mail(raw, envelope_from=envelope_from), guard=guard)
+    return accept_mail(parse_mail(raw, envelope_from=envelope_from, envelope_to=envelope_to), guard=guard)
 
 
 def accept_mail(mail: ParsedMail, *, guard: RateGuard | None = None) -> MailResult:
@@ -117,6 +120,10 @@ def accept_mail(mail: ParsedMail, *, guard: RateGuard | None = None) -> MailResu
         if ticket is not None:
             return _reply(mail, ticket, user)
         return _create(mail, user)
+
+
+def _already_on(mail: ParsedMail, ticket: Ticket) -> bool:
+    return bool(mail.message_id) and TicketEvent.objects.filter(ticket=ticket, data__message_id=mail.message_id).exists()
 
 
 def _dropped(mail: ParsedMail, reason: str) -> MailResult:
@@ -246,7 +253,7 @@ def _create(mail: ParsedMail, user: AbstractUser) -> MailResult:
 
 
 def _reply(mail: ParsedMail, ticket: Ticket, user: AbstractUser) -> MailResult:
-    if mail.message_id and TicketEvent.objects.filter(ticket=ticket, data__message_id=mail.message_id).exists():
+    if _already_on(mail, ticket):
         log.info("mail redelivered, already on %s (message-id=%s)", ticket.ref, mail.message_id)
         return MailResult("duplicate", ticket=ticket)
     accepted, refused = _screen(mail.attachments)
@@ -254,6 +261,10 @@ def _reply(mail: ParsedMail, ticket: Ticket, user: AbstractUser) -> MailResult:
     if refused:
         body = f"{body}\n\n{_refusal_note(refused)}"
     source = {"channel": Ticket.Channel.EMAIL.value, "message_id": mail.message_id} if mail.message_id else {"channel": Ticket.Channel.EMAIL.value}
+    if not speaks_for_sender(mail, ticket.ref):
+        add_unverified_comment(ticket=ticket, claimed_sender=mail.sender, body=body, files=accepted, source=source)
+        log.info("mail claiming to be from %s names %s but proves nothing: kept as an unverified comment", mail.sender, ticket.ref)
+        return MailResult("unverified", ticket=ticket, refused=tuple(refused))
     reply_to_ticket(ticket=ticket, by=user, body=body, files=accepted, source=source)
     log.info("mail from %s added to %s", mail.sender, ticket.ref)
     return MailResult("replied", ticket=ticket, refused=tuple(refused))

@@ -32,7 +32,7 @@ from email import policy
 from email.header import decode_header
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
-from email.utils import parseaddr
+from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
 
 REF_PATTERN = re.compile(r"\bFK\d{6}-[A-Z2-9]{5}\b", re.IGNORECASE)
@@ -352,6 +352,8 @@ class ParsedMail:
     attachments: tuple[MailAttachment, ...] = ()
     automated: str = ""
     urgent: bool = False
+    recipients: tuple[str, ...] = ()  # To, Cc, Delivered-To, X-Original-To and the SMTP envelope's RCPT TO
+    authentication_results: tuple[str, ...] = ()  # as stamped by the receiving MTAs (RFC 8601)
 
     @property
     def reply_text(self) -> str:
@@ -452,8 +454,9 @@ def _is_urgent(msg: Message) -> bool:
     return priority[:1] in {"1", "2"} or header(msg, "Importance").lower() == "high" or header(msg, "Priority").lower() == "urgent"
 
 
-def parse_mail(raw: bytes, *, envelope_from: str | None = None) -> ParsedMail:
-    """Decode a raw RFC 5322 mail. `envelope_from` is SMTP's MAIL FROM ("" for a bounce)."""
+def parse_mail(raw: bytes, *, envelope_from: str | None = None, envelope_to: Sequence[str] = ()) -> ParsedMail:
+    """Decode a raw RFC 5322 mail. `envelope_from` is SMTP's MAIL FROM ("" for a bounce), `envelope_to`
+    its RCPT TO addresses."""
     msg = BytesParser(policy=policy.default).parsebytes(raw)
     raw_from = _raw_header(msg, "From") or ""
     name, address = parseaddr(_unsurrogate(_unfold(raw_from)))
@@ -478,4 +481,11 @@ def parse_mail(raw: bytes, *, envelope_from: str | None = None) -> ParsedMail:
         attachments=tuple(_attachments(msg, body)),
         automated=automated_reason(msg, subject=subject, sender=sender, envelope_from=envelope_from),
         urgent=_is_urgent(msg),
+        recipients=(*envelope_to, *_addresses(msg, "To", "Cc", "Delivered-To", "X-Original-To")),
+        authentication_results=tuple(_unfold(value) for value in _raw_headers(msg, "Authentication-Results")),
     )
+
+
+def _addresses(msg: Message, *names: str) -> tuple[str, ...]:
+    values = [_unsurrogate(_unfold(value)) for name in names for value in _raw_headers(msg, name)]
+    return tuple(address.lower() for _, address in getaddresses(values) if "@" in address)

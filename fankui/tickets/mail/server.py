@@ -46,7 +46,7 @@ class MailIntakeHandler:
             raw = raw.encode("utf-8", "surrogateescape")
         loop = asyncio.get_running_loop()
         try:
-            result = await loop.run_in_executor(self._executor, self._file, raw, envelope.mail_from)
+            result = await loop.run_in_executor(self._executor, self._file, raw, envelope.mail_from, list(envelope.rcpt_tos))
         except Exception:
             log.exception("mail intake failed (from=%s); asking the sender's MTA to retry", envelope.mail_from)
             return "451 4.3.0 Temporary failure filing the mail, please retry later"
@@ -54,9 +54,9 @@ class MailIntakeHandler:
             return f"250 2.0.0 OK {result.action} {result.ticket.ref}"
         return f"250 2.0.0 OK {result.action}"
 
-    def _file(self, raw: bytes, mail_from: str | None) -> MailResult:
+    def _file(self, raw: bytes, mail_from: str | None, rcpt_tos: list[str]) -> MailResult:
         try:
-            return handle_raw(raw, envelope_from=mail_from, guard=self.guard)
+            return handle_raw(raw, envelope_from=mail_from, envelope_to=rcpt_tos, guard=self.guard)
         finally:
             # This thread's connection: closed after each mail so a dropped database or a test's
             # teardown never meets a stale one (mail is rare enough that reconnecting is cheap).

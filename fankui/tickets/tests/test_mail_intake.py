@@ -20,6 +20,7 @@ from django.test import override_settings
 
 from fankui.core import testing
 from fankui.directory.models import Region
+from fankui.notify.channels.email import reply_address
 from fankui.notify.models import Delivery, Notice
 from fankui.notify.services import notify_user
 from fankui.tickets.mail.server import MailIntakeHandler, make_controller
@@ -203,7 +204,7 @@ def test_a_reply_threads_by_in_reply_to_a_mail_we_sent(smtp: Mailer, reporter_a:
         in_reply_to=delivery.message_id,
         attachments=[("还是报错.png", samples.png_bytes(60, 20))],
     )
-    code, text = smtp.send(raw)
+    code, text = smtp.send(raw, to=reply_address(ticket.ref, A_MAIL))
     assert (code, text) == (250, f"2.0.0 OK replied {ticket.ref}")
     assert Ticket.objects.count() == 1
     reply = ticket.events.get(kind=TicketEvent.Kind.REPLY)
@@ -226,7 +227,7 @@ def test_a_reply_threads_by_references_to_our_message_id(smtp: Mailer, reporter_
         message_id="<reply-2@cc-pg.cn>",
         references=f"<other@cc-pg.cn> {ours}",
     )
-    assert smtp.send(raw) == (250, f"2.0.0 OK replied {ticket.ref}")
+    assert smtp.send(raw, to=reply_address(ticket.ref, A_MAIL)) == (250, f"2.0.0 OK replied {ticket.ref}")
     assert ticket.events.get(kind=TicketEvent.Kind.REPLY).body == "补充：单号 BX-2026-1125"
 
 
@@ -243,28 +244,73 @@ def test_a_reply_threads_by_the_ref_in_the_subject_alone(smtp: Mailer, reporter_
         ),
         message_id="<reply-3@cc-pg.cn>",
     )
-    assert smtp.send(raw) == (250, f"2.0.0 OK replied {ticket.ref}")
+    assert smtp.send(raw, to=reply_address(ticket.ref, A_MAIL)) == (250, f"2.0.0 OK replied {ticket.ref}")
     assert ticket.events.get(kind=TicketEvent.Kind.REPLY).body == "已确认恢复，谢谢！\n张三 | 华南区"
 
 
 def test_a_follow_up_to_ones_own_mail_joins_its_ticket(smtp: Mailer, reporter_a: AbstractUser) -> None:
     first = mail_ticket(smtp, samples.utf8_plain(address=A_MAIL, subject="EAS 凭证打印空白", body="EAS 凭证打印出来是空白", message_id="<orig@cc-pg.cn>"))
+    # No reply token here (the reporter answers their own sent mail): the group's relay vouches instead.
     follow_up = samples.utf8_plain(
         address=A_MAIL, subject="Re: EAS 凭证打印空白", body="补充截图", message_id="<follow@cc-pg.cn>", in_reply_to="<orig@cc-pg.cn>",
         attachments=[("打印预览.png", samples.png_bytes())],
+        extra={"Authentication-Results": "mx.cc-pg.cn; spf=pass smtp.mailfrom=cc-pg.cn; dmarc=pass header.from=cc-pg.cn"},
     )
-    assert smtp.send(follow_up) == (250, f"2.0.0 OK replied {first.ref}")
+    with override_settings(FANKUI_MAIL_TRUSTED_RELAY="mx.cc-pg.cn"):
+        assert smtp.send(follow_up) == (250, f"2.0.0 OK replied {first.ref}")
     assert [a.filename for a in first.attachments.all()] == ["打印预览.png"]
 
 
 def test_a_consultant_may_answer_by_mail(smtp: Mailer, reporter_a: AbstractUser, ding: AbstractUser) -> None:
     ticket = file_ticket(reporter_a)
     raw = samples.utf8_plain(address="dingjiagui@cc-pg.cn", subject=f"Re: [{ticket.ref}] 新问题", body="请清除浏览器缓存后重试", message_id="<ding-1@cc-pg.cn>")
-    assert smtp.send(raw, mail_from="dingjiagui@cc-pg.cn") == (250, f"2.0.0 OK replied {ticket.ref}")
+    answer_to = reply_address(ticket.ref, "dingjiagui@cc-pg.cn")  # from the new-report notice he received
+    assert smtp.send(raw, mail_from="dingjiagui@cc-pg.cn", to=answer_to) == (250, f"2.0.0 OK replied {ticket.ref}")
     reply = ticket.events.get(kind=TicketEvent.Kind.REPLY)
     assert (reply.actor, reply.body) == (ding, "请清除浏览器缓存后重试")
     ticket.refresh_from_db()
     assert ticket.first_responded_at is not None
+
+
+def test_a_forged_consultant_reply_is_never_shown_as_his(smtp: Mailer, reporter_a: AbstractUser, ding: AbstractUser) -> None:
+    ticket = file_ticket(reporter_a)
+    forged = samples.utf8_plain(address="dingjiagui@cc-pg.cn", subject=f"Re: [{ticket.ref}] 新问题", body="请把密码发到 helper@evil.example", message_id="<forged@evil.example>")
+    assert smtp.send(forged, mail_from="dingjiagui@cc-pg.cn") == (250, f"2.0.0 OK unverified {ticket.ref}")
+    assert not ticket.events.filter(kind=TicketEvent.Kind.REPLY).exists()
+    note = ticket.events.get(kind=TicketEvent.Kind.NOTE)
+    assert (note.actor, note.public, note.data["unverified_sender"]) == (None, False, "dingjiagui@cc-pg.cn")
+    assert note.body.startswith("【未经验证的邮件】发件人自称 dingjiagui@cc-pg.cn")
+    ticket.refresh_from_db()
+    assert ticket.first_responded_at is None  # the SLA clock is not stopped by a forgery
+    assert not Notice.objects.filter(ticket=ticket, recipient=reporter_a, kind=Notice.Kind.REPLY).exists()
+
+
+def test_a_token_of_another_recipient_or_another_ticket_proves_nothing(smtp: Mailer, reporter_a: AbstractUser, ding: AbstractUser) -> None:
+    ticket, other = file_ticket(reporter_a), file_ticket(reporter_a, "CMP 合同审批打不开")
+    for n, to in enumerate((reply_address(ticket.ref, A_MAIL), reply_address(other.ref, "dingjiagui@cc-pg.cn"))):
+        raw = samples.utf8_plain(address="dingjiagui@cc-pg.cn", subject=f"Re: [{ticket.ref}]", body="已处理", message_id=f"<stolen-{n}@cc-pg.cn>")
+        assert smtp.send(raw, mail_from="dingjiagui@cc-pg.cn", to=to)[1].startswith("2.0.0 OK unverified")
+    assert not ticket.events.filter(kind=TicketEvent.Kind.REPLY).exists()
+
+
+@pytest.mark.parametrize(
+    ("relay_header", "verified"),
+    [
+        ("mx.cc-pg.cn; dmarc=pass header.from=cc-pg.cn", True),
+        ("mx.cc-pg.cn; dmarc=fail header.from=cc-pg.cn", False),
+        ("mx.evil.example; dmarc=pass header.from=cc-pg.cn", False),  # not the relay we trust
+        ("mx.cc-pg.cn; spf=pass smtp.mailfrom=evil.example", False),  # passed, but for another domain
+    ],
+)
+def test_only_the_trusted_relay_vouching_for_the_senders_domain_counts(
+    smtp: Mailer, reporter_a: AbstractUser, ding: AbstractUser, relay_header: str, verified: bool
+) -> None:
+    ticket = file_ticket(reporter_a)
+    raw = samples.utf8_plain(address="dingjiagui@cc-pg.cn", subject=f"Re: [{ticket.ref}]", body="已处理", message_id="<relay@cc-pg.cn>",
+                             extra={"Authentication-Results": relay_header})
+    with override_settings(FANKUI_MAIL_TRUSTED_RELAY="mx.cc-pg.cn"):
+        answer = smtp.send(raw, mail_from="dingjiagui@cc-pg.cn")[1]
+    assert answer.startswith("2.0.0 OK replied" if verified else "2.0.0 OK unverified")
 
 
 def test_a_strangers_reply_is_not_appended_but_filed_as_their_own(smtp: Mailer, reporter_a: AbstractUser, reporter_b: AbstractUser) -> None:
@@ -291,8 +337,9 @@ def test_a_reply_to_a_closed_ticket_opens_a_new_one(smtp: Mailer, reporter_a: Ab
 def test_a_redelivered_reply_is_appended_once(smtp: Mailer, reporter_a: AbstractUser) -> None:
     ticket = file_ticket(reporter_a)
     raw = samples.utf8_plain(address=A_MAIL, subject=f"[{ticket.ref}]", body="补充信息", message_id="<twice-reply@cc-pg.cn>")
-    assert smtp.send(raw) == (250, f"2.0.0 OK replied {ticket.ref}")
-    assert smtp.send(raw) == (250, f"2.0.0 OK duplicate {ticket.ref}")
+    to = reply_address(ticket.ref, A_MAIL)
+    assert smtp.send(raw, to=to) == (250, f"2.0.0 OK replied {ticket.ref}")
+    assert smtp.send(raw, to=to) == (250, f"2.0.0 OK duplicate {ticket.ref}")
     assert ticket.events.filter(kind=TicketEvent.Kind.REPLY).count() == 1
 
 
