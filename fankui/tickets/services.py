@@ -366,6 +366,14 @@ def _notify_reporter(ticket: Ticket, *, kind: str, dedup: str, subject: str, bod
     notify_user(ticket.reporter, kind=kind, ticket=ticket, dedup_key=f"{ticket.ref}:{dedup}", subject=f"[{ticket.ref}] {subject}", body=body)
 
 
+def _notify_assignee(ticket: Ticket, *, kind: str, dedup: str, subject: str, body: str) -> None:
+    """Tell whoever works the ticket now (nobody, while it waits in the first-line queue)."""
+    if ticket.assignee is not None:
+        notify_person(
+            ticket.assignee, kind=kind, ticket=ticket, dedup_key=f"{ticket.ref}:{dedup}", subject=f"[{ticket.ref}] {subject}：{ticket.title}", body=body
+        )
+
+
 @transaction.atomic
 def reply_to_ticket(
     *,
@@ -399,15 +407,8 @@ def reply_to_ticket(
         save_attachment(ticket, upload, by=by, event=event)
     if public and not is_reporter:
         _notify_reporter(ticket, kind=Notice.Kind.REPLY, dedup=f"reply:{event.pk}", subject="您的问题有新回复", body=event.body)
-    elif is_reporter and ticket.assignee is not None:
-        notify_person(
-            ticket.assignee,
-            kind=Notice.Kind.REPLY,
-            ticket=ticket,
-            dedup_key=f"{ticket.ref}:reply:{event.pk}",
-            subject=f"[{ticket.ref}] 报告人补充：{ticket.title}",
-            body=event.body,
-        )
+    elif is_reporter:
+        _notify_assignee(ticket, kind=Notice.Kind.REPLY, dedup=f"reply:{event.pk}", subject="报告人补充", body=event.body)
     return event
 
 
@@ -432,15 +433,7 @@ def add_unverified_comment(
     )
     for upload in uploads:
         save_attachment(ticket, upload, by=None, event=event)
-    if ticket.assignee is not None:
-        notify_person(
-            ticket.assignee,
-            kind=Notice.Kind.REPLY,
-            ticket=ticket,
-            dedup_key=f"{ticket.ref}:unverified:{event.pk}",
-            subject=f"[{ticket.ref}] 收到未经验证的邮件：{ticket.title}",
-            body=event.body,
-        )
+    _notify_assignee(ticket, kind=Notice.Kind.REPLY, dedup=f"unverified:{event.pk}", subject="收到未经验证的邮件", body=event.body)
     return event
 
 
@@ -549,15 +542,7 @@ def reopen_ticket(*, ticket: Ticket, by: AbstractBaseUser, reason: str) -> Ticke
     ticket.resolved_at = None
     ticket.save(update_fields=["status", "resolved_at", "updated_at"])
     event = _event(ticket, TicketEvent.Kind.STATUS, actor=by, body=reason.strip(), status=ticket.status, reopened=True)
-    if ticket.assignee is not None:
-        notify_person(
-            ticket.assignee,
-            kind=Notice.Kind.REOPENED,
-            ticket=ticket,
-            dedup_key=f"{ticket.ref}:reopened:{event.pk}",
-            subject=f"[{ticket.ref}] 报告人重新打开：{ticket.title}",
-            body=event.body,
-        )
+    _notify_assignee(ticket, kind=Notice.Kind.REOPENED, dedup=f"reopened:{event.pk}", subject="报告人重新打开", body=event.body)
     return ticket
 
 
