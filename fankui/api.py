@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from fankui.core.api import ChineseJSONRenderer, install_error_handlers
+from fankui.core.api import ChineseJSONRenderer, ObjectBodyParser, install_error_handlers
 from fankui.directory.api import router as directory_router
 from fankui.dashboard.api import router as dashboard_router
 from fankui.incidents.api import router as incidents_router
@@ -17,6 +17,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
     renderer=ChineseJSONRenderer(),
+    parser=ObjectBodyParser(),
 )
 install_error_handlers(api)
 api.add_router("/v1/directory", directory_router)

@@ -4,10 +4,11 @@ Every error is JSON `{"error": {"code": <stable English code>, "message": <Chine
 """
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
+from ninja.parser import Parser
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import SessionAuth
@@ -39,6 +40,27 @@ class SessionUser(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> object | None:
         return super().authenticate(request, key) if key else None
+
+
+class ErrorDetail(Schema):
+    code: str = Field(..., description="稳定的英文错误码，如 not_found、rate_limited")
+    message: str = Field(..., description="中文说明")
+    fields: list[dict[str, Any]] | None = Field(None, description="422：每个不合格字段的位置和原因")
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+# What any endpoint behind `api_auth()` may answer besides its success: not signed in, not allowed
+# (or a session without its CSRF token), and input that fails validation.
+SIGNED_IN = (401, 403, 422)
+
+
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """`response={200: Out, **errors(404)}`: the error answers an endpoint really gives, documented in
+    OpenAPI with their body, always including those of SIGNED_IN."""
+    return {status: ErrorOut for status in sorted({*SIGNED_IN, *statuses})}
 
 
 # Endpoints take `auth=api_auth()`; the token scheme is appended by the tickets app.
@@ -79,4 +101,24 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 429: "rate_limited"}
-        return error_body(api, request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+        return error_body(api, request, exc.status_code, codes.get(exc.status_code, "error"), _IN_CHINESE.get(exc.status_code, str(exc)))
+
+
+# django-ninja raises these in English; the API's messages are Chinese.
+_IN_CHINESE = {
+    400: "请求正文无法解析：应为 JSON 对象。",
+    403: "没有权限，或缺少 CSRF 令牌（浏览器会话请求需要）。",
+    404: "未找到。",
+    405: "不支持该请求方法。",
+}
+
+
+class ObjectBodyParser(Parser):
+    """Every request body of this API is a JSON object. Without this check django-ninja reads `[]`,
+    `"x"` or `null` as an empty object and fills in the defaults."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the request body must be a JSON object")
+        return data

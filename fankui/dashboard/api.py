@@ -6,14 +6,14 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from fankui.core.api import ApiError, api_auth
+from fankui.core.api import ApiError, api_auth, errors
 from fankui.dashboard import selectors
 from fankui.dashboard.formats import export_value
 
 router = Router(tags=["dashboard"])
 
 
-@router.get("", auth=api_auth(), summary="看板数据")
+@router.get("", response={200: dict[str, Any], **errors()}, auth=api_auth(), summary="看板数据")
 def dashboard(request: HttpRequest, start: str = "", end: str = "", region: str = "", system: str = "") -> dict[str, Any]:
     filters = selectors.parse_filters({"start": start, "end": end, "region": region, "system": system})
     try:

@@ -5,7 +5,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from fankui.accounts.selectors import profile_of
-from fankui.core.api import api_auth
+from fankui.core.api import api_auth, errors
 from fankui.directory.selectors import who_to_contact
 
 router = Router(tags=["directory"])
@@ -43,7 +43,7 @@ class WhoisQuery(Schema):
     topic: str | None = Field(None, max_length=50)
 
 
-@router.get("/whois", response=WhoisOut, auth=api_auth(), summary="联系谁 / who do I contact")
+@router.get("/whois", response={200: WhoisOut, **errors()}, auth=api_auth(), summary="联系谁 / who do I contact")
 def whois(request: HttpRequest, params: Query[WhoisQuery]) -> dict[str, object]:
     # Without ?region=, the caller's own region: the same one their reports are routed by.
     region = params.region

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from fankui.core.api import ApiError, api_auth, refuse_typed_text_in_url
+from fankui.core.api import ApiError, api_auth, errors, refuse_typed_text_in_url
 from fankui.incidents import selectors, services
 from fankui.incidents.models import Incident
 from fankui.tickets.models import TEXT_MAX_LENGTH
@@ -152,7 +152,7 @@ def _detail(user: AbstractBaseUser, incident_id: int) -> dict[str, Any]:
     }
 
 
-@router.get("", response=list[IncidentOut], auth=api_auth(), summary="共性问题列表")
+@router.get("", response={200: list[IncidentOut], **errors()}, auth=api_auth(), summary="共性问题列表")
 def list_incidents(request: HttpRequest, state: str = "") -> list[dict[str, Any]]:
     """Staff: every incident; reporters: the confirmed/resolved ones their tickets belong to or they follow."""
     user = request.auth  # type: ignore[attr-defined]
@@ -168,7 +168,7 @@ def known_by_url(request: HttpRequest) -> None:
     refuse_typed_text_in_url()
 
 
-@router.post("/known", response=list[KnownOut], auth=api_auth(), summary="已知问题（提交前提示）")
+@router.post("/known", response={200: list[KnownOut], **errors(400)}, auth=api_auth(), summary="已知问题（提交前提示）")
 def known(request: HttpRequest, payload: KnownIn) -> list[dict[str, Any]]:
     """Confirmed incidents matching a report being typed; the intake form shows them before submit."""
     text = payload.text[:2000]
@@ -177,12 +177,12 @@ def known(request: HttpRequest, payload: KnownIn) -> list[dict[str, Any]]:
     return [k.as_dict() for k in selectors.known_incidents_for(text, payload.system or None, payload.region or None)[:3]]
 
 
-@router.get("/{incident_id}", response=IncidentDetailOut, auth=api_auth(), summary="共性问题详情")
+@router.get("/{incident_id}", response={200: IncidentDetailOut, **errors(404)}, auth=api_auth(), summary="共性问题详情")
 def detail(request: HttpRequest, incident_id: int) -> dict[str, Any]:
     return _detail(request.auth, incident_id)  # type: ignore[attr-defined]
 
 
-@router.post("/{incident_id}/follow", response=FollowOut, auth=api_auth(), summary="关注共性问题")
+@router.post("/{incident_id}/follow", response={200: FollowOut, **errors(400, 404, 409)}, auth=api_auth(), summary="关注共性问题")
 def follow(request: HttpRequest, incident_id: int) -> dict[str, Any]:
     """Follow a confirmed incident instead of filing: you hear its updates and its resolution."""
     user = request.auth  # type: ignore[attr-defined]
@@ -194,7 +194,7 @@ def follow(request: HttpRequest, incident_id: int) -> dict[str, Any]:
     return {"id": incident.pk, "following": True, "created": created, "followers": incident.followers.count()}
 
 
-@router.post("/{incident_id}/confirm", response=IncidentDetailOut, auth=api_auth(), summary="确认为共性问题")
+@router.post("/{incident_id}/confirm", response={200: IncidentDetailOut, **errors(400, 404, 409)}, auth=api_auth(), summary="确认为共性问题")
 def confirm(request: HttpRequest, incident_id: int, data: ConfirmIn) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     incident = _managed(user, incident_id)
@@ -202,7 +202,7 @@ def confirm(request: HttpRequest, incident_id: int, data: ConfirmIn) -> dict[str
     return _detail(user, incident_id)
 
 
-@router.post("/{incident_id}/dismiss", response=IncidentDetailOut, auth=api_auth(), summary="驳回（个性问题）")
+@router.post("/{incident_id}/dismiss", response={200: IncidentDetailOut, **errors(400, 404, 409)}, auth=api_auth(), summary="驳回（个性问题）")
 def dismiss(request: HttpRequest, incident_id: int, data: DismissIn) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     incident = _managed(user, incident_id)
@@ -210,7 +210,7 @@ def dismiss(request: HttpRequest, incident_id: int, data: DismissIn) -> dict[str
     return _detail(user, incident_id)
 
 
-@router.post("/{incident_id}/merge", response=IncidentDetailOut, auth=api_auth(), summary="合并另一个共性问题到本问题")
+@router.post("/{incident_id}/merge", response={200: IncidentDetailOut, **errors(400, 404, 409)}, auth=api_auth(), summary="合并另一个共性问题到本问题")
 def merge(request: HttpRequest, incident_id: int, data: MergeIn) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     target, source = _managed(user, incident_id), _managed(user, data.source)
@@ -218,7 +218,7 @@ def merge(request: HttpRequest, incident_id: int, data: MergeIn) -> dict[str, An
     return _detail(user, incident_id)
 
 
-@router.post("/{incident_id}/split", response=IncidentDetailOut, auth=api_auth(), summary="拆分出部分工单")
+@router.post("/{incident_id}/split", response={200: IncidentDetailOut, **errors(400, 404, 409)}, auth=api_auth(), summary="拆分出部分工单")
 def split(request: HttpRequest, incident_id: int, data: SplitIn) -> dict[str, Any]:
     """Move the given tickets into a new proposed incident; answers with the new incident."""
     user = request.auth  # type: ignore[attr-defined]
@@ -227,7 +227,7 @@ def split(request: HttpRequest, incident_id: int, data: SplitIn) -> dict[str, An
     return _detail(user, new.pk)
 
 
-@router.post("/{incident_id}/updates", response=IncidentDetailOut, auth=api_auth(), summary="发布进展")
+@router.post("/{incident_id}/updates", response={200: IncidentDetailOut, **errors(400, 404, 409)}, auth=api_auth(), summary="发布进展")
 def update(request: HttpRequest, incident_id: int, data: UpdateIn) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     incident = _managed(user, incident_id)
@@ -235,7 +235,7 @@ def update(request: HttpRequest, incident_id: int, data: UpdateIn) -> dict[str, 
     return _detail(user, incident_id)
 
 
-@router.post("/{incident_id}/resolve", response=IncidentDetailOut, auth=api_auth(), summary="解决（同时解决其工单）")
+@router.post("/{incident_id}/resolve", response={200: IncidentDetailOut, **errors(400, 404, 409)}, auth=api_auth(), summary="解决（同时解决其工单）")
 def resolve(request: HttpRequest, incident_id: int, data: ResolveIn) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     incident = _managed(user, incident_id)

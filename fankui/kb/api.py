@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from fankui.core.api import ApiError, api_auth, refuse_typed_text_in_url
+from fankui.core.api import ApiError, api_auth, errors, refuse_typed_text_in_url
 from fankui.directory.models import System
 from fankui.kb.models import Article
 from fankui.kb.search import Filters, SearchRefused, search
@@ -83,7 +83,7 @@ def _excerpt(body: str) -> str:
     return plain if len(plain) <= EXCERPT else plain[:EXCERPT] + "…"
 
 
-@router.get("/checklists", response=list[ChecklistOut], auth=api_auth(), summary="提交前的自查清单")
+@router.get("/checklists", response={200: list[ChecklistOut], **errors()}, auth=api_auth(), summary="提交前的自查清单")
 def checklists(request: HttpRequest, system: str = Query("", max_length=50)) -> list[dict[str, object]]:  # type: ignore[type-arg]
     name = _system_name(system)
     if not name:
@@ -96,7 +96,7 @@ def suggestions_by_url(request: HttpRequest) -> None:
     refuse_typed_text_in_url()
 
 
-@router.post("/suggest", response=list[SuggestionOut], auth=api_auth(), summary="输入时推荐的知识库文章（最多 3 篇）")
+@router.post("/suggest", response={200: list[SuggestionOut], **errors(400)}, auth=api_auth(), summary="输入时推荐的知识库文章（最多 3 篇）")
 def suggestions(request: HttpRequest, payload: SuggestIn) -> list[dict[str, str]]:
     text = payload.text[:2000]
     if len(text.strip()) < 2:
@@ -116,7 +116,7 @@ def suggestions(request: HttpRequest, payload: SuggestIn) -> list[dict[str, str]
     ]
 
 
-@router.get("/search", response=SearchOut, auth=api_auth(), summary="全文搜索工单和文章（员工）")
+@router.get("/search", response={200: SearchOut, **errors(400)}, auth=api_auth(), summary="全文搜索工单和文章（员工）")
 def search_endpoint(
     request: HttpRequest,
     q: str = Query(..., max_length=200),  # type: ignore[type-arg]
@@ -125,7 +125,7 @@ def search_endpoint(
     state: str = Query("", max_length=10),  # type: ignore[type-arg]
 ) -> dict[str, object]:
     try:
-        results = search(request.user, q, filters=Filters(system=_system_name(system) if system else "", region=region.strip(), state=state.strip()))  # type: ignore[arg-type]
+        results = search(request.auth, q, filters=Filters(system=_system_name(system) if system else "", region=region.strip(), state=state.strip()))  # type: ignore[arg-type]
     except SearchRefused as refused:
         raise ApiError(403 if refused.code == "forbidden" else 400, refused.code, refused.message) from refused
     return {

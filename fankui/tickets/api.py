@@ -24,7 +24,7 @@ from ninja import Query, Router
 from ninja.errors import ValidationError
 
 from fankui.accounts.models import Profile
-from fankui.core.api import ApiError, api_auth
+from fankui.core.api import ApiError, api_auth, errors
 from fankui.core.links import absolute_url
 from fankui.directory.models import Region, System
 from fankui.directory.selectors import normalize
@@ -384,7 +384,7 @@ _INTAKE_DOC = {
 
 @router.post(
     "",
-    response={200: CreatedOut, 201: CreatedOut},
+    response={200: CreatedOut, 201: CreatedOut, **errors(400, 409, 413, 415, 429)},
     auth=api_auth(),
     summary="提交问题 / file a report",
     openapi_extra=_INTAKE_DOC,
@@ -420,7 +420,7 @@ def create(request: HttpRequest) -> HttpResponse | tuple[int, dict[str, object]]
     return (201 if result.created else 200), body
 
 
-@router.get("", response=TicketPageOut, auth=api_auth(), summary="工单列表 / list tickets")
+@router.get("", response={200: TicketPageOut, **errors()}, auth=api_auth(), summary="工单列表 / list tickets")
 def list_tickets(request: HttpRequest, params: Query[ListQuery]) -> dict[str, object]:
     """Without `mine`, everything the caller may see (a consultant's region, an owner's escalations)."""
     user: AbstractBaseUser = request.auth  # type: ignore[attr-defined]
@@ -434,7 +434,7 @@ def list_tickets(request: HttpRequest, params: Query[ListQuery]) -> dict[str, ob
     return {"count": tickets.count(), "page": params.page, "page_size": params.page_size, "results": [_summary(t) for t in page]}
 
 
-@router.get("/{ref}", response=TicketOut, auth=api_auth(), summary="工单详情 / a ticket and its timeline")
+@router.get("/{ref}", response={200: TicketOut, **errors(404)}, auth=api_auth(), summary="工单详情 / a ticket and its timeline")
 def get_ticket(request: HttpRequest, ref: str) -> dict[str, object]:
     user: AbstractBaseUser = request.auth  # type: ignore[attr-defined]
     return _detail(user, _get_ticket(user, ref))
@@ -442,7 +442,7 @@ def get_ticket(request: HttpRequest, ref: str) -> dict[str, object]:
 
 @router.post(
     "/{ref}/replies",
-    response={201: ReplyOut},
+    response={201: ReplyOut, **errors(400, 404, 409, 413, 415, 429)},
     auth=api_auth(),
     summary="回复 / reply or add an internal note",
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": _inline_schema(ReplyIn)}}}},

@@ -138,3 +138,12 @@ def test_the_incident_page_lets_the_owner_confirm(people: People) -> None:
     assert response.status_code == 302
     incident.refresh_from_db()
     assert (incident.state, incident.title, incident.eta.isoformat()) == ("confirmed", "一应生活APP 登录失败", "2031-05-03T06:00:00+00:00")
+
+
+@pytest.mark.parametrize("body", ["[]", '"x"', "null"])
+def test_a_decision_refuses_a_body_that_is_not_an_object(people: People, body: str) -> None:
+    incident = _outage(people)
+    response = _client(people["xiaou"]).post(f"/api/v1/incidents/{incident.pk}/dismiss", body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["error"] == {"code": "bad_request", "message": "请求正文无法解析：应为 JSON 对象。"}
+    incident.refresh_from_db()
+    assert incident.state == "proposed"

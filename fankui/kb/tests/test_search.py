@@ -149,3 +149,12 @@ def test_the_index_follows_saves_and_deletes(people: dict, tickets: dict) -> Non
     ticket.delete()
     assert not SearchDoc.objects.filter(kind="ticket", object_id=ticket.pk).exists()
     assert refs(api(client_for(people["admin"]), q="门禁")) == set()
+
+
+def test_api_clients_search_with_a_bearer_token(people: dict, tickets: dict) -> None:
+    from fankui.accounts.tokens import create_token
+
+    token = create_token(user=people["ding"], name="desk").token
+    response = Client(headers={"Authorization": f"Bearer {token}"}).get("/api/v1/kb/search", {"q": "门禁"})
+    assert response.status_code == 200, response.content
+    assert tickets["gate"].ref in refs(response.json())
