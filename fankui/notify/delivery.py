@@ -4,7 +4,7 @@ Any number of workers (the Huey consumer's threads, the periodic sweep, a `deliv
 woken on commit) may run `deliver_due` at once. A row is sent only by the worker whose
 conditional UPDATE set its claim, and is marked sent in its own commit right after its send. A
 worker killed mid-send leaves one claimed row whose send may or may not have happened: its claim
-expires after `LEASE` and the row is sent again — at most one duplicate per crash, never a loss. The
+expires after `lease()` and the row is sent again — at most one duplicate per crash, never a loss. The
 e-mail keeps its Message-ID and push/WeCom their Idempotency-Key, so receivers can fold the repeat.
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import logging
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -20,9 +21,11 @@ from fankui.notify.models import Delivery
 
 log = logging.getLogger(__name__)
 
-# Longer than one send takes (HTTP 10 s, SMTP 20 s timeouts), so a live claim is not stolen; short, so a
-# crashed worker's row goes out again within a minute or so (the sweep runs every minute).
-LEASE = datetime.timedelta(seconds=40)
+def lease() -> datetime.timedelta:
+    """How long a claim holds (FANKUI_DELIVERY_LEASE_SECONDS, 40 by default): longer than one send
+    takes (HTTP 10 s, SMTP 20 s timeouts), so a live claim is not stolen; short, so a crashed worker's
+    row goes out again within a minute or so (the sweep runs every minute)."""
+    return datetime.timedelta(seconds=settings.FANKUI_DELIVERY_LEASE_SECONDS)
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = datetime.timedelta(hours=1)
 
@@ -33,7 +36,7 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 
 def claim(pk: int, now: datetime.datetime) -> bool:
-    """Take one pending row for LEASE from this moment; exactly one concurrent caller gets True.
+    """Take one pending row for the lease, from this moment; exactly one concurrent caller gets True.
 
     The lease runs from the clock at the claim, not from `now` (when the batch began): late in a slow
     batch, a lease counted from its start would already have run out and another worker would send
@@ -42,7 +45,7 @@ def claim(pk: int, now: datetime.datetime) -> bool:
     claimed = (
         Delivery.objects.filter(pk=pk, status=Delivery.Status.PENDING, next_attempt_at__lte=now)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=max(now, timezone.now()) + LEASE)
+        .update(claimed_until=max(now, timezone.now()) + lease())
     )
     return claimed == 1
 

@@ -1,10 +1,12 @@
 """Real local receivers for service tests: an SMTP server and an HTTP webhook endpoint."""
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,8 +26,11 @@ class SmtpInbox:
     raw: list[bytes] = field(default_factory=list)
     # The SMTP reply to DATA; "451 …" or "550 …" to simulate a refusing server.
     reply: str = "250 OK"
+    delay: float = 0.0  # seconds before answering: a slow server, so a crash can land mid-send
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.reply.startswith("250"):
             self.raw.append(envelope.content)
             self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))  # type: ignore[arg-type]
@@ -33,8 +38,8 @@ class SmtpInbox:
 
 
 @contextmanager
-def smtp_server(port: int | None = None) -> Iterator[SmtpInbox]:
-    inbox = SmtpInbox(port or free_port())
+def smtp_server(port: int | None = None, *, delay: float = 0.0) -> Iterator[SmtpInbox]:
+    inbox = SmtpInbox(port or free_port(), delay=delay)
     controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
     controller.start()
     try:
@@ -77,7 +82,9 @@ class HttpReceiver:
 
 
 @contextmanager
-def http_receiver(statuses: list[int] | None = None, *, answer: bytes | None = None, port: int | None = None) -> Iterator[HttpReceiver]:
+def http_receiver(
+    statuses: list[int] | None = None, *, answer: bytes | None = None, port: int | None = None, delay: float = 0.0
+) -> Iterator[HttpReceiver]:
     receiver = HttpReceiver(port or free_port(), statuses=statuses or [200])
     if answer is not None:
         receiver.answer = answer
@@ -85,6 +92,7 @@ def http_receiver(statuses: list[int] | None = None, *, answer: bytes | None = N
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            time.sleep(delay)
             status = receiver.next_status()
             with receiver.lock:
                 receiver.hits.append(Hit({k.lower(): v for k, v in self.headers.items()}, body, status))
@@ -96,7 +104,11 @@ def http_receiver(statuses: list[int] | None = None, *, answer: bytes | None = N
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", receiver.port), Handler)
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            pass  # a sender killed mid-request (the fault run) is expected, not a receiver bug
+
+    server = Server(("127.0.0.1", receiver.port), Handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
