@@ -10,12 +10,18 @@ filers, images) live in each app's `tests/factories.py`. Needs the guide loaded 
 """
 from __future__ import annotations
 
+import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -117,11 +123,13 @@ def wait_for_port(port: int, process: subprocess.Popen[str], timeout: float = 30
     raise AssertionError(f"{process.args} did not listen on {port}")
 
 
-def fresh_install_env(*commands: list[str]) -> dict[str, str]:
-    """The environment of `dev.py up` on a new machine: production settings, SQLite in a new data folder,
-    the real worker; `commands` (e.g. ["migrate"]) are run in it first."""
+def fresh_install_env(*commands: list[str], database_url: str | None = None) -> dict[str, str]:
+    """The environment of `dev.py up` on a new machine: production settings, a new data folder (with its
+    SQLite database, or `database_url`), the real worker; `commands` (e.g. ["migrate"]) are run in it first."""
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL", "FANKUI_HUEY_IMMEDIATE"}}
     env.update(DJANGO_SETTINGS_MODULE="fankui.settings", FANKUI_DATA_DIR=tempfile.mkdtemp(prefix="fankui-install-"))
+    if database_url:
+        env["DATABASE_URL"] = database_url
     for command in commands:
         subprocess.run([sys.executable, "-m", "fankui.cli", *command], env=env, check=True, capture_output=True, timeout=180)
     return env
@@ -142,3 +150,66 @@ def descendant_pids(pid: int) -> set[int]:
             found.add(child)
             todo.append(child)
     return found
+
+
+class WebSession:
+    """Just enough of a browser for Django's session and CSRF against a live server: cookies and the form token."""
+
+    def __init__(self, port: int) -> None:
+        self.port, self.cookies = port, {}  # type: ignore[var-annotated]
+
+    def request(self, method: str, path: str, body: bytes | Iterator[bytes] | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
+        status, data = self._send(method, path, body, headers)
+        return status, data.decode()
+
+    def request_bytes(self, method: str, path: str) -> bytes:
+        status, data = self._send(method, path, None, None)
+        assert status == 200, status
+        return data
+
+    def _send(self, method: str, path: str, body: bytes | Iterator[bytes] | None, headers: dict[str, str] | None) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        connection.request(method, path, body=body, headers={"Cookie": cookie, **(headers or {})})
+        response = connection.getresponse()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        data = response.read()
+        connection.close()
+        return response.status, data
+
+    def form_token(self, path: str) -> str:
+        _, page = self.request("GET", path)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert found, page[:500]
+        return found.group(1)
+
+    def log_in(self, username: str, password: str) -> None:
+        form = {"csrfmiddlewaretoken": self.form_token("/accounts/login/"), "username": username, "password": password}
+        status, _ = self.request("POST", "/accounts/login/", urllib.parse.urlencode(form).encode(), {"Content-Type": "application/x-www-form-urlencoded"})
+        assert status == 302, f"login as {username} failed"
+
+    def post_form(self, path: str, fields: dict[str, str]) -> tuple[int, str]:
+        form = {"csrfmiddlewaretoken": self.form_token(path), **fields}
+        return self.request("POST", path, urllib.parse.urlencode(form).encode(), {"Content-Type": "application/x-www-form-urlencoded"})
+
+
+@contextmanager
+def fresh_database() -> Iterator[str | None]:
+    """A new, empty PostgreSQL database on the suite's server when DATABASE_URL is set (its URL, dropped
+    afterwards); None on SQLite, where `fresh_install_env`'s data folder holds a new database anyway."""
+    server = os.environ.get("DATABASE_URL", "")
+    if not server:
+        yield None
+        return
+    import psycopg
+
+    name = f"fankui_live_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urllib.parse.urlunparse(urllib.parse.urlparse(server)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -9,16 +9,13 @@ is known by its Message-ID (mail) or X-Fankui-Delivery (push).
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass
-from urllib.parse import urlparse, urlunparse
 
 from fankui.core import testing
 from fankui.notify.tests.receivers import http_receiver, smtp_server
@@ -53,33 +50,12 @@ class FaultRunResult:
     seconds: float
 
 
-def _fresh_postgres(url: str) -> tuple[str, str]:
-    """A new, empty database on the same server: (its URL, its name)."""
-    import psycopg
-
-    name = f"fankui_faults_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return urlunparse(urlparse(url)._replace(path=f"/{name}")), name
-
-
-def _drop_postgres(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def run(*, notices: int, kills: int, seed: int, send_delay: float = 0.01) -> FaultRunResult:
     rng = random.Random(seed)
-    server_url = os.environ.get("DATABASE_URL", "")
-    database = _fresh_postgres(server_url) if server_url else None
-    env = testing.fresh_install_env()
-    if database:
-        env["DATABASE_URL"] = database[0]
     python = [sys.executable, "-c"]
     started = time.monotonic()
-    try:
+    with testing.fresh_database() as database_url:
+        env = testing.fresh_install_env(database_url=database_url)
         with smtp_server(delay=send_delay) as inbox, http_receiver(delay=send_delay) as hook:
             env.update(
                 FANKUI_SMTP_HOST="127.0.0.1", FANKUI_SMTP_PORT=str(inbox.port),
@@ -105,9 +81,6 @@ def run(*, notices: int, kills: int, seed: int, send_delay: float = 0.01) -> Fau
             rows = json.loads(subprocess.run([*python, _SENT], env=env, check=True, capture_output=True, text=True).stdout)
             mails = Counter(str(message["Message-ID"]) for message in inbox.messages)
             pushes = Counter(hit.headers["x-fankui-delivery"] for hit in hook.accepted)
-    finally:
-        if database:
-            _drop_postgres(server_url, database[1])
     received = {pk: (mails[message_id] if channel == "email" else pushes[str(pk)]) for pk, channel, _status, message_id in rows}
     return FaultRunResult(
         deliveries=len(rows),

@@ -1,12 +1,10 @@
 """A 300 MB upload through the web form, against a real gunicorn worker: its memory stays flat."""
 from __future__ import annotations
 
-import http.client
 import json
 import re
 import subprocess
 import sys
-import urllib.parse
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,31 +15,6 @@ from fankui.core import testing
 
 UPLOAD_BYTES = 300 * 1024 * 1024
 ALLOWED_GROWTH_BYTES = 20 * 1024 * 1024
-
-
-class Browser:
-    """Just enough of a browser for Django's session and CSRF: cookies and the form token."""
-
-    def __init__(self, port: int) -> None:
-        self.port, self.cookies = port, {}  # type: ignore[var-annotated]
-
-    def request(self, method: str, path: str, body: bytes | Iterator[bytes] | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        connection.request(method, path, body=body, headers={"Cookie": cookie, **(headers or {})})
-        response = connection.getresponse()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name] = rest.split(";", 1)[0]
-        text = response.read().decode()
-        connection.close()
-        return response.status, text
-
-    def form_token(self, path: str) -> str:
-        _, page = self.request("GET", path)
-        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        assert found, page[:500]
-        return found.group(1)
 
 
 def _peak_rss(pid: int) -> int:
@@ -76,11 +49,8 @@ def test_a_300_mb_web_upload_is_refused_without_the_worker_growing() -> None:
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         testing.wait_for_port(port, server, timeout=60)
-        browser = Browser(port)
-        login = {"csrfmiddlewaretoken": browser.form_token("/accounts/login/"), "username": reporter["username"], "password": reporter["password"]}
-        status, _ = browser.request("POST", "/accounts/login/", urllib.parse.urlencode(login).encode(),
-                                    {"Content-Type": "application/x-www-form-urlencoded"})
-        assert status == 302
+        browser = testing.WebSession(port)
+        browser.log_in(reporter["username"], reporter["password"])
         token = browser.form_token("/tickets/new/")  # also warms the worker up: every page module is loaded
         [worker] = testing.descendant_pids(server.pid)
         before = _peak_rss(worker)
