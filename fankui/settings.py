@@ -266,15 +266,13 @@ FANKUI_MAIL_RATE_LIMIT = env_int("FANKUI_MAIL_RATE_LIMIT", 20)
 # (fankui/tickets/mail/trust.py). Empty: only the reply token in fankui's own mails does.
 FANKUI_MAIL_TRUSTED_RELAY = env_str("FANKUI_MAIL_TRUSTED_RELAY")
 
-# 共性问题: when similar reports become an incident (see benchmarks/bench_similarity.py for the choice).
+# 共性问题: when similar reports become an incident (measured by benchmarks/bench_outages.py).
 FANKUI_INCIDENT_WINDOW_HOURS = env_float("FANKUI_INCIDENT_WINDOW_HOURS", 2)
-FANKUI_INCIDENT_WINDOW_MAX_TICKETS = env_int("FANKUI_INCIDENT_WINDOW_MAX_TICKETS", 20_000)
-FANKUI_INCIDENT_WINDOW_REFRESH_SECONDS = env_float("FANKUI_INCIDENT_WINDOW_REFRESH_SECONDS", 0.25)
+# The worker's pass, every minute, looks again at reports of the last N minutes that are in no incident.
+FANKUI_INCIDENT_REPASS_MINUTES = env_int("FANKUI_INCIDENT_REPASS_MINUTES", 15)
 FANKUI_INCIDENT_MIN_REPORTERS = env_int("FANKUI_INCIDENT_MIN_REPORTERS", 3)
 FANKUI_INCIDENT_MIN_REGIONS = env_int("FANKUI_INCIDENT_MIN_REGIONS", 2)
 FANKUI_INCIDENT_SAME_REGION_REPORTERS = env_int("FANKUI_INCIDENT_SAME_REGION_REPORTERS", 5)
-FANKUI_INCIDENT_SIMILARITY = env_float("FANKUI_INCIDENT_SIMILARITY", 0.2)
-FANKUI_INCIDENT_SIMILARITY_NO_SYSTEM = env_float("FANKUI_INCIDENT_SIMILARITY_NO_SYSTEM", 0.45)
 FANKUI_INCIDENT_RECENT_DAYS = env_int("FANKUI_INCIDENT_RECENT_DAYS", 3)
 FANKUI_INCIDENT_STATUS_FOR_OWNERS = env_bool("FANKUI_INCIDENT_STATUS_FOR_OWNERS")
 # A business-hours calendar file of your own (hours, holidays, 调休); empty: fankui/core/data/calendar.yaml.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,7 +17,9 @@ from fankui.accounts.selectors import person_of, profile_of, role_of
 from fankui.core.dates import show
 from fankui.directory.models import Person, Region, System
 from fankui.directory.selectors import acting_person, match_system, normalize, people_acting_as
-from fankui.incidents import window
+from fankui.routing.selectors import get_index
+from fankui.routing.text import normalize_text
+from fankui.incidents.symptoms import LINK_SCORE, Signature, same_problem, signature
 from fankui.incidents.models import Incident, IncidentTicket
 
 STAFF_ROLES = {Profile.Role.CONSULTANT, Profile.Role.OWNER, Profile.Role.ADMIN}
@@ -27,21 +30,36 @@ class IncidentNotFound(Exception):
     """Missing or not yours: the caller cannot tell which."""
 
 
-def similarity_threshold() -> float:
-    """Cosine at which two reports of the same system are the same problem (see README numbers)."""
-    return settings.FANKUI_INCIDENT_SIMILARITY
+# A signature is a pure function of a report's text and system: computed once per process. Keyed by
+# the text itself, never by id (a rolled-back ticket's id is reused on SQLite).
+_SIGNATURES: dict[tuple[str, str, int | None], Signature] = {}
+_SIGNATURES_MAX = 50_000
 
 
-def no_system_threshold() -> float:
-    """Stricter when either report has no system: only the text can say they are one problem."""
-    return settings.FANKUI_INCIDENT_SIMILARITY_NO_SYSTEM
+def signature_of(title: str, description: str, system_id: int | None) -> Signature:
+    """What a report says is wrong (fankui.incidents.symptoms), with its system's own names left out."""
+    key = (title, description, system_id)
+    found = _SIGNATURES.get(key)
+    if found is None:
+        index = get_index()
+        text = description if not title.strip() or description.strip().startswith(title.strip()) else f"{title}\n{description}"
+        found = signature(text, strip=_system_terms(system_id, index.version), tokens=index.segmenter.tokens)
+        if len(_SIGNATURES) >= _SIGNATURES_MAX:
+            _SIGNATURES.clear()
+        _SIGNATURES[key] = found
+    return found
 
 
-def threshold_between(system_a: int | None, system_b: int | None) -> float | None:
-    """The cosine needed to group two reports, or None when their systems differ (never grouped)."""
-    if system_a and system_b:
-        return similarity_threshold() if system_a == system_b else None
-    return no_system_threshold()
+@functools.lru_cache(maxsize=256)
+def _system_terms(system_id: int | None, directory_version: tuple[object, ...]) -> tuple[str, ...]:
+    """A system's name and aliases, normalized, longest first; read again whenever the directory changes."""
+    if system_id is None:
+        return ()
+    row = System.objects.filter(pk=system_id).values_list("name", "aliases").first()
+    if row is None:
+        return ()
+    names = {normalize_text(n).strip() for n in [row[0], *(a for a in (row[1] or []) if isinstance(a, str))]}
+    return tuple(sorted((n for n in names if n), key=len, reverse=True))
 
 
 def is_staff_user(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -244,46 +262,34 @@ def known_notice(title: str, eta: datetime.datetime | None) -> str:
 
 _INCIDENTS = 20
 _MEMBERS_PER_INCIDENT = 4
-_MEMBERS_TOTAL = 60
 
 
-def match_open_incidents(text: str, system_id: int | None, *, states: Sequence[str], exclude_pk: int | None = None) -> list[tuple[Incident, float]]:
-    """Open incidents whose title or recent member reports look like `text`, best first.
+def match_open_incidents(mine: Signature, system_id: int | None, *, states: Sequence[str]) -> list[tuple[Incident, float]]:
+    """Open incidents on this system whose recent member reports describe the same problem, best first.
 
-    Compares against the 20 newest compatible incidents, at most 4 recent members each, so the
-    cost stays bounded however large an outage grows; one query for the incidents, one for members.
+    Compares against the 20 newest incidents, at most 4 recent members each, so the cost stays bounded
+    however large an outage grows; one query for the incidents, one for members.
     """
-    candidates = Incident.objects.select_related("system").filter(state__in=states)
-    if system_id:
-        # Another system's incident can never match (see threshold_between): leave it in the database.
-        candidates = candidates.filter(Q(system_id=system_id) | Q(system__isnull=True))
-    incidents = list(candidates.order_by("-created_at")[:_INCIDENTS])
-    if not incidents or not text.strip():
+    if system_id is None:
+        return []
+    incidents = list(Incident.objects.select_related("system").filter(state__in=states, system_id=system_id).order_by("-created_at")[:_INCIDENTS])
+    if not incidents:
         return []
     by_id = {i.pk: i for i in incidents}
-    texts: list[tuple[int, str]] = [(i.pk, i.title) for i in incidents]
     counts: dict[int, int] = {}
+    best: dict[int, float] = {}
     members = (
         IncidentTicket.objects.filter(incident_id__in=by_id)
         .order_by("-id")
         .values_list("incident_id", "ticket__title", "ticket__description")[: _INCIDENTS * _MEMBERS_PER_INCIDENT * 3]
     )
     for incident_id, title, description in members:
-        if counts.get(incident_id, 0) >= _MEMBERS_PER_INCIDENT or len(texts) >= _MEMBERS_TOTAL:
+        if counts.get(incident_id, 0) >= _MEMBERS_PER_INCIDENT:
             continue
         counts[incident_id] = counts.get(incident_id, 0) + 1
-        texts.append((incident_id, window.ticket_text(title, description)))
-    with window.current(exclude_pk=exclude_pk) as index:
-        scores = index.score_many(text, [t for _, t in texts])
-    best: dict[int, float] = {}
-    for (incident_id, _), score in zip(texts, scores):
+        score = same_problem(mine, signature_of(title, description, system_id))
         best[incident_id] = max(best.get(incident_id, 0.0), score)
-    out = []
-    for incident_id, score in best.items():
-        incident = by_id[incident_id]
-        needed = threshold_between(system_id, incident.system_id)
-        if needed is not None and score >= needed:
-            out.append((incident, score))
+    out = [(by_id[incident_id], score) for incident_id, score in best.items() if score >= LINK_SCORE]
     out.sort(key=lambda pair: (pair[0].state != Incident.State.CONFIRMED, -pair[1]))
     return out
 
@@ -296,7 +302,8 @@ def known_incidents_for(text: str, system: System | str | int | None = None, reg
     can pass what they have.
     """
     system_obj = _system_from(system, text)
-    matches = match_open_incidents(text, system_obj.pk if system_obj else None, states=[Incident.State.CONFIRMED])
+    system_id = system_obj.pk if system_obj else None
+    matches = match_open_incidents(signature_of("", text, system_id), system_id, states=[Incident.State.CONFIRMED])
     if not matches:
         return []
     ids = [incident.pk for incident, _ in matches]

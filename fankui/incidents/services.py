@@ -5,7 +5,6 @@ dedup keys per incident, event and person, so a retried call never tells anyone 
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import logging
 from collections.abc import Sequence
@@ -17,22 +16,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from fankui.core.i18n import in_site_language
-from fankui.incidents import selectors, window
+from fankui.incidents import selectors
 from fankui.incidents.models import Incident, IncidentFollower, IncidentTicket, IncidentUpdate
 from fankui.incidents.similarity import Reporter, Verdict, assess
+from fankui.incidents.symptoms import LINK_SCORE, Signature, describe, same_problem
 from fankui.notify.models import Notice
 from fankui.notify.services import notify_person, notify_user
 from fankui.tickets.secrets import mask_secrets
 
 log = logging.getLogger(__name__)
 
-# Look at no more than the 30 closest candidates per new ticket: the rule needs three reporters, and a
-# very generic text ("打不开") must not read hundreds of rows back from the database.
-_MAX_CANDIDATES = 30
-# Expand through the 3 closest look-alikes (see `similar_recent`), only when fewer than 5 were found
-# directly: that is when the one hop matters, and it keeps busy windows at one product per ticket.
-_HOPS = 3
-_HOP_BELOW = 5
 
 
 class IncidentError(Exception):
@@ -41,6 +34,191 @@ class IncidentError(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code, self.message = code, message
+
+
+def _incident_url(incident: Incident) -> str:
+    return f"{settings.FANKUI_BASE_URL.rstrip('/')}/incidents/{incident.pk}/"
+
+
+# -- grouping ----------------------------------------------------------------------------------
+#
+# The database is the only state: every process, on every server, reads the same recent tickets, and
+# grouping for one system runs under a lock on that system's row, so two app servers filing three
+# reports within milliseconds still make one incident. A ticket missed at intake (its grouping failed,
+# or another server committed in the same instant) is looked at again by the worker's pass every minute.
+
+
+@dataclass
+class Grouping:
+    """What intake learns: the incident the ticket joined (if any) and what to tell the reporter."""
+
+    incident: Incident | None = None
+    proposed: bool = False
+    verdict: Verdict | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Report:
+    """A recent ticket on the same system, as grouping compares it."""
+
+    pk: int
+    ref: str
+    reporter_id: int
+    region: str | None
+    created_at: datetime.datetime
+    incident_id: int | None
+    incident_state: str | None
+    signature: Signature
+
+
+_CANDIDATES = 400  # the most recent tickets on one system that a new one is compared with
+_PASS_CANDIDATES = 2000  # the pass reads a system's window once for all its pending reports
+_HOPS = 10  # look-alikes of the closest look-alikes: the third report often resembles the second more
+
+
+def window_hours() -> float:
+    return settings.FANKUI_INCIDENT_WINDOW_HOURS
+
+
+def _reports(
+    system_id: int, since: datetime.datetime, until: datetime.datetime, *, exclude_pk: int | None = None, limit: int = _CANDIDATES
+) -> list[Report]:
+    from fankui.tickets.models import Ticket
+
+    rows = (
+        Ticket.objects.filter(system_id=system_id, created_at__gte=since, created_at__lte=until)
+        .exclude(pk=exclude_pk)
+        .order_by("-created_at")
+        .values_list("pk", "ref", "reporter_id", "region__name", "created_at", "title", "description",
+                     "incident_link__incident_id", "incident_link__incident__state")[:limit]
+    )
+    return [
+        Report(pk, ref, reporter_id, region, created_at, incident_id, state, selectors.signature_of(title, description, system_id))
+        for pk, ref, reporter_id, region, created_at, title, description, incident_id, state in rows
+    ]
+
+
+def group_ticket(ticket: object, *, now: datetime.datetime | None = None, recent: Sequence[Report] | None = None) -> Grouping:
+    """Join the open incident this ticket's problem belongs to, or propose one when the pattern is 共性.
+
+    Call inside a transaction. Idempotent: a ticket already in an incident is left alone. `recent` (the
+    worker's pass) is the system's window as just read, saving the read.
+    """
+    from fankui.directory.models import System
+    from fankui.tickets.models import Ticket
+
+    t: Ticket = ticket  # type: ignore[assignment]
+    if t.system_id is None or IncidentTicket.objects.filter(ticket_id=t.pk).exists():
+        return Grouping()
+    mine = selectors.signature_of(t.title, t.description, t.system_id)
+    if not mine.groupable:
+        return Grouping()
+    # One grouping per system at a time, on every server: the second waits, then sees the first's rows.
+    System.objects.select_for_update().filter(pk=t.system_id).first()
+    now = now or timezone.now()
+    window = datetime.timedelta(hours=window_hours())
+    since = t.created_at - window
+    if recent is None:
+        recent = _reports(t.system_id, since, max(now, t.created_at), exclude_pk=t.pk)
+    else:
+        recent = [r for r in recent if r.pk != t.pk and r.created_at >= since]
+    direct = sorted(((r, same_problem(mine, r.signature)) for r in recent), key=lambda pair: -pair[1])
+    direct = [(r, score) for r, score in direct if score >= LINK_SCORE]
+    joined = _open_incident_among(direct) or _open_incident_matching(mine, t.system_id)
+    if joined is not None:
+        return _join(t, *joined)
+    unlinked = [(r, score, t.ref) for r, score in direct if r.incident_id is None]
+    found = {r.pk for r, _, _ in unlinked}
+    for hop, _, _ in unlinked[:_HOPS]:
+        for r in recent:
+            if r.pk not in found and r.incident_id is None and same_problem(hop.signature, r.signature) >= LINK_SCORE:
+                unlinked.append((r, same_problem(hop.signature, r.signature), hop.ref))
+                found.add(r.pk)
+    if not unlinked:
+        return Grouping()
+    region = t.region.name if t.region else None
+    verdict = assess(
+        [Reporter(t.reporter_id, region), *(Reporter(r.reporter_id, r.region) for r, _, _ in unlinked)],
+        min_reporters=min_reporters(), min_regions=min_regions(), same_region_reporters=same_region_reporters(),
+    )
+    if not verdict.common:
+        return Grouping(verdict=verdict)
+    incident = _propose(t, mine, unlinked, verdict)
+    return Grouping(incident=incident, proposed=True, verdict=verdict)
+
+
+def on_ticket_created(ticket: object) -> Grouping:
+    """Intake's call, inside its transaction. A savepoint keeps intake safe: if grouping fails, the ticket
+    is still filed, the failure is logged, and the worker's pass groups it a minute later."""
+    try:
+        with transaction.atomic():
+            return group_ticket(ticket)
+    except Exception:
+        log.exception("incident grouping failed for ticket %s; the worker's pass will retry", getattr(ticket, "pk", None))
+        return Grouping()
+
+
+def regroup_recent(*, now: datetime.datetime | None = None) -> int:
+    """The worker's pass: look again at recent reports in no incident. Returns how many found one.
+
+    Per system, the window is read once and compared in memory; only a report that now has an open
+    incident or enough look-alikes to be 共性 goes through `group_ticket` (and its lock and writes).
+    """
+    from fankui.tickets.models import Ticket
+
+    now = now or timezone.now()
+    since = now - datetime.timedelta(minutes=settings.FANKUI_INCIDENT_REPASS_MINUTES)
+    pending = Ticket.objects.filter(created_at__gte=since, created_at__lte=now, system__isnull=False, incident_link__isnull=True)
+    by_system: dict[int, list[object]] = {}
+    for ticket in pending.select_related("region", "system").order_by("created_at"):
+        by_system.setdefault(ticket.system_id, []).append(ticket)
+    window = datetime.timedelta(hours=window_hours())
+    grouped = 0
+    for system_id, tickets in by_system.items():
+        recent = _reports(system_id, now - window, now, limit=_PASS_CANDIDATES)
+        for ticket in tickets:
+            linked = {r.pk for r in recent if r.incident_id is not None}
+            if ticket.pk in linked or not _worth_grouping(ticket, recent):  # type: ignore[attr-defined]
+                continue
+            with transaction.atomic():
+                found = group_ticket(ticket, now=now, recent=recent).incident is not None
+            if found:
+                grouped += 1
+                recent = _reports(system_id, now - window, now, limit=_PASS_CANDIDATES)  # links changed
+    return grouped
+
+
+def _worth_grouping(ticket: object, recent: Sequence[Report]) -> bool:
+    mine = selectors.signature_of(ticket.title, ticket.description, ticket.system_id)  # type: ignore[attr-defined]
+    if not mine.groupable:
+        return False
+    alike = [r for r in recent if r.pk != ticket.pk and same_problem(mine, r.signature) >= LINK_SCORE]  # type: ignore[attr-defined]
+    if any(r.incident_state in Incident.OPEN_STATES for r in alike):
+        return True
+    # Reporters counted loosely here (one hop further may add more); group_ticket decides exactly.
+    return len({r.reporter_id for r in alike} | {ticket.reporter_id}) >= min(min_reporters(), same_region_reporters())  # type: ignore[attr-defined]
+
+
+def _open_incident_among(matches: Sequence[tuple[Report, float]]) -> tuple[Incident, float, str] | None:
+    """The open incident the closest look-alikes already belong to (confirmed before proposed)."""
+    linked = [(r, score) for r, score in matches if r.incident_id is not None and r.incident_state in Incident.OPEN_STATES]
+    if not linked:
+        return None
+    best, score = min(linked, key=lambda pair: (pair[0].incident_state != Incident.State.CONFIRMED, -pair[1]))
+    return Incident.objects.select_related("system").get(pk=best.incident_id), score, best.ref
+
+
+def _open_incident_matching(mine: Signature, system_id: int) -> tuple[Incident, float, str] | None:
+    """An open incident older than the window (no members left in it), matched on its own reports."""
+    found = selectors.match_open_incidents(mine, system_id, states=list(Incident.OPEN_STATES))
+    return (found[0][0], found[0][1], "") if found else None
+
+
+def _join(t: object, incident: Incident, score: float, via: str) -> Grouping:
+    IncidentTicket.objects.create(incident=incident, ticket=t, score=round(score, 3), matched_ref=via)
+    notices = [selectors.known_notice(incident.title, incident.eta)] if incident.state == Incident.State.CONFIRMED else []
+    return Grouping(incident=incident, notices=notices)
 
 
 def min_reporters() -> int:
@@ -55,275 +233,24 @@ def same_region_reporters() -> int:
     return settings.FANKUI_INCIDENT_SAME_REGION_REPORTERS
 
 
-def _incident_url(incident: Incident) -> str:
-    return f"{settings.FANKUI_BASE_URL.rstrip('/')}/incidents/{incident.pk}/"
-
-
-# -- grouping at intake ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Neighbour:
-    pk: int
-    ref: str
-    reporter_id: int
-    region: str | None
-    system_id: int | None
-    score: float
-    incident_id: int | None
-    incident_state: str | None = None
-    via: str = ""  # the ref it resembles, when reached through another look-alike (one hop)
-
-
-@dataclass
-class Grouping:
-    """What intake learns: the incident the ticket joined (if any) and what to tell the reporter."""
-
-    incident: Incident | None = None
-    proposed: bool = False
-    verdict: Verdict | None = None
-    notices: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Candidates:
-    """Look-alikes the window nominated, by ticket id: (score, the id it was reached through or "")
-    and the created_at the window holds for each (to spot an id that now belongs to another ticket)."""
-
-    nominated: dict[int, tuple[float, str | int]] = field(default_factory=dict)
-    at: dict[int, datetime.datetime] = field(default_factory=dict)
-
-
-def nominate(*, title: str, description: str, system_id: int | None, at: datetime.datetime, exclude_pk: int | None = None) -> Candidates:
-    """Ask the in-process window which recent tickets look like this text (CPU and one read, no write).
-
-    Intake calls this before opening its write transaction: on SQLite the transaction holds the
-    one write lock, and the vector products need none (benchmarks/bench_intake.py). A ticket
-    committed by another worker in the milliseconds between this and the transaction is missed,
-    as concurrent transactions already miss each other on PostgreSQL; the next report sees both.
-    """
-    since = at - datetime.timedelta(hours=window.window_hours())
-    floor = min(selectors.similarity_threshold(), selectors.no_system_threshold())
-    # Intake (no `exclude_pk`: the ticket is not filed yet) accepts a window a moment old; see `remember`.
-    max_age = window.refresh_seconds() if exclude_pk is None else 0.0
-    with window.current(exclude_pk=exclude_pk, max_age=max_age) as index:
-        text = window.ticket_text(title, description)
-        direct = index.query(text, since=since, threshold=floor, exclude=exclude_pk, limit=_MAX_CANDIDATES * 2)
-        direct = [m for m in direct if _compatible(system_id, m.row.meta[0], m.score)][:_MAX_CANDIDATES]
-        hop_texts = [m.row.text for m in direct[:_HOPS]] if len(direct) < _HOP_BELOW else []
-        hops = index.query_many(hop_texts, since=since, threshold=floor, exclude=exclude_pk, limit=_MAX_CANDIDATES) if hop_texts else []
-    found = Candidates()
-    found.nominated.update({int(m.row.key): (m.score, "") for m in direct})  # type: ignore[call-overload]
-    for via, matches in zip(direct, hops):
-        for m in matches:
-            if len(found.nominated) >= _MAX_CANDIDATES:
-                break
-            if m.row.key not in found.nominated and _compatible(system_id, m.row.meta[0], m.score):
-                found.nominated[int(m.row.key)] = (m.score, int(via.row.key))  # type: ignore[call-overload]
-    found.at.update({int(m.row.key): m.row.at for m in direct})  # type: ignore[call-overload]
-    for matches in hops:
-        found.at.update({int(m.row.key): m.row.at for m in matches})  # type: ignore[call-overload]
-    return found
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What grouping read before intake's write transaction: the look-alikes, and the open incident
-    they (or, failing them, the open incidents' own reports) point to."""
-
-    neighbours: list[Neighbour]
-    joined: tuple[Incident, float, str] | None
-    reporter: Reporter
-
-
-def prepare_grouping(
-    *, title: str, description: str, system_id: int | None, reporter_id: int, region: str | None, at: datetime.datetime
-) -> Plan | None:
-    """Do grouping's reads before intake opens its transaction; None (grouping reads again inside) on failure.
-
-    On SQLite the transaction holds the one write lock, and these reads and vector products need
-    none (benchmarks/bench_intake.py). `on_ticket_created` then only writes, and re-reads under the
-    lock whenever it is about to change an incident, so a stale plan can only delay a grouping (a
-    ticket committed by another worker in these milliseconds is missed, as concurrent
-    transactions already miss each other on PostgreSQL; the next report sees both).
-    """
-    try:
-        candidates = nominate(title=title, description=description, system_id=system_id, at=at)
-        neighbours = _confirmed(candidates, system_id=system_id, at=at, exclude_pk=None)
-        return Plan(neighbours, _joinable(neighbours, window.ticket_text(title, description), system_id), Reporter(reporter_id, region))
-    except Exception:
-        log.exception("incident grouping could not prepare before intake; it will read inside the transaction")
-        return None
-
-
-def similar_recent(ticket: object, candidates: Candidates | None = None) -> list[Neighbour]:
-    """Tickets in the window that look like this one, across all regions, re-read from the database.
-
-    Direct look-alikes, plus (when there are few) the look-alikes of the three closest of those (one
-    hop): reporters word one outage differently, and the third report often resembles the second
-    more than the first.
-    The cache only nominates candidates (`nominate`, or `candidates` nominated earlier); who filed
-    them, from where and whether they are already grouped comes from the rows themselves (one
-    query), so a stale cache cannot group anything.
-    """
+def _propose(ticket: object, mine: Signature, unlinked: Sequence[tuple[Report, float, str]], verdict: Verdict) -> Incident:
     from fankui.tickets.models import Ticket
 
     t: Ticket = ticket  # type: ignore[assignment]
-    if candidates is None:
-        candidates = nominate(title=t.title, description=t.description, system_id=t.system_id, at=t.created_at, exclude_pk=t.pk)
-    return _confirmed(candidates, system_id=t.system_id, at=t.created_at, exclude_pk=t.pk)
-
-
-def _confirmed(candidates: Candidates, *, system_id: int | None, at: datetime.datetime, exclude_pk: int | None) -> list[Neighbour]:
-    """The nominated tickets as the database has them now (one query), best first."""
-    from fankui.tickets.models import Ticket
-
-    nominated, seen_at = candidates.nominated, candidates.at
-    if not nominated:
-        return []
-    since = at - datetime.timedelta(hours=window.window_hours())
-    rows = Ticket.objects.filter(pk__in=list(nominated), created_at__gte=since, created_at__lte=at).values_list(
-        "pk", "ref", "created_at", "reporter_id", "region__name", "system_id", "incident_link__incident_id", "incident_link__incident__state"
+    times = [t.created_at, *(r.created_at for r, _, _ in unlinked)]
+    minutes = max(1, round((max(times) - min(times)).total_seconds() / 60))
+    what = describe([mine, *(r.signature for r, _, _ in unlinked)])
+    regions = "、".join(verdict.regions) or "未分大区"
+    system = t.system.name if t.system else "未识别的系统"
+    refs = "；".join(f"{r.ref}（{r.region or '未分大区'}，与 {via} 相似 {score:.2f}）" for r, score, via in unlinked[:10])
+    reason = (
+        f"{verdict.reporters} 位报告人、{len(verdict.regions)} 个大区（{regions}）、{minutes} 分钟内报告{system} {what}："
+        f"新报告 {t.ref}，相似的报告 {refs}。"
     )
-    found = {}
-    for pk, ref, created_at, reporter_id, region, row_system_id, incident_id, incident_state in rows:
-        if pk == exclude_pk or created_at != seen_at.get(pk):
-            continue  # a different ticket now holds this id (a rolled-back one was cached)
-        score, _ = nominated[pk]
-        if not _compatible(system_id, row_system_id, score):
-            continue
-        found[pk] = Neighbour(pk, ref, reporter_id, region, row_system_id, score, incident_id, incident_state)
-    # A one-hop match counts only if the ticket it was reached through is real and compatible too.
-    out = [
-        n if nominated[n.pk][1] == "" else dataclasses.replace(n, via=found[nominated[n.pk][1]].ref)  # type: ignore[index]
-        for n in found.values()
-        if nominated[n.pk][1] == "" or nominated[n.pk][1] in found
-    ]
-    out.sort(key=lambda n: -n.score)
-    return out
-
-
-def _compatible(system_a: int | None, system_b: object, score: float) -> bool:
-    needed = selectors.threshold_between(system_a, system_b if isinstance(system_b, int) else None)
-    return needed is not None and score >= needed
-
-
-def on_ticket_created(ticket: object, plan: Plan | None = None) -> Grouping:
-    """Group a just-filed ticket: join a matching open incident, or propose one if the pattern is 共性.
-
-    Called by `tickets.services.create_ticket` inside its transaction, with the `plan` it read
-    before opening it (`prepare_grouping`). A savepoint keeps intake safe: if grouping fails, the
-    ticket is still filed and the failure is logged.
-    """
-    try:
-        if plan is not None:
-            # Nominated with a window up to `refresh_seconds` old: this process's own reports are
-            # added here so that staleness only ever hides other workers' last fraction of a second.
-            t = ticket
-            window.remember(
-                pk=t.pk, created_at=t.created_at, title=t.title, description=t.description, system_id=t.system_id  # type: ignore[attr-defined]
-            )
-        settled = _settled(plan) if plan is not None else None
-        if settled is not None:
-            return settled  # the usual case: nothing to write, so no savepoint either
-        with transaction.atomic():
-            return _group(ticket) if plan is None else _apply(ticket, plan)
-    except Exception:
-        log.exception("incident grouping failed for ticket %s; intake continues", getattr(ticket, "pk", None))
-        return Grouping()
-
-
-def _settled(plan: Plan) -> Grouping | None:
-    """The outcome of a plan that writes nothing (no incident to join, not 共性), else None."""
-    if plan.joined is not None:
-        return None
-    unlinked = [n for n in plan.neighbours if n.incident_id is None]
-    if not unlinked:
-        return Grouping()
-    verdict = _assess(plan.reporter, unlinked)
-    return None if verdict.common else Grouping(verdict=verdict)
-
-
-def _apply(ticket: object, plan: Plan) -> Grouping:
-    """Act on a plan read before the transaction; anything that changes an incident re-checks first."""
-    from fankui.tickets.models import Ticket
-
-    t: Ticket = ticket  # type: ignore[assignment]
-    if plan.joined is not None:
-        planned, score, via = plan.joined
-        incident = Incident.objects.select_related("system").filter(pk=planned.pk, state__in=list(Incident.OPEN_STATES)).first()
-        if incident is not None:
-            return _join(t, incident, score, via)
-    # About to propose an incident, or the planned one closed meanwhile: decide again under the
-    # lock, on rows nobody can change now.
-    return _group(t)
-
-
-def _joinable(neighbours: Sequence[Neighbour], text: str, system_id: int | None) -> tuple[Incident, float, str] | None:
-    joined = _open_incident_among(neighbours)
-    if joined is None:
-        # An incident older than the window has no members left in it: compare with its reports.
-        matches = selectors.match_open_incidents(text, system_id, states=list(Incident.OPEN_STATES))
-        joined = (matches[0][0], matches[0][1], "") if matches else None
-    return joined
-
-
-def _join(t: object, incident: Incident, score: float, via: str) -> Grouping:
-    IncidentTicket.objects.create(incident=incident, ticket=t, score=round(score, 3), matched_ref=via)
-    notices = [selectors.known_notice(incident.title, incident.eta)] if incident.state == Incident.State.CONFIRMED else []
-    return Grouping(incident=incident, notices=notices)
-
-
-def _assess(reporter: Reporter, unlinked: Sequence[Neighbour]) -> Verdict:
-    reports = [reporter, *(Reporter(n.reporter_id, n.region) for n in unlinked)]
-    return assess(reports, min_reporters=min_reporters(), min_regions=min_regions(), same_region_reporters=same_region_reporters())
-
-
-def _group(ticket: object, candidates: Candidates | None = None) -> Grouping:
-    from fankui.tickets.models import Ticket
-
-    t: Ticket = ticket  # type: ignore[assignment]
-    neighbours = similar_recent(t, candidates)
-    joined = _open_incident_among(neighbours)
-    if joined is None:
-        # An incident older than the window has no members left in it: compare with its reports.
-        text = window.ticket_text(t.title, t.description)
-        matches = selectors.match_open_incidents(text, t.system_id, states=list(Incident.OPEN_STATES), exclude_pk=t.pk)
-        joined = (matches[0][0], matches[0][1], "") if matches else None
-    if joined is not None:
-        return _join(t, *joined)
-    unlinked = [n for n in neighbours if n.incident_id is None]
-    if not unlinked:
-        return Grouping()
-    verdict = _assess(Reporter(t.reporter_id, t.region.name if t.region else None), unlinked)
-    if not verdict.common:
-        return Grouping(verdict=verdict)
-    incident = _propose(t, unlinked, verdict)
-    return Grouping(incident=incident, proposed=True, verdict=verdict)
-
-
-def _open_incident_among(neighbours: Sequence[Neighbour]) -> tuple[Incident, float, str] | None:
-    """The open incident the closest look-alikes already belong to (confirmed before proposed)."""
-    linked = [n for n in neighbours if n.incident_id is not None and n.incident_state in Incident.OPEN_STATES]
-    if not linked:
-        return None
-    best = min(linked, key=lambda n: (n.incident_state != Incident.State.CONFIRMED, -n.score))
-    incident = Incident.objects.select_related("system").get(pk=best.incident_id)
-    return incident, best.score, best.ref
-
-
-def _propose(ticket: object, neighbours: Sequence[Neighbour], verdict: Verdict) -> Incident:
-    from fankui.tickets.models import Ticket
-
-    t: Ticket = ticket  # type: ignore[assignment]
-    pairs = "；".join(
-        f"{n.ref}（{n.region or '未分大区'}，与 {n.via or t.ref} 相似度 {n.score:.2f}）" for n in neighbours[:10]
-    )
-    reason = f"{verdict.why}。新报告 {t.ref} 的相似报告：{pairs}；系统均为 {t.system.name if t.system else '未识别'}。"
     incident = Incident.objects.create(system=t.system, title=t.title[:80], reason=reason)
     IncidentTicket.objects.create(incident=incident, ticket=t, score=1.0)
     IncidentTicket.objects.bulk_create(
-        [IncidentTicket(incident=incident, ticket_id=n.pk, score=round(n.score, 3), matched_ref=n.via or t.ref) for n in neighbours]
+        [IncidentTicket(incident=incident, ticket_id=r.pk, score=round(score, 3), matched_ref=via) for r, score, via in unlinked]
     )
     IncidentUpdate.objects.create(incident=incident, kind=IncidentUpdate.Kind.PROPOSED, body=reason)
     members = list(Ticket.objects.filter(incident_link__incident=incident).select_related("region").order_by("created_at"))

@@ -201,16 +201,8 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
     assignee = acting_person(consultant, timezone.localdate(now)) if consultant else None
     first_response_due = business_hours.add_business_time(now, response_in)
     resolution_due = business_hours.add_business_time(now, resolve_in)
-    from fankui.incidents.services import on_ticket_created, prepare_grouping
+    from fankui.incidents.services import on_ticket_created
 
-    grouping_plan = prepare_grouping(
-        title=title[:200],
-        description=masked.text,
-        system_id=system.pk if system else None,
-        reporter_id=reporter.pk,
-        region=intake.region.name if intake.region else None,
-        at=now,
-    )
     try:
         with transaction.atomic():
             ticket = _insert_with_new_ref(
@@ -266,11 +258,10 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
                     subject=f"[{ticket.ref}] 新问题：{ticket.title}",
                     body=f"{in_site_language(Ticket.Urgency(ticket.urgency).label)} · {ticket.region or '一线队列'} · {ticket.project}\n\n{ticket.description}",
                 )
-            # 共性问题: group with similar recent reports in this transaction, so the ticket and its incident
-            # link commit together. Its reads and the vector op over the in-process window ran above
-            # (`grouping_plan`); here it only writes, re-reading first when it would change an incident.
-            # It runs in its own savepoint and logs its failures, so it can never refuse a report.
-            grouping = on_ticket_created(ticket, grouping_plan)
+            # 共性问题: group with the system's recent reports in this transaction, so the ticket and its
+            # incident link commit together. It runs in its own savepoint and logs its failures, so it can
+            # never refuse a report; the worker's pass groups what it missed.
+            grouping = on_ticket_created(ticket)
     except IntegrityError:
         # Two retries with one key raced; the loser returns the winner's ticket.
         if intake.idempotency_key:

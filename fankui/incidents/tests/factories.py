@@ -12,7 +12,6 @@ from django.contrib.auth.models import AbstractUser
 from fankui.accounts.models import Profile
 from fankui.core import testing
 from fankui.directory.models import Region
-from fankui.incidents import window
 from fankui.tickets.models import Ticket
 from fankui.tickets.services import Intake, IntakeResult, create_ticket
 
@@ -35,7 +34,6 @@ class People:
 
 def make_people() -> People:
     """The shared personas, keyed by region for the reporters, plus 华北 and 华中; every reporter has a mailbox."""
-    window.reset()
     personas = testing.make_personas()
     users = {
         "huanan": personas.pop("reporter_a"),

@@ -32,7 +32,8 @@ def test_three_regions_reporting_one_failure_propose_an_incident_to_the_owner_an
     assert incident.system.name == "一应生活APP"
     assert incident.title == "一应生活APP：" + tickets[0].title
     assert set(IncidentTicket.objects.filter(incident=incident).values_list("ticket__ref", flat=True)) == {t.ref for t in tickets}
-    assert incident.reason.startswith("3 位报告人、3 个大区（华东、华北、华南）在时间窗内报告了相似问题。")
+    # Says in Chinese why: who, where, how fast, which system and what fails.
+    assert incident.reason.startswith("3 位报告人、3 个大区（华东、华北、华南）、1 分钟内报告一应生活APP 登录、网络超时：")
     told = set(Notice.objects.filter(kind="incident").values_list("recipient__username", flat=True))
     assert told == {"小U", "dingjiagui", "chenjian", "liming"}
     proposal = Notice.objects.get(kind="incident", recipient=people["xiaou"])
@@ -167,6 +168,6 @@ def test_grouping_failure_never_refuses_a_report(people: People, monkeypatch: py
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "_group", broken)
+    monkeypatch.setattr(services, "group_ticket", broken)
     result = file(people["huanan"], APP_OUTAGE[0])
     assert result.created and Ticket.objects.filter(pk=result.ticket.pk).exists()

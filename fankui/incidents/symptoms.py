@@ -1,0 +1,148 @@
+"""What a report says is wrong, and whether two reports on one system describe the same problem.
+
+Pure: no database, no settings. Real reports of one outage are short and worded differently ("登录一直
+转圈，网络异常" / "app登不上，显示网络异常" / "登录页面卡住"), so raw text overlap misses them. A report
+is read as a `Signature`:
+
+- the *function* it is about (登录, 支付/缴费, 打印, 短信验证码, 搜索, 发邮件, 道闸, 会议, 凭证…),
+- the *symptom* (网络/超时, 服务器错误, 打不开/白屏, 闪退, 很慢/卡, 离线…), synonyms folded
+  (登不上 = 进不去 = 登录不了),
+- error codes and exception names (502, 10003, code:5001, BOSException, ERR_CONNECTION_RESET),
+- its content words (segmented), and whether it is a request for a change (申请/开通/权限/设置…)
+  rather than a failure.
+
+Two reports on the same system are the same problem when they share an error code, or a function and a
+symptom, or one of them and enough words. A request is never part of an outage; neither is a report
+that names no failure. Different systems are never compared (the caller groups per system).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from fankui.routing.text import normalize_text
+
+# Functions of a system that fail together in an outage. Each maps to the words people use for it.
+FUNCTIONS: dict[str, tuple[str, ...]] = {
+    "登录": ("登录", "登陆", "登入", "登不上", "登不进", "进不去", "login", "sign in", "许可", "license", "授权数"),
+    "支付缴费": ("支付", "缴费", "交费", "付款", "扣款", "收款", "物业费", "pay"),
+    "订单": ("订单", "下单", "order"),
+    "打印": ("打印", "小票", "收据", "模板", "print"),
+    "短信验证码": ("验证码", "短信", "sms"),
+    "搜索查询": ("搜索", "检索", "搜不到", "查不到", "search"),
+    "报表": ("报表", "余额表", "明细账", "总账", "report"),
+    "发邮件": ("发信", "发件", "发邮件", "发不出", "退信", "外发", "smtp"),
+    "收邮件": ("收信", "收件", "收不到邮件", "imap", "pop3"),
+    "道闸": ("道闸", "抬杆", "杆子", "闸机", "车牌识别", "岗亭"),
+    "门禁": ("门禁", "刷卡", "开门", "门卡"),
+    "会议": ("会议", "入会", "开会", "meeting"),
+    "凭证": ("凭证", "记账"),
+    "上传": ("上传", "upload", "照片", "图片"),
+    "提交保存": ("提交", "保存", "submit", "save"),
+    "工单": ("工单", "派单", "报修", "报事"),
+    "同步": ("同步", "sync"),
+    "钱包充值": ("钱包", "充值", "余额"),
+    "对账": ("对账", "对账单"),
+}
+# How it fails.
+SYMPTOMS: dict[str, tuple[str, ...]] = {
+    "网络超时": ("网络异常", "网络错误", "网络不好", "连接失败", "连不上", "无法连接", "连接超时", "超时", "timeout", "timed out",
+             "connection", "连接服务器失败", "断开", "中断", "转圈", "reset", "请重试"),
+    "服务器错误": ("服务器内部错误", "服务器错误", "服务器异常", "bad gateway", "internal server error", "服务不可用",
+              "service unavailable", "gateway"),
+    "打不开": ("打不开", "无法打开", "打开失败", "访问不了", "无法访问", "进不去", "白屏", "空白", "黑屏", "blank", "挂了", "崩了", "宕机"),
+    "闪退": ("闪退", "崩溃", "crash", "自动退出", "打开就退", "秒退"),
+    "很慢": ("很慢", "特别慢", "好慢", "太慢", "卡顿", "卡住", "卡死", "很卡", "好卡", "加载不出", "一直加载", "加载很久", "半天", "转半天"),
+    "离线": ("离线", "掉线", "offline", "不在线"),
+    "失败": ("失败", "报错", "错误", "异常", "不成功", "error", "fail", "exception"),
+    "收不到": ("收不到", "没收到", "未收到", "不到账", "没到账"),
+}
+# Symptoms too general to tie two reports together without something more specific.
+GENERIC_SYMPTOMS = frozenset({"失败"})
+_FAILURE = re.compile(
+    r"失败|错误|出错|报错|异常|故障|不了|不上|不进|不去|不开|不出|不来|不起来|不动|不能|不行|无法|没法|用不了|打不开|超时|闪退|白屏|黑屏|空白|"
+    r"收不到|没收到|未收到|没到账|未到账|没反应|无响应|卡住|卡死|很卡|好卡|挂了|崩|瘫痪|坏了|停了|断了|慢|离线|掉线|失效|乱码|不正常|"
+    r"不抬杆|不显示|转圈|error|fail|exception|timeout|timed out|crash|refused|reset|unavailable|\b[45]\d\d\b"
+)
+# A request for a change (an account, a permission, a setting) is individual work, even when it mentions an
+# error; a question ("怎么登录不了？") about a failure is still a failure.
+_REQUEST = re.compile(r"申请|开通|新开|新增|增加|添加|设置|配置|修改|更改|变更|重置|权限|培训|怎么设|如何设|怎么改|如何改|怎么导|如何导")
+# Error codes and messages: HTTP statuses, numeric codes, exception and constant names.
+_CODES = re.compile(r"(?<![\w.])(?:[45]0\d|\d{4,6})(?![\w.])|[A-Za-z]+Exception|ERR_[A-Z_]+|E[A-Z]{3,}\b", re.IGNORECASE)
+_NOT_CODES = re.compile(r"^(?:19|20)\d\d$")  # a year
+# Words that say nothing about the problem, besides the segmenter's own stop words.
+FILLERS = frozenset(
+    "麻烦 请问 你好 您好 谢谢 帮忙 帮我 看一下 看下 一下 急急急 着急 尽快 处理 一直 现在 今天 早上 上午 下午 刚才 刚刚 业主 "
+    "反映 反馈 我们 这边 那边 项目 小区 同事 老师 辛苦 怎么办 怎么回事 是不是 好像 感觉 还是 都 也 提示 显示 出现 一样 大家 "
+    "所有人 好几个 半小时 分钟 小时 已经 试了 试过 重启 清缓存 换了 不行 没用 手机 电脑 app 系统 平台".split()
+)
+
+
+@dataclass(frozen=True)
+class Signature:
+    functions: frozenset[str]
+    symptoms: frozenset[str]
+    codes: frozenset[str]
+    words: frozenset[str]
+    failure: bool  # it names a failure
+    request: bool  # a request for a change (account, permission, setting), not a failure
+
+    @property
+    def groupable(self) -> bool:
+        """Only a failure can be part of an outage; a change request never is, unless it quotes an error code."""
+        return self.failure and (not self.request or bool(self.codes))
+
+
+def _kinds(text: str, lexicon: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    return frozenset(kind for kind, words in lexicon.items() if any(word in text for word in words))
+
+
+def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], list[str]] | None = None) -> Signature:
+    """Read one report. `strip` are the system's names and aliases (normalized); `tokens` segments text."""
+    norm = normalize_text(text)
+    for term in strip:
+        if term:
+            norm = norm.replace(term, " ")
+    codes = frozenset(c.lower() for c in _CODES.findall(norm) if not _NOT_CODES.match(c))
+    cut = tokens(norm) if tokens else re.findall(r"[a-z0-9]+|[\u4e00-\u9fff]{2}", norm)
+    words = frozenset(w for w in cut if w not in FILLERS and len(w) > 1)
+    return Signature(
+        functions=_kinds(norm, FUNCTIONS),
+        symptoms=_kinds(norm, SYMPTOMS),
+        codes=codes,
+        words=words,
+        failure=bool(_FAILURE.search(norm)) or bool(codes),
+        request=bool(_REQUEST.search(norm)),
+    )
+
+
+LINK_SCORE = 0.35  # chosen on the dev clusters of fankui/incidents/tests/corpus.py (23/25 pairs linked, 1/51 near misses)
+
+
+def same_problem(a: Signature, b: Signature) -> float:
+    """How surely two reports on one system describe one problem, 0–1; ≥ LINK_SCORE links them."""
+    if not (a.groupable and b.groupable):
+        return 0.0
+    if a.codes & b.codes:
+        return 1.0
+    words = len(a.words & b.words) / max(1, len(a.words | b.words))
+    shared_function = bool(a.functions & b.functions)
+    shared_symptom = bool((a.symptoms & b.symptoms) - GENERIC_SYMPTOMS)
+    # Two reports about different functions ("缴费失败" / "上传图片失败") are different problems, however
+    # alike the rest of their wording.
+    if a.functions and b.functions and not shared_function:
+        return 0.0
+    return min(1.0, 0.35 * shared_function + 0.35 * shared_symptom + 0.6 * min(1.0, 2 * words))
+
+
+def describe(signatures: Iterable[Signature]) -> str:
+    """What several reports have in common, in words for the proposal ("登录 网络超时")."""
+    sigs = list(signatures)
+    if not sigs:
+        return ""
+    functions = set.intersection(*(set(s.functions) for s in sigs)) if all(s.functions for s in sigs) else set()
+    symptoms = set.intersection(*(set(s.symptoms) for s in sigs)) - GENERIC_SYMPTOMS
+    codes = set.intersection(*(set(s.codes) for s in sigs))
+    parts = sorted(functions) + sorted(symptoms) + [f"错误码 {c}" for c in sorted(codes)]
+    return "、".join(parts) or "相似的故障"

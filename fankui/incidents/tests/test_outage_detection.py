@@ -1,0 +1,119 @@
+"""The most ordinary 共性: one outage reported by three regions in their own words, through the API, on one
+app server or two, with an unrelated report in between."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from fankui.accounts.tokens import create_token
+from fankui.core import testing
+from fankui.incidents import services
+from fankui.incidents.models import Incident, IncidentTicket
+from fankui.incidents.tests.factories import People, file, make_people
+
+# The three reports of issue #10, as three regions wrote them within a minute.
+OUTAGE = {
+    "huanan": "一应生活APP今天上午开始登录一直转圈，提示网络异常，换了4G和wifi都不行",
+    "huadong": "一应生活app登录不了，一直显示网络异常，业主也在群里反映",
+    "huabei": "一应生活登录页面卡住不动，提示网络异常请重试，已经半小时了",
+}
+UNRELATED = "金蝶EAS付款单提交后一直在审批中，审批流没有往下走"
+
+
+def _post(token: str, text: str) -> str:
+    response = Client(headers={"Authorization": f"Bearer {token}"}).post("/api/v1/tickets", {"description": text}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    return str(response.json()["ref"])
+
+
+@pytest.mark.django_db
+def test_three_regions_within_a_minute_make_one_proposed_incident_and_an_eas_report_stays_out() -> None:
+    people = make_people()
+    tokens = {key: create_token(user=people[key], name="app").token for key in OUTAGE}
+    refs = [_post(tokens["huanan"], OUTAGE["huanan"]), _post(tokens["huadong"], OUTAGE["huadong"])]
+    eas = _post(tokens["huadong"], UNRELATED)
+    refs.append(_post(tokens["huabei"], OUTAGE["huabei"]))
+
+    incident = Incident.objects.get()
+    assert (incident.state, incident.system.name) == ("proposed", "一应生活APP")
+    assert set(IncidentTicket.objects.filter(incident=incident).values_list("ticket__ref", flat=True)) == set(refs)
+    assert not IncidentTicket.objects.filter(ticket__ref=eas).exists()
+    assert "3 个大区" in incident.reason and "一应生活APP 登录" in incident.reason
+
+
+@pytest.mark.django_db
+def test_a_report_missed_at_intake_is_grouped_by_the_workers_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    people: People = make_people()
+    file(people["huanan"], OUTAGE["huanan"])
+    file(people["huadong"], OUTAGE["huadong"])
+    with monkeypatch.context() as broken:
+        broken.setattr(services, "group_ticket", lambda *a, **k: 1 / 0)  # intake's grouping fails
+        missed = file(people["huabei"], OUTAGE["huabei"]).ticket
+    assert not Incident.objects.exists()
+    assert services.regroup_recent() == 1
+    assert IncidentTicket.objects.filter(ticket=missed, incident__state="proposed").count() == 1
+    assert services.regroup_recent() == 0  # idempotent
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text",
+    ["金蝶EAS新来的会计需要开通凭证录入权限", "一应生活APP怎么修改绑定的手机号", "测试一下"],
+)
+def test_requests_and_questions_never_join_an_outage(text: str) -> None:
+    people = make_people()
+    for key, report in OUTAGE.items():
+        file(people[key], report)
+    joined = file(people["huazhong"], text).ticket
+    assert not IncidentTicket.objects.filter(ticket=joined).exists()
+
+
+@pytest.mark.service
+def test_two_app_servers_alternating_and_concurrent_give_the_same_one_incident() -> None:
+    with testing.fresh_database() as database_url:
+        env = testing.fresh_install_env(["migrate", "--no-input"], ["import-guide"], ["seed-demo"], database_url=database_url)
+        fankui = [sys.executable, "-m", "fankui.cli"]
+        users = {"huanan": "staff-huanan", "huadong": "staff-huadong", "huabei": "staff-huabei", "owner": "小U"}
+        tokens = {key: subprocess.run([*fankui, "token", "create", user], env=env, check=True, capture_output=True, text=True).stdout.split()[-1]
+                  for key, user in users.items()}
+        ports = [testing.free_port(), testing.free_port()]
+        servers = [subprocess.Popen([sys.executable, "-m", "gunicorn", "fankui.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for port in ports]
+        try:
+            for port, server in zip(ports, servers):
+                testing.wait_for_port(port, server, timeout=60)  # type: ignore[arg-type]
+            sessions = [testing.WebSession(port) for port in ports]
+            refs: dict[str, str] = {}
+
+            def post(server: int, key: str, text: str) -> None:
+                status, body = sessions[server].request("POST", "/api/v1/tickets", json.dumps({"description": text}).encode(),
+                                                        {"Authorization": f"Bearer {tokens[key]}", "Content-Type": "application/json"})
+                assert status == 201, body
+                refs[key if text != UNRELATED else "eas"] = json.loads(body)["ref"]
+
+            # Two at the same moment on different servers, then the unrelated one, then the third region.
+            both = [threading.Thread(target=post, args=(0, "huanan", OUTAGE["huanan"])), threading.Thread(target=post, args=(1, "huadong", OUTAGE["huadong"]))]
+            for thread in both:
+                thread.start()
+            for thread in both:
+                thread.join()
+            post(0, "huadong", UNRELATED)
+            post(1, "huabei", OUTAGE["huabei"])
+            # The worker's pass, as it runs every minute, for whatever the simultaneous requests missed.
+            subprocess.run([*fankui, "shell", "-c", "from fankui.incidents.services import regroup_recent; regroup_recent()"], env=env, check=True)
+            status, body = sessions[1].request("GET", "/api/v1/incidents", None, {"Authorization": f"Bearer {tokens['owner']}"})
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=20)
+    assert status == 200, body
+    incidents: list[dict[str, Any]] = json.loads(body)
+    assert len(incidents) == 1
+    assert {t["ref"] if isinstance(t, dict) else t for t in incidents[0]["tickets"]} == {refs["huanan"], refs["huadong"], refs["huabei"]}
+
