@@ -1,7 +1,10 @@
 """The outbox fault run at full size: 500 deliveries (250 notices by mail and push), workers SIGKILLed 20 times.
 
-    .venv/bin/python benchmarks/bench_delivery_faults.py [NOTICES] [KILLS] [SEED]
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python benchmarks/bench_delivery_faults.py
+    .venv/bin/python benchmarks/bench_delivery_faults.py [NOTICES] [KILLS] [SEED] [--smtp-refusing S] [--restart-db]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python benchmarks/bench_delivery_faults.py --restart-db
+
+--smtp-refusing S: the mail server answers 451 for the first S seconds. --restart-db (PostgreSQL only):
+the whole cluster restarts in the middle of the kills — never run it beside anything else using it.
 
 Prints deliveries, kills, lost and duplicates (the bar: 0 lost, duplicates ≤ kills). On PostgreSQL it runs
 in a new database it drops afterwards. The harness is fankui/notify/tests/fault_run.py (the CI test runs it small).
@@ -22,8 +25,17 @@ def main() -> None:
     django.setup()
     from fankui.notify.tests import fault_run
 
-    notices, kills, seed = (int(a) for a in (sys.argv[1:] + ["250", "20", "1"][len(sys.argv) - 1 :])[:3])
-    result = fault_run.run(notices=notices, kills=kills, seed=seed)
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("notices", type=int, nargs="?", default=250)
+    parser.add_argument("kills", type=int, nargs="?", default=20)
+    parser.add_argument("seed", type=int, nargs="?", default=1)
+    parser.add_argument("--smtp-refusing", type=float, default=0.0)
+    parser.add_argument("--restart-db", action="store_true")
+    args = parser.parse_args()
+    result = fault_run.run(notices=args.notices, kills=args.kills, seed=args.seed,
+                           smtp_refusing_seconds=args.smtp_refusing, restart_database=args.restart_db)
     database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
     print(f"{database}: deliveries {result.deliveries}  kills {result.kills}  lost {result.lost}  "
           f"duplicates {result.duplicates}  ({result.seconds:.0f} s)")

@@ -240,6 +240,8 @@ FANKUI_PUSH_WEBHOOK_SECRET = env_str("FANKUI_PUSH_WEBHOOK_SECRET")
 FANKUI_WECOM_WEBHOOK_URL = env_str("FANKUI_WECOM_WEBHOOK_URL")
 # A worker killed mid-send holds its row this long; then another sends it (at most one duplicate per crash).
 FANKUI_DELIVERY_LEASE_SECONDS = env_int("FANKUI_DELIVERY_LEASE_SECONDS", 40)
+# A failed send is tried again after this, then twice as long each time, at most an hour apart (8 tries).
+FANKUI_DELIVERY_RETRY_SECONDS = env_int("FANKUI_DELIVERY_RETRY_SECONDS", 60)
 # Knowledge base: remind an article's owner this many days before the article or one of its links expires.
 FANKUI_KB_EXPIRY_REMINDER_DAYS = env_int("FANKUI_KB_EXPIRY_REMINDER_DAYS", 7)
 

@@ -31,8 +31,10 @@ MAX_BACKOFF = datetime.timedelta(hours=1)
 
 
 def backoff(attempts: int) -> datetime.timedelta:
-    """Wait before the next try after `attempts` failures: 1, 2, 4 … minutes, at most an hour."""
-    return min(datetime.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    """Wait before the next try after `attempts` failures: 1, 2, 4 … minutes (FANKUI_DELIVERY_RETRY_SECONDS
+    doubling), at most an hour."""
+    first = datetime.timedelta(seconds=settings.FANKUI_DELIVERY_RETRY_SECONDS)
+    return min(first * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
 
 
 def claim(pk: int, now: datetime.datetime) -> bool:

@@ -13,6 +13,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -50,7 +51,25 @@ class FaultRunResult:
     seconds: float
 
 
-def run(*, notices: int, kills: int, seed: int, send_delay: float = 0.01) -> FaultRunResult:
+def _restart_postgres(after: float) -> threading.Thread:
+    """Restart this machine's PostgreSQL cluster `after` seconds from now (benchmark only: it drops every
+    connection on the server)."""
+    version = subprocess.run(["ls", "/etc/postgresql"], check=True, capture_output=True, text=True).stdout.split()[0]
+
+    def restart() -> None:
+        time.sleep(after)
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True, capture_output=True)
+
+    thread = threading.Thread(target=restart, daemon=True)
+    thread.start()
+    return thread
+
+
+def run(
+    *, notices: int, kills: int, seed: int, send_delay: float = 0.01, smtp_refusing_seconds: float = 0.0, restart_database: bool = False
+) -> FaultRunResult:
+    """`smtp_refusing_seconds`: the mail server answers 451 for that long from the start;
+    `restart_database`: PostgreSQL restarts in the middle of the kills."""
     rng = random.Random(seed)
     python = [sys.executable, "-c"]
     started = time.monotonic()
@@ -60,10 +79,15 @@ def run(*, notices: int, kills: int, seed: int, send_delay: float = 0.01) -> Fau
             env.update(
                 FANKUI_SMTP_HOST="127.0.0.1", FANKUI_SMTP_PORT=str(inbox.port),
                 FANKUI_PUSH_WEBHOOK_URL=hook.url, FANKUI_PUSH_WEBHOOK_SECRET="fault-run",
-                FANKUI_DELIVERY_LEASE_SECONDS=str(LEASE_SECONDS),
+                FANKUI_DELIVERY_LEASE_SECONDS=str(LEASE_SECONDS), FANKUI_DELIVERY_RETRY_SECONDS="1",
             )
             subprocess.run([sys.executable, "-m", "fankui.cli", "migrate", "--no-input", "-v", "0"], env=env, check=True)
             subprocess.run([*python, _QUEUE, str(notices)], env=env, check=True)
+            if smtp_refusing_seconds:
+                inbox.reply = "451 4.3.0 Mailbox busy, try again later"
+                threading.Timer(smtp_refusing_seconds, lambda: setattr(inbox, "reply", "250 OK")).start()
+            if restart_database and database_url:
+                _restart_postgres(after=kills / 2)
             drain = [sys.executable, "-m", "fankui.cli", "deliver-notifications"]
             done_kills = 0
             while done_kills < kills:
@@ -76,8 +100,8 @@ def run(*, notices: int, kills: int, seed: int, send_delay: float = 0.01) -> Fau
                 if _pending(env) == 0:
                     break
             while _pending(env):
-                time.sleep(LEASE_SECONDS + 0.2)  # let the killed workers' claims run out
-                subprocess.run(drain, env=env, check=True, stdout=subprocess.DEVNULL)
+                time.sleep(LEASE_SECONDS + 0.2)  # let the killed workers' claims run out (and retries come due)
+                subprocess.run(drain, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             rows = json.loads(subprocess.run([*python, _SENT], env=env, check=True, capture_output=True, text=True).stdout)
             mails = Counter(str(message["Message-ID"]) for message in inbox.messages)
             pushes = Counter(hit.headers["x-fankui-delivery"] for hit in hook.accepted)
@@ -93,4 +117,9 @@ def run(*, notices: int, kills: int, seed: int, send_delay: float = 0.01) -> Fau
 
 def _pending(env: dict[str, str]) -> int:
     script = "import django; django.setup(); from fankui.notify.models import Delivery; print(Delivery.objects.filter(status='pending').count())"
-    return int(subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True, text=True).stdout)
+    for _ in range(30):  # the database may be restarting
+        answer = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+        if answer.returncode == 0:
+            return int(answer.stdout)
+        time.sleep(1)
+    raise RuntimeError(answer.stderr)
