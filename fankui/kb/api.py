@@ -12,7 +12,7 @@ from fankui.directory.models import System
 from fankui.kb.models import Article
 from fankui.kb.search import Filters, SearchRefused, search
 from fankui.kb.selectors import checklists_for
-from fankui.kb.suggest import suggest
+from fankui.kb.matcher import articles_for
 from fankui.tickets.models import TEXT_MAX_LENGTH
 
 router = Router(tags=["kb"])
@@ -30,7 +30,6 @@ class ChecklistOut(Schema):
 
 class SuggestIn(Schema):
     text: str = Field("", max_length=TEXT_MAX_LENGTH, description="报告人正在输入的问题描述")
-    system: str = Field("", max_length=50, description="报告人选择的系统（可选）")
 
 
 class SuggestionOut(Schema):
@@ -98,21 +97,13 @@ def suggestions_by_url(request: HttpRequest) -> None:
 
 @router.post("/suggest", response={200: list[SuggestionOut], **errors(400)}, auth=api_auth(), summary="输入时推荐的知识库文章（最多 3 篇）")
 def suggestions(request: HttpRequest, payload: SuggestIn) -> list[dict[str, str]]:
+    """The same articles `fankui route` and the filed report's answer give for this text (fankui.kb.matcher)."""
     text = payload.text[:2000]
     if len(text.strip()) < 2:
         return []
-    found = suggest(text, limit=SUGGESTIONS * 2)
-    name = _system_name(payload.system) if payload.system else ""
-    if name:
-        # The chosen system's articles go first, then general ones; others are never hidden,
-        # because reporters often pick the app they see rather than the system behind it.
-        links = Article.systems.through.objects.filter(article_id__in=[s.article.pk for s in found])
-        tied = set(links.values_list("article_id", flat=True))
-        mine = set(links.filter(system__name=name).values_list("article_id", flat=True))
-        found.sort(key=lambda s: 0 if s.article.pk in mine else 1 if s.article.pk not in tied else 2)
     return [
-        {"slug": s.slug, "title": s.article.title, "excerpt": _excerpt(s.article.body), "url": f"/kb/{s.slug}/"}
-        for s in found[:SUGGESTIONS]
+        {"slug": article.slug, "title": article.title, "excerpt": _excerpt(article.body), "url": f"/kb/{article.slug}/"}
+        for article in articles_for(text, limit=SUGGESTIONS)
     ]
 
 

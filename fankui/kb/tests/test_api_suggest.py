@@ -34,6 +34,32 @@ def test_short_text_suggests_nothing(client: Client) -> None:
     assert client.post("/api/v1/kb/suggest", content_type="application/json", data={"text": "显"}).json() == []
 
 
-def test_the_chosen_system_goes_first_among_matches(client: Client) -> None:
-    slugs = [s["slug"] for s in client.post("/api/v1/kb/suggest", content_type="application/json", data={"text": "闪退 退款", "system": "一应生活APP"}).json()]
-    assert slugs.index("app_version_crash") < slugs.index("group_buy_refund")
+def _suggested(client: Client, text: str) -> list[str]:
+    response = client.post("/api/v1/kb/suggest", content_type="application/json", data={"text": text})
+    assert response.status_code == 200, response.content
+    return [item["slug"] for item in response.json()]
+
+
+def test_a_fault_of_a_named_system_gets_no_article(client: Client) -> None:
+    # It shares 报销/退款-like words with the 联盟购 refund article, but it is a fault for EAS's owner.
+    assert _suggested(client, "金蝶EAS报销单提交后审批流卡住了，一直显示流程异常") == []
+    assert _suggested(client, "一应生活APP登录不了") == []
+
+
+def test_the_survey_question_gets_the_survey_article(client: Client) -> None:
+    assert _suggested(client, "满意度问卷链接打不开")[:1] == ["survey_link"]
+
+
+def test_typing_and_fankui_route_show_the_same_articles(client: Client) -> None:
+    from fankui.routing.services import route_report
+
+    for text in ["绑定了房产还是显示访客", "app闪退了去哪里下载最新版", "联盟购买的东西怎么退款", "UV数统计不对", "EAS 凭证打印空白"]:
+        assert _suggested(client, text) == route_report(text, region=None, reporter=None).faq_slugs[:3]
+
+
+def test_noise_gets_no_system_no_owner_and_no_article(client: Client) -> None:
+    from fankui.routing.services import route_report
+
+    route = route_report("测试测试", region="华南", reporter="staff")
+    assert (route.system, route.contact, route.faq_slugs) == (None, None, [])
+    assert _suggested(client, "测试测试") == []

@@ -107,7 +107,7 @@
     }
     controller = typeof AbortController !== "undefined" ? new AbortController() : null;
     // In the body, never in the URL: what a reporter types may hold a password, and URLs are logged.
-    const payload = JSON.stringify({ text: text.slice(0, 2000), system: systemName() || "" });
+    const payload = JSON.stringify({ text: text.slice(0, 2000) });
     try {
       const response = await fetch(suggestUrl, {
         method: "POST",
