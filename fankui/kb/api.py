@@ -63,9 +63,13 @@ class TicketHitOut(Schema):
 
 class SearchOut(Schema):
     query: str
-    articles: list[ArticleHitOut]
+    articles: list[ArticleHitOut] = Field(..., description="只在第 1 页")
     tickets: list[TicketHitOut]
-    capped: bool
+    capped: bool = Field(..., description="匹配超过 1000 条：只在最新的 1000 条中排序")
+    page: int
+    total: int = Field(..., description="你可以查看的匹配工单数（capped 时为 1000）")
+    total_text: str = Field(..., description="如 302 或 1,000+")
+    next_page: int | None = Field(..., description="下一页的页码；没有下一页时为 null")
 
 
 def _system_name(raw: str) -> str:
@@ -114,9 +118,10 @@ def search_endpoint(
     system: str = Query("", max_length=50),  # type: ignore[type-arg]
     region: str = Query("", max_length=20),  # type: ignore[type-arg]
     state: str = Query("", max_length=10),  # type: ignore[type-arg]
+    page: int = Query(1, ge=1, le=1000),  # type: ignore[type-arg]
 ) -> dict[str, object]:
     try:
-        results = search(request.auth, q, filters=Filters(system=_system_name(system) if system else "", region=region.strip(), state=state.strip()))  # type: ignore[arg-type]
+        results = search(request.auth, q, page=page, filters=Filters(system=_system_name(system) if system else "", region=region.strip(), state=state.strip()))  # type: ignore[arg-type]
     except SearchRefused as refused:
         raise ApiError(403 if refused.code == "forbidden" else 400, refused.code, refused.message) from refused
     return {
@@ -141,4 +146,8 @@ def search_endpoint(
             for h in results.tickets
         ],
         "capped": results.capped,
+        "page": results.page,
+        "total": results.total_tickets,
+        "total_text": results.total_text,
+        "next_page": results.page + 1 if results.has_next else None,
     }

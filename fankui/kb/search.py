@@ -83,6 +83,14 @@ class SearchResults:
     tickets: list[TicketHit] = field(default_factory=list)
     # The index had CANDIDATES matches or more: only the newest of them were ranked.
     capped: bool = False
+    page: int = 1
+    # Tickets the caller may open among the index's matches: exact unless `capped` ("1000+").
+    total_tickets: int = 0
+    has_next: bool = False
+
+    @property
+    def total_text(self) -> str:
+        return f"{CANDIDATES:,}+" if self.capped else f"{self.total_tickets:,}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -154,6 +162,8 @@ def _ranked(candidates: list[tuple[int, float]], allowed: set[int]) -> list[tupl
 
 
 def _ticket_hits(user: AbstractBaseUser, query: Query, filters: Filters, limit: int, results: SearchResults) -> None:
+    """The tickets of `results.page`, best first; earlier pages are checked again (cheap: a page is
+    at most a few hundred word checks) so every page is the same slice of one ranking."""
     system = System.objects.filter(name=filters.system).first() if filters.system else None
     region = Region.objects.filter(name=filters.region).first() if filters.region else None
     if (filters.system and system is None) or (filters.region and region is None):
@@ -174,9 +184,12 @@ def _ticket_hits(user: AbstractBaseUser, query: Query, filters: Filters, limit: 
     # (a thousand-id IN list took ~20 ms just to compile, and a chunk at a time cost a compile per chunk).
     allowed = set(visible.filter(pk__in=_id_list([pk for pk, _ in candidates])).order_by().values_list("pk", flat=True))
     ranked = _ranked(candidates, allowed)
+    results.total_tickets = len(ranked)
     visible = visible.order_by()
+    skip, wanted = (results.page - 1) * limit, results.page * limit
+    found = 0
     # Best first, a chunk at a time: the word check (and reading the replies) stops once the page is full.
-    offset, step = 0, limit + 5
+    offset, step = 0, wanted + 5
     while offset < len(ranked):
         chunk = ranked[offset : offset + step]
         offset, step = offset + step, min(step * 2, 400)
@@ -190,10 +203,13 @@ def _ticket_hits(user: AbstractBaseUser, query: Query, filters: Filters, limit: 
             ticket = tickets.get(pk)
             if ticket is None or not _matches(ticket, replies.get(pk, []), query):
                 continue
-            body = "\n".join([ticket.description, *replies.get(pk, [])])
-            results.tickets.append(TicketHit(ticket, score, highlight(ticket.title, query), highlight(body, query, around=SNIPPET)))
-            if len(results.tickets) >= limit:
+            found += 1
+            if found > wanted:
+                results.has_next = True
                 return
+            if found > skip:
+                body = "\n".join([ticket.description, *replies.get(pk, [])])
+                results.tickets.append(TicketHit(ticket, score, highlight(ticket.title, query), highlight(body, query, around=SNIPPET)))
 
 
 def _matches(ticket: Ticket, replies: list[str], query: Query) -> bool:
@@ -226,20 +242,20 @@ def _article_hits(query: Query, filters: Filters, limit: int, results: SearchRes
             return
 
 
-def search(user: AbstractBaseUser, raw: str, *, filters: Filters | None = None, limit: int = PAGE) -> SearchResults:
-    """Articles and tickets matching every word of `raw`, best first, highlighted."""
+def search(user: AbstractBaseUser, raw: str, *, filters: Filters | None = None, page: int = 1, limit: int = PAGE) -> SearchResults:
+    """Articles (on the first page) and one page of tickets matching every word of `raw`, best first, highlighted."""
     if not can_search(user):
         raise SearchRefused("forbidden", gettext("只有系统实施顾问、系统对接人和管理员可以搜索工单。"))
     filters = filters or Filters()
     if filters.state and filters.state not in Ticket.Status.values:
         raise SearchRefused("invalid_state", gettext("未知的工单状态“%(state)s”。") % {"state": filters.state})
-    results = SearchResults(query=raw.strip())
+    results = SearchResults(query=raw.strip(), page=max(1, page))
     query = parse_query(raw[:200])
     if not query.terms:
         return results
     if not query.indexable:
         raise SearchRefused("query_too_short", gettext("请至少输入两个字（或一个英文单词）再搜索。"))
-    if not filters.ticket_only:
+    if not filters.ticket_only and results.page == 1:
         _article_hits(query, filters, limit, results)
     _ticket_hits(user, query, filters, limit, results)
     return results

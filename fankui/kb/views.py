@@ -70,7 +70,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "states": Ticket.Status.choices,
     }
     try:
-        context["results"] = search(request.user, query, filters=filters) if query else None
+        page = int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
+        context["results"] = search(request.user, query, filters=filters, page=min(page, 1000)) if query else None
     except SearchRefused as refused:
         if refused.code == "forbidden":
             return render(request, "kb/search.html", {**context, "error": refused.message}, status=403)

@@ -158,3 +158,21 @@ def test_api_clients_search_with_a_bearer_token(people: dict, tickets: dict) -> 
     response = Client(headers={"Authorization": f"Bearer {token}"}).get("/api/v1/kb/search", {"q": "门禁"})
     assert response.status_code == 200, response.content
     assert tickets["gate"].ref in refs(response.json())
+
+
+def test_every_match_is_reachable_page_by_page_with_a_total(people: dict) -> None:
+    from fankui.kb.search import PAGE
+
+    reporter = people["reporter_a"]
+    filed = {file_report(reporter, f"联盟购订单退款第{i}单还没到账").ref for i in range(PAGE * 2 + 3)}
+    client = client_for(people["ding"])
+    seen: list[str] = []
+    page: int | None = 1
+    while page:
+        body = api(client, q="退款 到账", page=str(page))
+        assert body["total"] == len(filed) and body["total_text"] == f"{len(filed)}"
+        seen += [hit["ref"] for hit in body["tickets"]]
+        page = body["next_page"]
+    assert len(seen) == len(set(seen)) and set(seen) == filed  # no ticket twice, none missed
+    html = client.get("/kb/search", {"q": "退款 到账", "page": "2"}).content.decode()
+    assert f"共 {len(filed)} 条" in html and 'rel="next"' in html and 'rel="prev"' in html
