@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext
 
@@ -259,3 +260,24 @@ def search(user: AbstractBaseUser, raw: str, *, filters: Filters | None = None, 
         _article_hits(query, filters, limit, results)
     _ticket_hits(user, query, filters, limit, results)
     return results
+
+
+def ticket_ids_matching(raw: str, within: QuerySet[Ticket]) -> list[int]:
+    """The tickets of `within` (already narrowed to what the user may see) that match every word of
+    `raw`, with the same index and word check as `search`: the handler's queue searches like the KB.
+
+    Only the newest CANDIDATES index matches are considered, as in `search`; the caller's filters
+    usually leave far fewer."""
+    query = parse_query(raw[:200])
+    if not query.indexable:
+        raise SearchRefused("query_too_short", gettext("请至少输入两个字（或一个英文单词）再搜索。"))
+    candidates = _candidates(query, SearchDoc.Kind.TICKET)
+    if not candidates:
+        return []
+    tickets = list(within.filter(pk__in=_id_list([pk for pk, _ in candidates])).order_by().only("pk", "ref", "title", "project", "description"))
+    replies: dict[int, list[str]] = {}
+    for ticket_id, body in TicketEvent.objects.filter(
+        ticket_id__in=[t.pk for t in tickets], kind=TicketEvent.Kind.REPLY, public=True
+    ).order_by("at", "id").values_list("ticket_id", "body"):
+        replies.setdefault(ticket_id, []).append(body)
+    return [t.pk for t in tickets if _matches(t, replies.get(t.pk, []), query)]

@@ -151,8 +151,14 @@ class ReopenForm(forms.Form):
     )
 
 
+# The handler's orders: the deadline first by default, as the guide's SLA is what they answer to.
+QUEUE_SORTS = [("due", _("按期限")), ("priority", _("按紧急程度")), ("age", _("按提交时间")), ("activity", _("按最近动态"))]
+
+
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("处理中和待补充")), ("all", _("全部")), *Ticket.Status.choices]
     )
     tier = forms.TypedChoiceField(label=_("层级"), required=False, coerce=int, empty_value=None, choices=[("", _("全部")), *Ticket.Tier.choices])
+    q = forms.CharField(label=_("搜索"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("标题、描述、回复里的词")}))
+    sort = forms.ChoiceField(label=_("排序"), required=False, choices=QUEUE_SORTS)

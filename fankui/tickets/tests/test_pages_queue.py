@@ -1,10 +1,12 @@
 """队列: the handlers' list, and where each role lands after login."""
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractUser
+from django.utils import timezone
 
 from fankui.core.testing import client_for, make_personas
 from fankui.directory.models import Person
@@ -37,12 +39,78 @@ def test_the_consultant_sees_their_regions_tickets_only(people: dict[str, Abstra
     assert south.ref in html and east.ref not in html
 
 
-def test_urgent_first_then_oldest(people: dict[str, AbstractUser]) -> None:
+def test_sorted_by_priority_urgent_come_first_then_the_nearest_deadline(people: dict[str, AbstractUser]) -> None:
     old = file_report(people["reporter_a"], "第一个：收费云打印不了")
     new = file_report(people["reporter_a"], "第二个：收费云打印不了")
     urgent = file_report(people["reporter_a"], "第三个：全小区门禁失灵", urgency="urgent")
-    html = queue_html(people["ding"])
+    html = queue_html(people["ding"], sort="priority")
     assert html.index(urgent.ref) < html.index(old.ref) < html.index(new.ref)
+
+
+def set_due(ticket: Ticket, delta: datetime.timedelta, **fields: Any) -> None:
+    """The next deadline `delta` from now (the response deadline, as nobody has answered yet)."""
+    Ticket.objects.filter(pk=ticket.pk).update(first_response_due=timezone.now() + delta, **fields)
+
+
+def test_by_default_the_nearest_deadline_comes_first_with_a_coloured_countdown(people: dict[str, AbstractUser]) -> None:
+    later = file_report(people["reporter_a"], "先报的：EAS 凭证打印不了")
+    soon = file_report(people["reporter_a"], "后报的：收费云对账不平")
+    breached = file_report(people["reporter_a"], "最后报的：KM 流程卡住")
+    paused = file_report(people["reporter_a"], "等报告人：OA 审批丢失")
+    set_due(later, datetime.timedelta(days=2))
+    set_due(soon, datetime.timedelta(minutes=30))
+    set_due(breached, -datetime.timedelta(minutes=20))
+    set_due(paused, -datetime.timedelta(hours=5), status=Ticket.Status.WAITING)
+    html = queue_html(people["ding"])
+    assert html.index(breached.ref) < html.index(soon.ref) < html.index(later.ref) < html.index(paused.ref)
+    rows = {ref: html[html.index(f'data-ref="{ref}"') :].split("</li>")[0] for ref in (later.ref, soon.ref, breached.ref, paused.ref)}
+    assert 'class="due due-breached"' in rows[breached.ref] and "已超时 20 分钟" in rows[breached.ref]
+    assert 'class="due due-soon"' in rows[soon.ref] and "还剩 29 分钟" in rows[soon.ref]
+    assert 'class="due due-ok"' in rows[later.ref] and "还剩 1 天 23 小时" in rows[later.ref]
+    assert "已暂停" in rows[paused.ref]
+    due = Ticket.objects.get(pk=soon.pk).first_response_due
+    assert f'datetime="{due.isoformat()}"' in rows[soon.ref]
+
+
+def test_a_row_shows_who_reported_how_and_who_has_it(people: dict[str, AbstractUser]) -> None:
+    ticket = file_report(people["reporter_a"], "EAS 凭证打印不了")
+    row = queue_html(people["ding"]).split(f'data-ref="{ticket.ref}"')[1].split("</li>")[0]
+    reporter = people["reporter_a"]
+    assert (reporter.get_full_name() or reporter.get_username()) in row
+    assert "网页" in row and "EAS" in row and "报告人" in row and "前留言" in row
+    assert "处理人" in row
+
+
+@pytest.mark.parametrize("sort", ["age", "activity"])
+def test_other_orders_follow_age_and_last_activity(people: dict[str, AbstractUser], sort: str) -> None:
+    first = file_report(people["reporter_a"], "第一个：收费云打印不了")
+    second = file_report(people["reporter_a"], "第二个：收费云打印不了")
+    Ticket.objects.filter(pk=first.pk).update(updated_at=timezone.now() + datetime.timedelta(minutes=5))
+    html = queue_html(people["ding"], sort=sort)
+    # Oldest first by age; the one touched last first by activity.
+    assert html.index(first.ref) < html.index(second.ref)
+
+
+def test_text_search_narrows_the_queue_with_the_kb_search(people: dict[str, AbstractUser]) -> None:
+    gate = file_report(people["reporter_a"], "小区门禁卡刷不开")
+    service = file_report(people["reporter_a"], "和服务中心电话打不通")
+    other = file_report(people["reporter_a"], "EAS 凭证打印不了")
+    html = queue_html(people["ding"], q="门禁")
+    assert gate.ref in html and service.ref not in html and other.ref not in html
+    # The same word check as the KB: 和服 is not inside 和服务中心.
+    assert service.ref not in queue_html(people["ding"], q="和服")
+    assert service.ref in queue_html(people["ding"], q="服务中心")
+
+
+def test_search_never_reaches_tickets_the_handler_may_not_see(people: dict[str, AbstractUser]) -> None:
+    east = file_report(people["reporter_b"], "华东：门禁卡刷不开")
+    assert east.ref not in queue_html(people["ding"], q="门禁")
+
+
+def test_a_too_short_search_says_so(people: dict[str, AbstractUser]) -> None:
+    file_report(people["reporter_a"], "门禁卡刷不开")
+    html = queue_html(people["ding"], q="门")
+    assert "请至少输入两个字" in html and "共 0 个问题" in html
 
 
 def test_resolved_tickets_leave_the_default_view_but_can_be_filtered(people: dict[str, AbstractUser]) -> None:

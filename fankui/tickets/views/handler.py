@@ -5,9 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,8 @@ from fankui.accounts.models import Profile
 from fankui.accounts.selectors import role_of
 from fankui.tickets.forms import EscalateForm, QueueFilterForm, RequestInfoForm, ResolveForm, escalation_targets
 from fankui.tickets.models import Ticket
-from fankui.tickets.selectors import is_handler, visible_tickets
+from fankui.kb.search import SearchRefused, ticket_ids_matching
+from fankui.tickets.selectors import due_of, is_handler, queue_rows, visible_tickets
 from fankui.tickets.services import TicketError, escalate_ticket, request_information, resolve_ticket, reveal_secrets
 from fankui.tickets.views.ticket import fetch, ticket_page
 
@@ -32,18 +34,24 @@ def _fetch_as_handler(request: HttpRequest, ref: str) -> Ticket:
 
 
 def queue_tickets(request: HttpRequest, form: QueueFilterForm) -> QuerySet[Ticket]:
-    """Urgent first, then the oldest: the order the guide's consultants work in."""
-    tickets = visible_tickets(request.user).select_related("region", "system", "assignee", "consultant")
-    status = form.cleaned_data.get("status") if form.is_valid() else ""
-    tier = form.cleaned_data.get("tier") if form.is_valid() else None
+    """Deadline first by default (the guide's SLA), narrowed by the filters and the text search."""
+    tickets = visible_tickets(request.user)
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status", "")
     if not status:
         tickets = tickets.filter(status__in=[Ticket.Status.OPEN, Ticket.Status.WAITING])
     elif status != "all":
         tickets = tickets.filter(status=status)
-    if tier:
-        tickets = tickets.filter(tier=tier)
-    urgent_first = Case(When(urgency=Ticket.Urgency.URGENT, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return tickets.annotate(urgent_first=urgent_first).order_by("urgent_first", "created_at", "id")
+    if data.get("tier"):
+        tickets = tickets.filter(tier=data["tier"])
+    text = (data.get("q") or "").strip()
+    if text:
+        try:
+            tickets = tickets.filter(pk__in=ticket_ids_matching(text, tickets))
+        except SearchRefused as refused:
+            form.add_error("q", refused.message)
+            tickets = tickets.none()
+    return queue_rows(tickets, data.get("sort") or "due")
 
 
 @login_required
@@ -52,9 +60,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         return redirect("tickets:mine")
     form = QueueFilterForm(request.GET)
     page = Paginator(queue_tickets(request, form), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(ticket, due_of(ticket, now)) for ticket in page]
     filters = request.GET.copy()
     filters.pop("page", None)
-    return render(request, "tickets/queue.html", {"form": form, "page": page, "query": filters.urlencode()})
+    return render(request, "tickets/queue.html", {"form": form, "page": page, "rows": rows, "now": now, "query": filters.urlencode()})
 
 
 @login_required
