@@ -169,6 +169,14 @@ if REDIS_URL:
 else:
     HUEY = {"huey_class": "huey.SqliteHuey", "name": "fankui", "filename": str(DATA_DIR / "huey.sqlite3")}
 HUEY["immediate"] = env_bool("FANKUI_HUEY_IMMEDIATE")
+
+# Rate limits, presence and other counts must agree between the web workers and between servers: Redis
+# when there is one, else files in the data folder (shared by every process of one machine).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "fankui"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
+}
 HUEY["consumer"] = {"workers": env_int("FANKUI_WORKERS", 2), "worker_type": "thread"}
 
 # PBKDF2-SHA256 (1,000,000 iterations in Django 5.2) needs no extra package; scrypt reads old hashes.

@@ -12,6 +12,9 @@ from fankui.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405
+# Each test starts from an empty cache (a rolled-back test's ids come back on SQLite; a counter kept in a
+# shared cache would carry over). The service tests run real servers with the production setting.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # OCR costs seconds per image; the tests that exercise it turn it on.
 FANKUI_OCR = False
 

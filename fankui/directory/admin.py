@@ -29,6 +29,29 @@ class HistoryAdmin(admin.ModelAdmin):
         record_change(obj=obj, action=DirectoryChange.Action.DELETE, changes={}, actor=request.user, source="admin")
         super().delete_model(request, obj)
 
+    def save_formset(self, request: HttpRequest, form: ModelForm, formset: Any, change: bool) -> None:
+        """Inline rows (a system's responsibilities) are directory edits too: each one is recorded, and the
+        record moves the directory's stamp, so every process on every server routes by the new owner."""
+        deleted = [inline.instance for inline in formset.deleted_forms if inline.instance.pk]
+        edited: list[tuple[models.Model, dict[str, tuple[Any, Any]] | None]] = []
+        for inline in formset.forms:
+            if inline in formset.deleted_forms or not inline.has_changed():
+                continue
+            obj = inline.instance
+            if obj.pk is None:
+                edited.append((obj, None))
+            else:
+                before = type(obj)._default_manager.get(pk=obj.pk)
+                edited.append((obj, diff_fields(before, {name: inline.cleaned_data[name] for name in inline.changed_data if hasattr(obj, name)})))
+        for obj in deleted:
+            record_change(obj=obj, action=DirectoryChange.Action.DELETE, changes={}, actor=request.user, source="admin")
+        super().save_formset(request, form, formset, change)
+        for obj, changes in edited:
+            if changes is None:
+                record_change(obj=obj, action=DirectoryChange.Action.CREATE, changes={}, actor=request.user, source="admin")
+            elif changes:
+                record_change(obj=obj, action=DirectoryChange.Action.UPDATE, changes=changes, actor=request.user, source="admin")
+
 
 @admin.register(Person)
 class PersonAdmin(HistoryAdmin):
