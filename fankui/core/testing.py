@@ -213,3 +213,23 @@ def fresh_database() -> Iterator[str | None]:
     finally:
         with psycopg.connect(server, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def app_servers(env: dict[str, str], count: int = 2, *, workers: int = 2) -> Iterator[list[int]]:
+    """`count` gunicorn app servers on one database and cache, as production runs them; yields their ports."""
+    ports = [free_port() for _ in range(count)]
+    servers = [
+        subprocess.Popen([sys.executable, "-m", "gunicorn", "fankui.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"],
+                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+        for port in ports
+    ]
+    try:
+        for port, server in zip(ports, servers):
+            wait_for_port(port, server, timeout=60)
+        yield ports
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=20)

@@ -82,12 +82,7 @@ def test_two_app_servers_alternating_and_concurrent_give_the_same_one_incident()
         users = {"huanan": "staff-huanan", "huadong": "staff-huadong", "huabei": "staff-huabei", "owner": "小U"}
         tokens = {key: subprocess.run([*fankui, "token", "create", user], env=env, check=True, capture_output=True, text=True).stdout.split()[-1]
                   for key, user in users.items()}
-        ports = [testing.free_port(), testing.free_port()]
-        servers = [subprocess.Popen([sys.executable, "-m", "gunicorn", "fankui.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
-                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for port in ports]
-        try:
-            for port, server in zip(ports, servers):
-                testing.wait_for_port(port, server, timeout=60)  # type: ignore[arg-type]
+        with testing.app_servers(env) as ports:
             sessions = [testing.WebSession(port) for port in ports]
             refs: dict[str, str] = {}
 
@@ -108,10 +103,6 @@ def test_two_app_servers_alternating_and_concurrent_give_the_same_one_incident()
             # The worker's pass, as it runs every minute, for whatever the simultaneous requests missed.
             subprocess.run([*fankui, "shell", "-c", "from fankui.incidents.services import regroup_recent; regroup_recent()"], env=env, check=True)
             status, body = sessions[1].request("GET", "/api/v1/incidents", None, {"Authorization": f"Bearer {tokens['owner']}"})
-        finally:
-            for server in servers:
-                server.terminate()
-                server.wait(timeout=20)
     assert status == 200, body
     incidents: list[dict[str, Any]] = json.loads(body)
     assert len(incidents) == 1

@@ -26,12 +26,7 @@ def test_posts_alternating_between_two_servers_are_counted_together(cache: str) 
         env["REDIS_URL"] = url
     token = subprocess.run([sys.executable, "-m", "fankui.cli", "token", "create", "staff-huanan"], env=env, check=True,
                            capture_output=True, text=True).stdout.split()[-1]
-    ports = [testing.free_port(), testing.free_port()]
-    servers = [subprocess.Popen([sys.executable, "-m", "gunicorn", "fankui.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
-                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for port in ports]
-    try:
-        for port, server in zip(ports, servers):
-            testing.wait_for_port(port, server, timeout=60)  # type: ignore[arg-type]
+    with testing.app_servers(env) as ports:
         # The limit counts per clock minute: start well inside one, so every post falls in the same window.
         while time.time() % 60 > 45:
             time.sleep(1)
@@ -41,8 +36,4 @@ def test_posts_alternating_between_two_servers_are_counted_together(cache: str) 
                 "POST", "/api/v1/tickets", json.dumps({"description": f"EAS 打印凭证空白 第{i}次"}).encode(),
                 {"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
             statuses.append(status)
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=20)
     assert statuses.count(201) == LIMIT and statuses.count(429) == 4, statuses
