@@ -155,10 +155,36 @@ class ReopenForm(forms.Form):
 QUEUE_SORTS = [("due", _("按期限")), ("priority", _("按紧急程度")), ("age", _("按提交时间")), ("activity", _("按最近动态"))]
 
 
+# The built-in views every handler has (tickets.selectors.builtin_view_q says what each one holds).
+QUEUE_VIEWS = [
+    ("mine", _("我的待办")),
+    ("due_soon", _("即将超时")),
+    ("breached", _("已超时")),
+    ("waiting", _("等待报告人")),
+    ("first_line", _("一线队列")),
+    ("escalated_by_me", _("我升级的")),
+    ("incidents", _("按共性事件")),
+]
+
+
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("处理中和待补充")), ("all", _("全部")), *Ticket.Status.choices]
     )
     tier = forms.TypedChoiceField(label=_("层级"), required=False, coerce=int, empty_value=None, choices=[("", _("全部")), *Ticket.Tier.choices])
+    view = forms.ChoiceField(label=_("视图"), required=False, choices=[("", _("全部")), *QUEUE_VIEWS])
+    system = forms.ModelChoiceField(label=_("系统"), required=False, queryset=System.objects.order_by("name"), empty_label=_("全部"))
+    region = forms.ModelChoiceField(label=_("大区"), required=False, queryset=Region.objects.all(), empty_label=_("全部"))
+    assignee = forms.ModelChoiceField(label=_("处理人"), required=False, queryset=Person.objects.order_by("name"), empty_label=_("全部"))
+    owner = forms.ModelChoiceField(label=_("升级对象"), required=False, queryset=Person.objects.order_by("name"), empty_label=_("全部"))
+    channel = forms.ChoiceField(label=_("渠道"), required=False, choices=[("", _("全部")), *Ticket.Channel.choices])
+    incident = forms.IntegerField(label=_("共性问题编号"), required=False, min_value=1)
+    since = forms.DateField(label=_("提交日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("到"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label=_("搜索"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("标题、描述、回复里的词")}))
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=QUEUE_SORTS)
+
+
+class SaveViewForm(forms.Form):
+    name = forms.CharField(label=_("视图名称"), max_length=50, error_messages={"required": _("请给视图起个名字。")})
+    query = forms.CharField(max_length=1000, required=False, widget=forms.HiddenInput)

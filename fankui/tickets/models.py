@@ -184,3 +184,22 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_user_key")]
+
+
+class SavedView(models.Model):
+    """A handler's own queue view: a name for a set of queue filters (kept as the query string the
+    queue page understands, so a saved view is exactly the page it was saved from)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField("名称", max_length=50)
+    query = models.CharField("筛选条件", max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "队列视图"
+        verbose_name_plural = "队列视图"
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="savedview_unique_user_name")]
+
+    def __str__(self) -> str:
+        return self.name

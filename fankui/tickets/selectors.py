@@ -9,15 +9,15 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Case, DateTimeField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, DateTimeField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from fankui.accounts.models import Profile
 from fankui.accounts.selectors import person_of, role_of
-from fankui.directory.models import Region
+from fankui.directory.models import Person, Region
 from fankui.directory.selectors import people_acting_as
-from fankui.tickets.models import Attachment, Secret, Ticket, TicketEvent
+from fankui.tickets.models import Attachment, SavedView, Secret, Ticket, TicketEvent
 
 log = logging.getLogger("fankui.access")
 
@@ -119,7 +119,7 @@ def _queue_order(sort: str) -> list:
     return [*orders.get(sort, orders["due"]), "id"]
 
 
-def queue_rows(tickets: QuerySet[Ticket], sort: str = "due") -> QuerySet[Ticket]:
+def queue_rows(tickets: QuerySet[Ticket], sort: str = "due", *, by_incident: bool = False) -> QuerySet[Ticket]:
     """The queue's rows with everything a row shows, in one query: the next deadline and when the
     reporter last wrote (their report or a reply)."""
     last_from_reporter = (
@@ -128,9 +128,9 @@ def queue_rows(tickets: QuerySet[Ticket], sort: str = "due") -> QuerySet[Ticket]
         .values("at")[:1]
     )
     return (
-        tickets.select_related("region", "system", "assignee", "reporter")
+        tickets.select_related("region", "system", "assignee", "reporter", "incident_link__incident")
         .annotate(next_due=next_due(), last_reporter_at=Subquery(last_from_reporter, output_field=DateTimeField()))
-        .order_by(*_queue_order(sort))
+        .order_by(*(["incident_link__incident_id"] if by_incident else []), *_queue_order(sort))
     )
 
 
@@ -172,3 +172,74 @@ def due_of(ticket: Ticket, now: datetime.datetime) -> Due:
     remaining = at - now
     state = "breached" if remaining <= datetime.timedelta(0) else "soon" if remaining <= DUE_SOON else "ok"
     return Due(at, state, remaining)
+
+
+ACTIVE = Q(status__in=[Ticket.Status.OPEN, Ticket.Status.WAITING])
+
+
+def status_q(status: str) -> Q:
+    """No status means the work still to do: open and waiting."""
+    if not status:
+        return ACTIVE
+    return Q() if status == "all" else Q(status=status)
+
+
+def acting_for_user(user: AbstractBaseUser, now: datetime.datetime) -> list[Person]:
+    """The people whose tickets are the user's own today: themself and those they deputise for."""
+    person = person_of(user)
+    return people_acting_as(person, timezone.localdate(now)) if person else []
+
+
+def builtin_view_q(view: str, user: AbstractBaseUser, acting_for: list[Person], now: datetime.datetime) -> Q:
+    """What each built-in view holds, within the tickets the user may see (and the active ones)."""
+    running_due = Q(status=Ticket.Status.OPEN) & (
+        Q(first_responded_at__isnull=True, first_response_due__isnull=False) | Q(first_responded_at__isnull=False, resolution_due__isnull=False)
+    )
+    def due_before(moment: datetime.datetime) -> Q:
+        return Q(first_responded_at__isnull=True, first_response_due__lte=moment) | Q(first_responded_at__isnull=False, resolution_due__lte=moment)
+
+    if view == "mine":
+        return Q(assignee__in=acting_for)
+    if view == "due_soon":
+        return running_due & due_before(now + DUE_SOON) & ~due_before(now)
+    if view == "breached":
+        return running_due & due_before(now)
+    if view == "waiting":
+        return Q(status=Ticket.Status.WAITING)
+    if view == "first_line":
+        return Q(tier=Ticket.Tier.CONSULTANT, region__isnull=True, consultant__isnull=True)
+    if view == "escalated_by_me":
+        # Not correlated (no OuterRef): it must also work inside the counts' aggregate.
+        return Q(pk__in=TicketEvent.objects.filter(kind=TicketEvent.Kind.ESCALATED, actor=user).values("ticket_id"))
+    if view == "incidents":
+        return Q(incident_link__isnull=False)
+    return Q()
+
+
+def filters_q(data: dict) -> Q:
+    """The queue's field filters (a cleaned QueueFilterForm), all of them together."""
+    q = status_q(data.get("status") or "")
+    for field in ("tier", "system", "region", "assignee", "channel"):
+        if data.get(field):
+            q &= Q(**{field: data[field]})
+    if data.get("owner"):
+        owner = data["owner"]
+        q &= Q(tier=Ticket.Tier.OWNER) & (Q(assignee=owner) | Q(escalated_to=owner.name))
+    if data.get("incident"):
+        q &= Q(incident_link__incident_id=data["incident"])
+    if data.get("since"):
+        q &= Q(created_at__date__gte=data["since"])
+    if data.get("until"):
+        q &= Q(created_at__date__lte=data["until"])
+    return q
+
+
+def saved_views_of(user: AbstractBaseUser) -> list[SavedView]:
+    return list(SavedView.objects.filter(user=user))
+
+
+def view_counts(visible: QuerySet[Ticket], views: dict[str, Q]) -> dict[str, int]:
+    """How many tickets each view holds, all counted in one query over what the user may see."""
+    if not views:
+        return {}
+    return visible.order_by().aggregate(**{key: Count("pk", filter=q) for key, q in views.items()})

@@ -28,7 +28,7 @@ from fankui.directory.selectors import acting_person
 from fankui.notify.models import Notice
 from fankui.notify.services import notify_person, notify_user
 from fankui.tickets.attachments import save_attachment, validate_uploads
-from fankui.tickets.models import IdempotencyKey, Secret, Ticket, TicketEvent
+from fankui.tickets.models import IdempotencyKey, SavedView, Secret, Ticket, TicketEvent
 from fankui.tickets.secrets import mask_secrets
 
 log = logging.getLogger(__name__)
@@ -579,3 +579,9 @@ def reveal_secrets(*, ticket: Ticket, by: AbstractBaseUser) -> list[tuple[str, s
     items = [(secret.label, decrypt(secret.ciphertext)) for secret in live_secrets(ticket)]
     _event(ticket, TicketEvent.Kind.SECRET_REVEALED, actor=by, public=False, count=len(items))
     return items
+
+
+def save_queue_view(*, user: AbstractBaseUser, name: str, query: str) -> SavedView:
+    """A handler's named queue view; saving under a name they already use replaces its filters."""
+    view, _created = SavedView.objects.update_or_create(user=user, name=name.strip(), defaults={"query": query})
+    return view

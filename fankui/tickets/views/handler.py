@@ -1,24 +1,30 @@
 """Pages for the people who handle tickets: the queue and the actions on a ticket."""
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fankui.accounts.models import Profile
 from fankui.accounts.selectors import role_of
-from fankui.tickets.forms import EscalateForm, QueueFilterForm, RequestInfoForm, ResolveForm, escalation_targets
-from fankui.tickets.models import Ticket
+from fankui.directory.models import Person
+from fankui.tickets.forms import QUEUE_VIEWS, EscalateForm, QueueFilterForm, SaveViewForm, RequestInfoForm, ResolveForm, escalation_targets
+from fankui.tickets.models import SavedView, Ticket
 from fankui.kb.search import SearchRefused, ticket_ids_matching
-from fankui.tickets.selectors import due_of, is_handler, queue_rows, visible_tickets
-from fankui.tickets.services import TicketError, escalate_ticket, request_information, resolve_ticket, reveal_secrets
+from fankui.tickets.selectors import ACTIVE, acting_for_user, builtin_view_q, due_of, filters_q, is_handler, queue_rows, saved_views_of, view_counts, visible_tickets
+from fankui.tickets.services import TicketError, save_queue_view, escalate_ticket, request_information, resolve_ticket, reveal_secrets
 from fankui.tickets.views.ticket import fetch, ticket_page
 
 HANDLER_ROLES = {Profile.Role.CONSULTANT, Profile.Role.OWNER, Profile.Role.ADMIN}
@@ -33,38 +39,110 @@ def _fetch_as_handler(request: HttpRequest, ref: str) -> Ticket:
     return ticket
 
 
-def queue_tickets(request: HttpRequest, form: QueueFilterForm) -> QuerySet[Ticket]:
-    """Deadline first by default (the guide's SLA), narrowed by the filters and the text search."""
-    tickets = visible_tickets(request.user)
-    data = form.cleaned_data if form.is_valid() else {}
-    status = data.get("status", "")
-    if not status:
-        tickets = tickets.filter(status__in=[Ticket.Status.OPEN, Ticket.Status.WAITING])
-    elif status != "all":
-        tickets = tickets.filter(status=status)
-    if data.get("tier"):
-        tickets = tickets.filter(tier=data["tier"])
+@dataclass(frozen=True)
+class Desk:
+    """What every view of the queue page starts from, looked up once per request."""
+
+    user: AbstractBaseUser
+    visible: QuerySet[Ticket]
+    acting_for: list[Person]
+    now: datetime.datetime
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> Desk:
+        now = timezone.now()
+        user = request.user
+        return cls(user, visible_tickets(user), acting_for_user(user, now), now)  # type: ignore[arg-type]
+
+    def view_q(self, key: str) -> Q:
+        return builtin_view_q(key, self.user, self.acting_for, self.now)
+
+
+def _queue_q(desk: Desk, data: dict) -> tuple[Q, SearchRefused | None]:
+    """One view's tickets as a condition: its filters, its built-in view and its text search."""
+    q = filters_q(data) & desk.view_q(data.get("view") or "")
     text = (data.get("q") or "").strip()
     if text:
         try:
-            tickets = tickets.filter(pk__in=ticket_ids_matching(text, tickets))
+            q &= Q(pk__in=ticket_ids_matching(text, desk.visible.filter(q)))
         except SearchRefused as refused:
-            form.add_error("q", refused.message)
-            tickets = tickets.none()
-    return queue_rows(tickets, data.get("sort") or "due")
+            return Q(pk__in=[]), refused
+    return q, None
+
+
+def _view_counts(desk: Desk, saved: list[SavedView]) -> dict[str, int]:
+    views = {key: desk.view_q(key) & ACTIVE for key, _label in QUEUE_VIEWS}
+    for view in saved:
+        form = QueueFilterForm(QueryDict(view.query))
+        if form.is_valid():
+            views[f"saved{view.pk}"] = _queue_q(desk, form.cleaned_data)[0]
+    return view_counts(desk.visible, views)
+
+
+def queue_tickets(desk: Desk, form: QueueFilterForm) -> QuerySet[Ticket]:
+    """Deadline first by default (the guide's SLA), narrowed by the view, the filters and the text search."""
+    data = form.cleaned_data if form.is_valid() else {}
+    q, refused = _queue_q(desk, data)
+    if refused is not None:
+        form.add_error("q", refused.message)
+    return queue_rows(desk.visible.filter(q), data.get("sort") or "due", by_incident=data.get("view") == "incidents")
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: HttpRequest, save_form: SaveViewForm | None = None) -> HttpResponse:
     if role_of(request.user) not in HANDLER_ROLES:
         return redirect("tickets:mine")
+    desk = Desk.of(request)
     form = QueueFilterForm(request.GET)
-    page = Paginator(queue_tickets(request, form), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    now = timezone.now()
-    rows = [(ticket, due_of(ticket, now)) for ticket in page]
+    page = Paginator(queue_tickets(desk, form), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(ticket, due_of(ticket, desk.now)) for ticket in page]
     filters = request.GET.copy()
     filters.pop("page", None)
-    return render(request, "tickets/queue.html", {"form": form, "page": page, "rows": rows, "now": now, "query": filters.urlencode()})
+    saved = saved_views_of(request.user)  # type: ignore[arg-type]
+    counts = _view_counts(desk, saved)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "now": desk.now,
+        "query": filters.urlencode(),
+        "current_view": request.GET.get("view", ""),
+        "builtin_views": [(key, label, counts[key]) for key, label in QUEUE_VIEWS],
+        "saved_views": [(view, counts.get(f"saved{view.pk}")) for view in saved],
+        "save_form": save_form or SaveViewForm(initial={"query": filters.urlencode()}),
+    }
+    return render(request, "tickets/queue.html", context, status=400 if save_form is not None else 200)
+
+
+@login_required
+@require_POST
+def save_view(request: HttpRequest) -> HttpResponse:
+    if role_of(request.user) not in HANDLER_ROLES:
+        raise PermissionDenied(_("只有处理人可以保存队列视图。"))
+    form = SaveViewForm(request.POST)
+    if form.is_valid():
+        query = QueryDict(form.cleaned_data["query"]).copy()
+        query.pop("page", None)
+        filters = QueueFilterForm(query)
+        if not filters.is_valid():
+            form.add_error(None, _("筛选条件无效，请重新筛选后再保存。"))
+        else:
+            save_queue_view(user=request.user, name=form.cleaned_data["name"], query=query.urlencode())  # type: ignore[arg-type]
+            messages.success(request, _("已保存视图“%(name)s”。") % {"name": form.cleaned_data["name"]})
+            return redirect(f"{reverse('tickets:queue')}?{query.urlencode()}")
+    request.GET = QueryDict(request.POST.get("query", "")[:1000])
+    return queue(request, save_form=form)
+
+
+@login_required
+@require_POST
+def delete_view(request: HttpRequest, view_id: int) -> HttpResponse:
+    # Only one's own views: someone else's is "not found", like a ticket one may not see.
+    deleted, _rows = SavedView.objects.filter(pk=view_id, user=request.user).delete()
+    if not deleted:
+        raise Http404
+    messages.success(request, _("已删除视图。"))
+    return redirect("tickets:queue")
 
 
 @login_required
