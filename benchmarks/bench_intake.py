@@ -153,6 +153,11 @@ def prepare(data_dir: Path, database_url: str | None, conn_max_age: int | None) 
     env.pop("DATABASE_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
+        sys.path.insert(0, str(ROOT))
+        from fankui.core.crypto import new_server_keys
+
+        for name, value in new_server_keys().items():  # shared data needs keys set, not generated per folder
+            env.setdefault(name, value)
     python = sys.executable
     run([python, "-m", "fankui.cli", "migrate", "--noinput"], env)
     run([python, "-m", "fankui.cli", "import-guide"], env)

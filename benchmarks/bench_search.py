@@ -56,6 +56,10 @@ def main() -> None:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{bench_db}"')
         os.environ["DATABASE_URL"] = urllib.parse.urlunparse(parsed._replace(path=f"/{bench_db}"))
+        from fankui.core.crypto import new_server_keys
+
+        for name, value in new_server_keys().items():  # shared data needs keys set, not generated per folder
+            os.environ.setdefault(name, value)
     try:
         run(args)
     finally:

@@ -142,6 +142,15 @@ TEMPLATES = [
 ]
 
 _database_url = env_str("DATABASE_URL")
+if (_database_url or env_str("REDIS_URL")) and not (env_str("FANKUI_SECRET_KEY") and env_list("FANKUI_VAULT_KEYS", "")):
+    # Keys generated into one server's data folder differ on the next server: sessions break and every
+    # credential filed elsewhere answers InvalidToken. Shared data needs the same keys everywhere.
+    raise ImproperlyConfigured(
+        "使用 DATABASE_URL 或 REDIS_URL（多个进程或服务器共用数据）时，必须在每台服务器上设置同一个 FANKUI_SECRET_KEY "
+        "和 FANKUI_VAULT_KEYS，否则别的服务器加密的账号密码无法解密。生成："
+        "python -c 'import secrets; print(secrets.token_urlsafe(48))' 与 "
+        "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+    )
 if _database_url:
     DATABASES = {"default": database_from_url(_database_url)}
 else:
@@ -202,6 +211,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 MEDIA_ROOT = DATA_DIR / "files"  # outside the web root; served only through permission checks
 
+# Behind a TLS-terminating proxy (nginx, a load balancer): FANKUI_HTTPS=1 marks cookies secure, sends
+# HSTS and trusts the proxy's X-Forwarded-Proto; `fankui check --deploy` is then clean.
+if env_bool("FANKUI_HTTPS"):
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("FANKUI_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("FANKUI_HSTS_PRELOAD", True)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -6,6 +6,9 @@ import tempfile
 
 os.environ.setdefault("FANKUI_DATA_DIR", tempfile.mkdtemp(prefix="fankui-test-"))
 os.environ.setdefault("FANKUI_HUEY_IMMEDIATE", "1")
+# Test-only keys, set like production sets them (required once DATABASE_URL or REDIS_URL is set).
+os.environ.setdefault("FANKUI_SECRET_KEY", "fankui-tests-only-secret-key-never-used-in-production-0123456789")
+os.environ.setdefault("FANKUI_VAULT_KEYS", "ZmFua3VpLXRlc3RzLW9ubHktdmF1bHQta2V5LTAwMDE=")
 
 from fankui.settings import *  # noqa: E402,F403
 

@@ -5,6 +5,7 @@ is generated once into the data folder, so a fresh install is encrypted from the
 """
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, MultiFernet
@@ -41,3 +42,8 @@ def decrypt(token: str) -> str:
 def rotate(token: str) -> str:
     """Re-encrypt a token under the newest key (after a new key was put first)."""
     return vault().rotate(token.encode()).decode()
+
+
+def new_server_keys() -> dict[str, str]:
+    """A fresh FANKUI_SECRET_KEY and FANKUI_VAULT_KEYS, to set on every server of a new deployment."""
+    return {"FANKUI_SECRET_KEY": secrets.token_urlsafe(48), "FANKUI_VAULT_KEYS": Fernet.generate_key().decode()}

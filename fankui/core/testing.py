@@ -30,6 +30,7 @@ from django.test import Client
 
 from fankui.accounts.models import Profile
 from fankui.accounts.services import set_profile
+from fankui.core.crypto import new_server_keys
 from fankui.directory.models import Person, Region
 
 
@@ -130,6 +131,8 @@ def fresh_install_env(*commands: list[str], database_url: str | None = None) -> 
     env.update(DJANGO_SETTINGS_MODULE="fankui.settings", FANKUI_DATA_DIR=tempfile.mkdtemp(prefix="fankui-install-"))
     if database_url:
         env["DATABASE_URL"] = database_url
+        for name, value in new_server_keys().items():  # shared data needs keys set, not generated per folder
+            env.setdefault(name, value)
     for command in commands:
         subprocess.run([sys.executable, "-m", "fankui.cli", *command], env=env, check=True, capture_output=True, timeout=180)
     return env

@@ -55,3 +55,21 @@ def test_sigterm_stops_every_child_and_frees_the_ports() -> None:
     assert not [pid for pid in children if _alive(pid)]
     assert _port_is_free(web_port) and _port_is_free(mail_port)
     assert "Traceback" not in err
+
+
+def test_shared_data_without_shared_keys_refuses_to_start() -> None:
+    env = testing.fresh_install_env()
+    for name in ("FANKUI_SECRET_KEY", "FANKUI_VAULT_KEYS"):
+        env.pop(name, None)
+    env["REDIS_URL"] = "redis://127.0.0.1:6379/14"
+    result = subprocess.run([sys.executable, "-m", "fankui.cli", "check"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "必须在每台服务器上设置同一个 FANKUI_SECRET_KEY 和 FANKUI_VAULT_KEYS" in result.stderr
+
+
+def test_behind_a_tls_proxy_the_deploy_check_is_clean() -> None:
+    env = {**testing.fresh_install_env(), "FANKUI_HTTPS": "1", "FANKUI_ALLOWED_HOSTS": "fankui.example.cn"}
+    result = subprocess.run([sys.executable, "-m", "fankui.cli", "check", "--deploy", "--fail-level", "WARNING"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
