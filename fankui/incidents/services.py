@@ -444,3 +444,24 @@ def follow_incident(*, incident: Incident, user: AbstractBaseUser) -> bool:
         raise IncidentError("incident_state", "只能关注正在处理中的共性问题。")
     _, created = IncidentFollower.objects.get_or_create(incident=incident, user=user)
     return created
+
+
+@transaction.atomic
+def link_ticket(*, incident: Incident, ticket: object, by: AbstractBaseUser) -> IncidentTicket:
+    """A handler puts a report into an open incident by hand; both timelines say so."""
+    from fankui.tickets.models import TicketEvent
+
+    incident = _locked(incident)
+    _require(incident, *Incident.OPEN_STATES)
+    existing = IncidentTicket.objects.filter(ticket=ticket).first()
+    if existing is not None:
+        if existing.incident_id == incident.pk:
+            raise IncidentError("already_linked", f"已在共性问题 #{incident.pk} 中。")
+        raise IncidentError("linked_elsewhere", f"已属于共性问题 #{existing.incident_id}，请先从那里拆分。")
+    link = IncidentTicket.objects.create(incident=incident, ticket=ticket)
+    ref = getattr(ticket, "ref", "")
+    TicketEvent.objects.create(
+        ticket=ticket, kind=TicketEvent.Kind.NOTE, actor=by, public=False, body=f"归入共性问题 #{incident.pk}：{incident.title}", data={"incident": incident.pk}
+    )
+    IncidentUpdate.objects.create(incident=incident, kind=IncidentUpdate.Kind.UPDATE, actor=by, body=f"手动归入 {ref}")
+    return link

@@ -82,3 +82,22 @@ def deflection_counts(since: datetime.datetime) -> DeflectionCounts:
     )
     by_article = [DeflectionCount(row["article__slug"], row["article__title"], row["n"]) for row in rows]
     return DeflectionCounts(sum(row.count for row in by_article), by_article)
+
+
+def reply_articles(today: datetime.date | None = None) -> list[Article]:
+    """Articles a handler can answer with: published and valid today, with their links."""
+    day = today or timezone.localdate()
+    links = ArticleLink.objects.order_by("position", "id")
+    return list(Article.objects.filter(valid_on(day), is_published=True).prefetch_related(Prefetch("links", queryset=links)).order_by("position", "id"))
+
+
+def article_as_reply(article: Article, today: datetime.date | None = None) -> str:
+    """An article as plain text for a reply: its current text and the links valid today (an
+    expired survey link is left out: the reporter would open a dead questionnaire)."""
+    day = today or timezone.localdate()
+    lines = [f"【{article.title}】", article.body.strip()]
+    links = [link for link in article.links.all() if link.is_valid_on(day)]
+    if links:
+        lines.append("")
+        lines += [f"{link.label}{'（' + link.title + '）' if link.title else ''}：{link.url}" for link in links]
+    return "\n".join(lines)

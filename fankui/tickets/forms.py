@@ -9,6 +9,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _, pgettext
 
 from fankui.directory.models import Department, Person, Region, System
+from fankui.incidents.models import Incident
+from fankui.kb.models import Article
 from fankui.tickets.models import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, Ticket
 
 ACCEPT = "image/*,.pdf,.txt,.log"
@@ -188,3 +190,49 @@ class QueueFilterForm(forms.Form):
 class SaveViewForm(forms.Form):
     name = forms.CharField(label=_("视图名称"), max_length=50, error_messages={"required": _("请给视图起个名字。")})
     query = forms.CharField(max_length=1000, required=False, widget=forms.HiddenInput)
+
+
+BULK_ACTIONS = [
+    ("assign", _("指派")),
+    ("escalate", _("升级给对接人")),
+    ("link", _("归入共性问题")),
+    ("resolve", _("回复并解决")),
+    ("ask", _("请报告人补充信息")),
+    ("priority", _("设置紧急程度")),
+]
+
+
+class BulkForm(forms.Form):
+    """The queue's bulk bar: which action, and what it needs. The tickets come as `refs`."""
+
+    action = forms.ChoiceField(label=_("批量操作"), choices=BULK_ACTIONS, error_messages={"required": _("请选择批量操作。")})
+    assignee = forms.ModelChoiceField(label=_("指派给"), required=False, queryset=Person.objects.order_by("name"))
+    owner = forms.ModelChoiceField(label=_("升级给"), required=False, queryset=Person.objects.order_by("name"))
+    incident = forms.IntegerField(label=_("共性问题编号"), required=False, min_value=1)
+    article = forms.ModelChoiceField(label=_("附上知识库文章"), required=False, queryset=Article.objects.filter(is_published=True).order_by("position", "id"))
+    text = forms.CharField(label=_("回复/说明"), required=False, max_length=5_000, widget=forms.Textarea(attrs={"rows": 2}))
+    urgency = forms.ChoiceField(label=_("紧急程度"), required=False, choices=[("", "—"), *Ticket.Urgency.choices])
+
+    NEEDS = {
+        "assign": ("assignee", _("请选择指派给谁。")),
+        "escalate": ("owner", _("请选择要升级给的对接人。")),
+        "link": ("incident", _("请填写共性问题编号。")),
+        "ask": ("text", _("请写明需要报告人补充什么信息。")),
+        "priority": ("urgency", _("请选择紧急程度。")),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        action = data.get("action")
+        if action in self.NEEDS:
+            name, message = self.NEEDS[action]
+            if not data.get(name):
+                self.add_error(name, message)
+        if action == "resolve" and not (data.get("text") or "").strip() and not data.get("article"):
+            self.add_error("text", _("请写回复内容或选择一篇知识库文章，报告人会收到这条回复。"))
+        if action == "link" and data.get("incident"):
+            incident = Incident.objects.filter(pk=data["incident"]).first()
+            if incident is None:
+                self.add_error("incident", _("没有这个共性问题。"))
+            data["incident_obj"] = incident
+        return data

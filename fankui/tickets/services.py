@@ -585,3 +585,55 @@ def save_queue_view(*, user: AbstractBaseUser, name: str, query: str) -> SavedVi
     """A handler's named queue view; saving under a name they already use replaces its filters."""
     view, _created = SavedView.objects.update_or_create(user=user, name=name.strip(), defaults={"query": query})
     return view
+
+
+@transaction.atomic
+def assign_ticket(*, ticket: Ticket, by: AbstractBaseUser, assignee: Person) -> Ticket:
+    """Give the ticket to another handler (their deputy while they are away); they are told."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    _require_active(ticket)  # on the locked row: the caller's copy may be stale
+    acting = acting_person(assignee, timezone.localdate())
+    if ticket.assignee_id == acting.pk:
+        raise TicketError("already_assigned", f"已由 {acting.name} 处理，无需再指派。")
+    previous = ticket.assignee.name if ticket.assignee else None
+    ticket.assignee = acting
+    ticket.save(update_fields=["assignee", "updated_at"])
+    event = _event(ticket, TicketEvent.Kind.ASSIGNED, actor=by, public=False, body=f"指派给 {acting.name}", assignee=acting.name, previous=previous)
+    notify_person(
+        acting,
+        kind=Notice.Kind.NEW_IN_QUEUE,
+        ticket=ticket,
+        dedup_key=f"{ticket.ref}:assigned:{event.pk}",
+        subject=f"[{ticket.ref}] 指派给您：{ticket.title}",
+        body=ticket.description,
+    )
+    return ticket
+
+
+def _retarget(created: datetime.datetime, due: datetime.datetime, old: datetime.timedelta, new: datetime.timedelta) -> datetime.datetime:
+    """A deadline under another target, keeping the business time it was already pushed back (pauses)."""
+    old_due = business_hours.add_business_time(created, old)
+    pushed = business_hours.business_time_between(old_due, due) if due > old_due else datetime.timedelta(0)
+    return business_hours.add_business_time(business_hours.add_business_time(created, new), pushed)
+
+
+@transaction.atomic
+def set_urgency(*, ticket: Ticket, by: AbstractBaseUser, urgency: str) -> Ticket:
+    """Change the priority; the SLA deadlines follow the new priority's targets."""
+    if urgency not in Ticket.Urgency.values:
+        raise TicketError("invalid_urgency", "未知的紧急程度。")
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    _require_active(ticket)
+    if ticket.urgency == urgency:
+        raise TicketError("same_urgency", f"紧急程度已是“{in_site_language(Ticket.Urgency(urgency).label)}”。")
+    old, new = sla_targets(ticket.urgency), sla_targets(urgency)
+    previous = ticket.urgency
+    for name, before, after in (("first_response_due", old[0], new[0]), ("resolution_due", old[1], new[1])):
+        due = getattr(ticket, name)
+        if due is not None:
+            setattr(ticket, name, _retarget(ticket.created_at, due, before, after))
+    ticket.urgency = urgency
+    ticket.save(update_fields=["urgency", "first_response_due", "resolution_due", "updated_at"])
+    label = in_site_language(Ticket.Urgency(urgency).label)
+    _event(ticket, TicketEvent.Kind.STATUS, actor=by, public=False, body=f"紧急程度改为“{label}”", urgency=urgency, previous=previous)
+    return ticket

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.my_tickets, name="mine"),
     path("new/", views.new_ticket, name="new"),
     path("queue/", views.queue, name="queue"),
+    path("queue/bulk", views.bulk, name="bulk"),
     path("queue/views/", views.save_view, name="save_view"),
     path("queue/views/<int:view_id>/delete", views.delete_view, name="delete_view"),
     path("<str:ref>/", views.detail, name="detail"),

@@ -20,7 +20,8 @@ from django.views.decorators.http import require_POST
 from fankui.accounts.models import Profile
 from fankui.accounts.selectors import role_of
 from fankui.directory.models import Person
-from fankui.tickets.forms import QUEUE_VIEWS, EscalateForm, QueueFilterForm, SaveViewForm, RequestInfoForm, ResolveForm, escalation_targets
+from fankui.tickets.bulk import BulkAction, bulk_act
+from fankui.tickets.forms import QUEUE_VIEWS, BulkForm, EscalateForm, QueueFilterForm, SaveViewForm, RequestInfoForm, ResolveForm, escalation_targets
 from fankui.tickets.models import SavedView, Ticket
 from fankui.kb.search import SearchRefused, ticket_ids_matching
 from fankui.tickets.selectors import ACTIVE, acting_for_user, builtin_view_q, due_of, filters_q, is_handler, queue_rows, saved_views_of, view_counts, visible_tickets
@@ -89,7 +90,7 @@ def queue_tickets(desk: Desk, form: QueueFilterForm) -> QuerySet[Ticket]:
 
 
 @login_required
-def queue(request: HttpRequest, save_form: SaveViewForm | None = None) -> HttpResponse:
+def queue(request: HttpRequest, save_form: SaveViewForm | None = None, bulk_form: BulkForm | None = None, selected: list[str] | None = None) -> HttpResponse:
     if role_of(request.user) not in HANDLER_ROLES:
         return redirect("tickets:mine")
     desk = Desk.of(request)
@@ -110,8 +111,11 @@ def queue(request: HttpRequest, save_form: SaveViewForm | None = None) -> HttpRe
         "builtin_views": [(key, label, counts[key]) for key, label in QUEUE_VIEWS],
         "saved_views": [(view, counts.get(f"saved{view.pk}")) for view in saved],
         "save_form": save_form or SaveViewForm(initial={"query": filters.urlencode()}),
+        "bulk_form": bulk_form or BulkForm(),
+        "selected": set(selected or []),
     }
-    return render(request, "tickets/queue.html", context, status=400 if save_form is not None else 200)
+    failed = save_form is not None or bulk_form is not None
+    return render(request, "tickets/queue.html", context, status=400 if failed else 200)
 
 
 @login_required
@@ -132,6 +136,40 @@ def save_view(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('tickets:queue')}?{query.urlencode()}")
     request.GET = QueryDict(request.POST.get("query", "")[:1000])
     return queue(request, save_form=form)
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """One action on the ticked rows; each ticket is checked and done (or refused) on its own."""
+    if role_of(request.user) not in HANDLER_ROLES:
+        raise PermissionDenied(_("只有处理人可以批量处理工单。"))
+    back = QueryDict(request.POST.get("query", "")[:1000])
+    refs = request.POST.getlist("refs")
+    form = BulkForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        action = BulkAction(
+            kind=data["action"],
+            assignee=data.get("assignee"),
+            owner=data.get("owner"),
+            incident=data.get("incident_obj"),
+            article=data.get("article"),
+            text=data.get("text") or "",
+            urgency=data.get("urgency") or "",
+        )
+        try:
+            result = bulk_act(user=request.user, refs=refs, action=action)  # type: ignore[arg-type]
+        except TicketError as error:
+            form.add_error(None, error.message)
+        else:
+            if result.done:
+                messages.success(request, _("已处理 %(n)d 个工单：%(refs)s") % {"n": len(result.done), "refs": "、".join(result.done)})
+            for ref, reason in result.failed:
+                messages.error(request, _("%(ref)s 未处理：%(reason)s") % {"ref": ref, "reason": reason})
+            return redirect(f"{reverse('tickets:queue')}?{back.urlencode()}")
+    request.GET = back
+    return queue(request, bulk_form=form, selected=refs)
 
 
 @login_required
