@@ -16,11 +16,11 @@ from fankui.tickets.tests.page_factories import file_report
 
 pytestmark = pytest.mark.django_db
 
-# Measured (16) and kept on purpose; it must not grow with the number of tickets. Session, user,
+# Measured (19) and kept on purpose; it must not grow with the number of tickets. Session, user,
 # role (view, visible_tickets, nav), person (visible_tickets, 我的待办), the count, the page of
-# tickets, saved views, all views' counts in one query, unread, and the filter choices (system,
-# region, two person lists).
-QUEUE_QUERY_BUDGET = 16
+# tickets, saved views, all views' counts in one query, unread, and the choices of the filter and
+# bulk forms (system, region, articles, four person lists).
+QUEUE_QUERY_BUDGET = 19
 
 
 @pytest.fixture
