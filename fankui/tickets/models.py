@@ -203,3 +203,22 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class HeldMail(models.Model):
+    """A mail the receiving server marked as spam: kept for an admin to look at, never filed into a queue."""
+
+    received_at = models.DateTimeField("收到时间", auto_now_add=True)
+    sender = models.CharField("发件人", max_length=254)
+    subject = models.CharField("主题", max_length=300, blank=True)
+    reason = models.CharField("拦截原因", max_length=200)
+    excerpt = models.TextField("正文摘要（已屏蔽密码）", blank=True)
+    message_id = models.CharField("Message-ID", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "拦截的垃圾邮件"
+        verbose_name_plural = "拦截的垃圾邮件"
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.sender}：{self.subject}"

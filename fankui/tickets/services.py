@@ -403,6 +403,12 @@ def reply_to_ticket(
     return event
 
 
+def keep_original_mail(*, ticket: Ticket, text: str) -> TicketEvent:
+    """A mailed report's whole text (quoted history, signature), for handlers: the description has only
+    the sender's own words, and nothing of the mail is lost."""
+    return _event(ticket, TicketEvent.Kind.NOTE, actor=None, public=False, body=f"原始邮件全文（含引用和签名，仅处理人可见）：\n\n{text.strip()}")
+
+
 @transaction.atomic
 def add_unverified_comment(
     *, ticket: Ticket, claimed_sender: str, body: str, files: Sequence[IncomingFile] = (), source: Mapping[str, str] | None = None

@@ -22,8 +22,11 @@ and API intake. What this module decides:
   (for a reply, the reason is added to the reply itself).
 - **Redelivery**: the Message-ID is the idempotency key ("mail:<id>") of a new ticket and is kept
   on a reply's event, so a mail delivered twice is filed once.
-- Only the trimmed part of a reply (no quoted history or signature) goes on the timeline; a new
-  ticket keeps the whole body, since a forwarded problem report *is* the quoted part.
+- Only the trimmed part (no quoted history or signature) goes on the timeline, for a reply and for a new
+  ticket alike; a new ticket keeps the whole mail as a note for handlers, since a forwarded problem
+  report *is* the quoted part.
+- Mail from fankui's own addresses is dropped (a notice that came back); mail the receiving server
+  marked as spam is held for review (`HeldMail`), never queued.
 """
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from typing import Literal
 
 from django.conf import settings
@@ -47,10 +51,19 @@ from fankui.accounts.services import set_profile
 from fankui.notify.models import Delivery
 from fankui.tickets.attachments import UploadRejected, max_upload_files, validate_upload
 from fankui.tickets.mail.parse import MailAttachment, ParsedMail, parse_mail, ref_from_message_id
-from fankui.tickets.models import IdempotencyKey, Ticket, TicketEvent
+from fankui.tickets.models import HeldMail, IdempotencyKey, Ticket, TicketEvent
 from fankui.tickets.selectors import visible_tickets
 from fankui.tickets.mail.trust import speaks_for_sender
-from fankui.tickets.services import Intake, IncomingFile, TicketError, add_unverified_comment, create_ticket, reply_to_ticket
+from fankui.tickets.secrets import mask_secrets
+from fankui.tickets.services import (
+    Intake,
+    IncomingFile,
+    TicketError,
+    add_unverified_comment,
+    create_ticket,
+    keep_original_mail,
+    reply_to_ticket,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +76,7 @@ _REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|回复|答复|转发)\s*[:：]\s
 class MailResult:
     """What became of one mail; the SMTP handler logs it and tests assert on it."""
 
-    action: Literal["created", "replied", "unverified", "duplicate", "dropped"]
+    action: Literal["created", "replied", "unverified", "duplicate", "dropped", "held"]
     ticket: Ticket | None = None
     reason: str = ""
     refused: tuple[str, ...] = field(default=())
@@ -109,6 +122,10 @@ def accept_mail(mail: ParsedMail, *, guard: RateGuard | None = None) -> MailResu
         return _dropped(mail, mail.automated)
     if not mail.sender:
         return _dropped(mail, "no sender address")
+    if from_the_helpdesk(mail.sender):
+        return _dropped(mail, "loop: sent from the helpdesk's own address")
+    if mail.spam:
+        return _held(mail)
     if guard is not None and not guard.allow(mail.sender):
         log.warning("mail dropped: more than %s mails from %s within an hour (message-id=%s)", guard.limit, mail.sender, mail.message_id)
         return MailResult("dropped", reason="rate limited")
@@ -124,6 +141,27 @@ def accept_mail(mail: ParsedMail, *, guard: RateGuard | None = None) -> MailResu
 
 def _already_on(mail: ParsedMail, ticket: Ticket) -> bool:
     return bool(mail.message_id) and TicketEvent.objects.filter(ticket=ticket, data__message_id=mail.message_id).exists()
+
+
+def from_the_helpdesk(address: str) -> bool:
+    """Sent from fankui's own addresses (any +sub-address of them too): a notice that came back."""
+    def base(value: str) -> str:
+        local, _, domain = parseaddr(value)[1].lower().partition("@")
+        return f"{local.split('+', 1)[0]}@{domain}"
+
+    ours = {base(a) for a in (settings.FANKUI_INTAKE_ADDRESS, settings.DEFAULT_FROM_EMAIL) if a and "@" in a}
+    return base(address) in ours
+
+
+def _held(mail: ParsedMail) -> MailResult:
+    """The server called it spam: kept for an admin to review (admin → 拦截的垃圾邮件), never queued."""
+    if not (mail.message_id and HeldMail.objects.filter(message_id=mail.message_id).exists()):
+        HeldMail.objects.create(
+            sender=mail.sender[:254], subject=mail.subject[:300], reason=mail.spam[:200],
+            excerpt=mask_secrets(mail.text[:2000]).text, message_id=mail.message_id[:300],
+        )
+    log.info("mail held as spam (%s): from=%s message-id=%s", mail.spam, mail.sender, mail.message_id or "-")
+    return MailResult("held", reason=mail.spam)
 
 
 def _dropped(mail: ParsedMail, reason: str) -> MailResult:
@@ -224,7 +262,8 @@ def _create(mail: ParsedMail, user: AbstractUser) -> MailResult:
     profile = profile_of(user)
     accepted, refused = _screen(mail.attachments)
     names = "、".join(a.filename for a in mail.attachments)
-    description = mail.text.strip() or mail.subject.strip() or (f"（邮件无正文，附件：{names}）" if names else "（邮件无正文）")
+    # The sender's own words, without their signature and the quoted history; a bare forward keeps it all.
+    description = mail.reply_text.strip() or mail.text.strip() or mail.subject.strip() or (f"（邮件无正文，附件：{names}）" if names else "（邮件无正文）")
     intake = Intake(
         description=description,
         channel=Ticket.Channel.EMAIL,
@@ -246,6 +285,8 @@ def _create(mail: ParsedMail, user: AbstractUser) -> MailResult:
     if not result.created:
         log.info("mail redelivered, already filed as %s (message-id=%s)", result.ticket.ref, mail.message_id)
         return MailResult("duplicate", ticket=result.ticket)
+    if mail.text.strip() and mail.text.strip() != description:
+        keep_original_mail(ticket=result.ticket, text=mail.text)
     if refused:
         reply_to_ticket(ticket=result.ticket, by=user, body=_refusal_note(refused))
     log.info("mail from %s filed as %s", mail.sender, result.ticket.ref)

@@ -328,6 +328,17 @@ def automated_reason(msg: Message, *, subject: str, sender: str, envelope_from: 
     return ""
 
 
+def spam_verdict(msg: Message) -> str:
+    """The receiving server's own spam verdict (SpamAssassin, Tencent Exmail/QQ), or ""."""
+    if header(msg, "X-Spam-Flag").strip().lower() == "yes":
+        return "X-Spam-Flag: YES"
+    if header(msg, "X-Spam-Status").strip().lower().startswith("yes"):
+        return "X-Spam-Status: Yes"
+    if header(msg, "X-QQ-SPAM").strip().lower() in {"true", "yes", "1"}:
+        return "X-QQ-SPAM"
+    return ""
+
+
 # --- the whole mail ------------------------------------------------------------------------------
 
 
@@ -352,6 +363,7 @@ class ParsedMail:
     attachments: tuple[MailAttachment, ...] = ()
     automated: str = ""
     urgent: bool = False
+    spam: str = ""  # why the receiving server called it spam, or ""
     recipients: tuple[str, ...] = ()  # To, Cc, Delivered-To, X-Original-To and the SMTP envelope's RCPT TO
     authentication_results: tuple[str, ...] = ()  # as stamped by the receiving MTAs (RFC 8601)
 
@@ -481,6 +493,7 @@ def parse_mail(raw: bytes, *, envelope_from: str | None = None, envelope_to: Seq
         attachments=tuple(_attachments(msg, body)),
         automated=automated_reason(msg, subject=subject, sender=sender, envelope_from=envelope_from),
         urgent=_is_urgent(msg),
+        spam=spam_verdict(msg),
         recipients=(*envelope_to, *_addresses(msg, "To", "Cc", "Delivered-To", "X-Original-To")),
         authentication_results=tuple(_unfold(value) for value in _raw_headers(msg, "Authentication-Results")),
     )

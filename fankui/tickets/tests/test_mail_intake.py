@@ -403,3 +403,31 @@ def test_a_failure_asks_the_sender_to_retry(smtp: Mailer, reporter_a: AbstractUs
         code, text = smtp.send(raw)
     assert (code, text) == (451, "4.3.0 Temporary failure filing the mail, please retry later")
     assert smtp.send(raw)[0] == 250  # the retry is filed
+
+
+def test_a_new_mailed_report_keeps_only_the_senders_words_and_the_whole_mail_for_handlers(smtp: Mailer, reporter_a: AbstractUser) -> None:
+    body = "满意度问卷链接打开后一直白屏\n\n-- \n张三 客服主管\n手机 13911112222\n\n-----原始邮件-----\n发件人: 项目群\n请大家填写问卷"
+    ticket = mail_ticket(smtp, samples.utf8_plain(address=A_MAIL, subject="问卷打不开", body=body, message_id="<sig@cc-pg.cn>"))
+    assert ticket.description == "满意度问卷链接打开后一直白屏"
+    original = ticket.events.get(kind=TicketEvent.Kind.NOTE)
+    assert (original.public, original.actor) == (False, None) and "13911112222" in original.body and "请大家填写问卷" in original.body
+
+
+def test_mail_from_the_helpdesks_own_address_is_never_filed(smtp: Mailer) -> None:
+    with override_settings(DEFAULT_FROM_EMAIL="反馈 <fankui@cc-pg.cn>"):
+        raw = samples.utf8_plain(address="fankui@cc-pg.cn", subject="您的问题有新回复", body="退回的通知", message_id="<back@cc-pg.cn>")
+        assert smtp.send(raw, mail_from="fankui@cc-pg.cn") == (250, "2.0.0 OK dropped")
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize("flag", [{"X-Spam-Flag": "YES"}, {"X-Spam-Status": "Yes, score=12.4 required=5.0"}, {"X-QQ-SPAM": "true"}])
+def test_mail_the_server_marked_as_spam_is_held_for_review_not_queued(smtp: Mailer, flag: dict[str, str]) -> None:
+    from fankui.tickets.models import HeldMail
+
+    raw = samples.utf8_plain(address="it-support@mail-quota.example", subject="邮箱容量已满，请立即验证", body="点击链接验证 密码 Abc12345!",
+                             message_id="<phish@mail-quota.example>", extra=flag)
+    assert smtp.send(raw, mail_from="it-support@mail-quota.example") == (250, "2.0.0 OK held")
+    assert not Ticket.objects.exists()
+    assert not get_user_model().objects.filter(email="it-support@mail-quota.example").exists()  # no account either
+    held = HeldMail.objects.get()
+    assert held.sender == "it-support@mail-quota.example" and "Abc12345" not in held.excerpt
