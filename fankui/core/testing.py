@@ -127,7 +127,10 @@ def wait_for_port(port: int, process: subprocess.Popen[str], timeout: float = 30
 def fresh_install_env(*commands: list[str], database_url: str | None = None) -> dict[str, str]:
     """The environment of `dev.py up` on a new machine: production settings, a new data folder (with its
     SQLite database, or `database_url`), the real worker; `commands` (e.g. ["migrate"]) are run in it first."""
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL", "FANKUI_HUEY_IMMEDIATE"}}
+    # Nothing of the test process leaks in: its database, its Redis, immediate tasks, or the async-unsafe
+    # switch the browser tests set (a production process would never have it).
+    leave_out = {"DATABASE_URL", "REDIS_URL", "FANKUI_HUEY_IMMEDIATE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in leave_out}
     env.update(DJANGO_SETTINGS_MODULE="fankui.settings", FANKUI_DATA_DIR=tempfile.mkdtemp(prefix="fankui-install-"))
     if database_url:
         env["DATABASE_URL"] = database_url
