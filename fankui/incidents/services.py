@@ -420,7 +420,8 @@ def resolve_incident(*, incident: Incident, by: AbstractBaseUser, resolution: st
     heard: set[int] = set()
     active = Ticket.objects.filter(incident_link__incident=incident, status__in=[Ticket.Status.OPEN, Ticket.Status.WAITING]).order_by("created_at")
     for ticket in active:
-        resolve_ticket(ticket=ticket, by=by, reply=f"【共性问题 #{incident.pk} 已解决】{resolution}")
+        # A reporter with several tickets in the incident hears it once: through the first of them.
+        resolve_ticket(ticket=ticket, by=by, reply=f"【共性问题 #{incident.pk} 已解决】{resolution}", tell_reporter=ticket.reporter_id not in heard)
         heard.add(ticket.reporter_id)
     for user_id, (user, ticket) in _audience(incident).items():
         if user_id in heard:

@@ -503,8 +503,11 @@ def escalate_ticket(*, ticket: Ticket, by: AbstractBaseUser | None, system: Syst
 
 
 @transaction.atomic
-def resolve_ticket(*, ticket: Ticket, by: AbstractBaseUser, reply: str, individual: bool = False) -> Ticket:
-    """Resolve with a public answer; `individual` marks the guide's 个性 (network, operation) problems."""
+def resolve_ticket(*, ticket: Ticket, by: AbstractBaseUser, reply: str, individual: bool = False, tell_reporter: bool = True) -> Ticket:
+    """Resolve with a public answer; `individual` marks the guide's 个性 (network, operation) problems.
+
+    `tell_reporter=False` when the reporter already hears this answer another way (an incident resolving
+    several of their tickets at once): the answer is still on the timeline."""
     if not reply.strip():
         raise TicketError("empty_reply", "解决时请写明处理结果，报告人会收到这条回复。")
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
@@ -516,6 +519,8 @@ def resolve_ticket(*, ticket: Ticket, by: AbstractBaseUser, reply: str, individu
     ticket.save(update_fields=fields)
     answer = _event(ticket, TicketEvent.Kind.REPLY, actor=by, body=reply.strip())
     event = _event(ticket, TicketEvent.Kind.STATUS, actor=by, status=ticket.status, individual=individual)
+    if not tell_reporter:
+        return ticket
     _notify_reporter(
         ticket,
         kind=Notice.Kind.RESOLVED,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from fankui.incidents import selectors, services
 from fankui.incidents.models import Incident, IncidentFollower, IncidentTicket
 from fankui.incidents.tests.factories import APP_OUTAGE, People, file, make_people
-from fankui.notify.models import Notice
+from fankui.notify.models import Delivery, Notice
 from fankui.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +171,16 @@ def test_grouping_failure_never_refuses_a_report(people: People, monkeypatch: py
     monkeypatch.setattr(services, "group_ticket", broken)
     result = file(people["huanan"], APP_OUTAGE[0])
     assert result.created and Ticket.objects.filter(pk=result.ticket.pk).exists()
+
+
+def test_a_reporter_with_two_tickets_in_one_incident_hears_the_resolution_once(people: People) -> None:
+    _outage(people)
+    incident = Incident.objects.get()
+    services.confirm_incident(incident=incident, by=people["xiaou"])
+    again = file(people["huanan"], APP_OUTAGE[3]).ticket  # 华南 files a second time
+    assert IncidentTicket.objects.filter(incident=incident, ticket=again).exists()
+    services.resolve_incident(incident=incident, by=people["xiaou"], resolution="登录网关已恢复")
+    told = Notice.objects.filter(recipient=people["huanan"], kind="resolved")
+    assert told.count() == 1
+    assert set(Ticket.objects.filter(reporter=people["huanan"]).values_list("status", flat=True)) == {"resolved"}
+    assert Delivery.objects.filter(notice__in=told, channel="email").count() == 1  # one per channel
