@@ -87,6 +87,8 @@ class ReportForm(forms.Form):
 class ReplyForm(forms.Form):
     body = forms.CharField(label=_("回复"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": _("回复内容不能为空。")})
     internal = forms.BooleanField(label=_("内部备注（报告人不可见）"), required=False)
+    # The newest timeline entry when the page was loaded: an answer after it asks to confirm.
+    seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class ResolveForm(forms.Form):
@@ -97,6 +99,7 @@ class ResolveForm(forms.Form):
         error_messages={"required": _("解决时请写明处理结果，报告人会收到这条回复。")},
     )
     individual = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class RequestInfoForm(forms.Form):

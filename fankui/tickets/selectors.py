@@ -78,6 +78,15 @@ def timeline_for(user: AbstractBaseUser, ticket: Ticket) -> QuerySet:
     return events if is_handler(user, ticket) else events.filter(public=True)
 
 
+def answers_since(ticket: Ticket, user: AbstractBaseUser, seen: int | None) -> list[TicketEvent]:
+    """Other handlers' public answers posted after the timeline entry `seen` (the newest one the
+    user's page showed): a reply written meanwhile may repeat or contradict them."""
+    if seen is None:
+        return []
+    answers = ticket.events.filter(pk__gt=seen, kind=TicketEvent.Kind.REPLY, public=True, actor__isnull=False)
+    return list(answers.exclude(actor=user).exclude(actor_id=ticket.reporter_id).select_related("actor"))
+
+
 def get_attachment_for(user: AbstractBaseUser, ticket_ref: str, attachment_id: int) -> Attachment:
     ticket = get_ticket_for(user, ticket_ref)
     attachments = ticket.attachments.all()

@@ -15,6 +15,7 @@ urlpatterns = [
     path("queue/views/<int:view_id>/delete", views.delete_view, name="delete_view"),
     path("<str:ref>/", views.detail, name="detail"),
     path("<str:ref>/reply", views.reply, name="reply"),
+    path("<str:ref>/presence", views.presence_ping, name="presence"),
     path("<str:ref>/resolve", views.resolve, name="resolve"),
     path("<str:ref>/request-info", views.request_info, name="request_info"),
     path("<str:ref>/escalate", views.escalate, name="escalate"),

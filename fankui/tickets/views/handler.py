@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,10 +23,11 @@ from fankui.directory.models import Person
 from fankui.tickets.bulk import BulkAction, bulk_act
 from fankui.tickets.forms import QUEUE_VIEWS, BulkForm, EscalateForm, QueueFilterForm, SaveViewForm, RequestInfoForm, ResolveForm, escalation_targets
 from fankui.tickets.models import SavedView, Ticket
+from fankui.tickets.presence import touch as touch_presence
 from fankui.kb.search import SearchRefused, ticket_ids_matching
-from fankui.tickets.selectors import ACTIVE, acting_for_user, builtin_view_q, due_of, filters_q, is_handler, queue_rows, saved_views_of, view_counts, visible_tickets
+from fankui.tickets.selectors import ACTIVE, acting_for_user, answers_since, builtin_view_q, due_of, filters_q, is_handler, queue_rows, saved_views_of, view_counts, visible_tickets
 from fankui.tickets.services import TicketError, save_queue_view, escalate_ticket, request_information, resolve_ticket, reveal_secrets
-from fankui.tickets.views.ticket import fetch, ticket_page
+from fankui.tickets.views.ticket import display_name, fetch, ticket_page
 
 HANDLER_ROLES = {Profile.Role.CONSULTANT, Profile.Role.OWNER, Profile.Role.ADMIN}
 QUEUE_PAGE_SIZE = 50
@@ -185,11 +186,27 @@ def delete_view(request: HttpRequest, view_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def presence_ping(request: HttpRequest, ref: str) -> JsonResponse:
+    """The ticket page's heartbeat: I have it open (typing or not); who else has?"""
+    try:
+        ticket = _fetch_as_handler(request, ref)
+    except (Http404, PermissionDenied):
+        return JsonResponse({"error": {"code": "not_found", "message": _("没有找到该问题。")}}, status=404)
+    others = touch_presence(ticket.pk, user_id=request.user.pk, name=display_name(request.user), typing=request.POST.get("typing") == "1")  # type: ignore[arg-type]
+    return JsonResponse({"others": [{"name": p.name, "typing": p.typing} for p in others]})
+
+
+@login_required
+@require_POST
 def resolve(request: HttpRequest, ref: str) -> HttpResponse:
     ticket = _fetch_as_handler(request, ref)
     form = ResolveForm(request.POST)
     if form.is_valid():
         individual = form.cleaned_data["individual"]
+        late = answers_since(ticket, request.user, form.cleaned_data["seen"])  # type: ignore[arg-type]
+        if late:
+            key = "individual_form" if individual else "resolve_form"
+            return ticket_page(request, ticket, status=409, late_answers=late, **{key: form})
         try:
             resolve_ticket(ticket=ticket, by=request.user, reply=form.cleaned_data["reply"], individual=individual)  # type: ignore[arg-type]
         except TicketError as error:

@@ -11,11 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fankui.accounts.selectors import person_of
 from fankui.directory.models import Person, System
 from fankui.directory.selectors import primary_contact
 from fankui.tickets.forms import EscalateForm, ReopenForm, ReplyForm, RequestInfoForm, ResolveForm, escalation_targets
 from fankui.tickets.models import Ticket, TicketEvent
-from fankui.tickets.selectors import TicketNotFound, get_ticket_for, is_current_handler, is_handler, live_secrets, timeline_for
+from fankui.tickets.presence import touch as touch_presence
+from fankui.tickets.selectors import TicketNotFound, answers_since, get_ticket_for, is_current_handler, is_handler, live_secrets, timeline_for
 from fankui.tickets.services import VAULTED_NOTICE, TicketError, reply_to_ticket
 
 
@@ -48,6 +50,11 @@ def proposed_target(ticket: Ticket, system: System | None) -> str:
     return f"p:{person.pk}" if person else ""
 
 
+def display_name(user: Any) -> str:
+    person = person_of(user)
+    return person.name if person else (user.get_full_name() or user.get_username())
+
+
 def handler_forms(ticket: Ticket) -> dict[str, Any]:
     system = proposed_system(ticket)
     escalate = EscalateForm(
@@ -75,9 +82,11 @@ def ticket_page(request: HttpRequest, ticket: Ticket, *, status: int = 200, **ov
     """Render the ticket page; `overrides` carry a bound form with its errors, or revealed secrets."""
     user = request.user
     handler = is_handler(user, ticket)  # type: ignore[arg-type]
+    events = _with_status_labels(timeline_for(user, ticket))  # type: ignore[arg-type]
     context: dict[str, Any] = {
         "ticket": ticket,
-        "events": _with_status_labels(timeline_for(user, ticket)),  # type: ignore[arg-type]
+        "events": events,
+        "seen_event": max((event.pk for event in events), default=0),
         "attachments": ticket.attachments.all(),
         "secret_count": live_secrets(ticket).count(),
         "is_handler": handler,
@@ -86,6 +95,7 @@ def ticket_page(request: HttpRequest, ticket: Ticket, *, status: int = 200, **ov
     }
     if handler:
         context.update(handler_forms(ticket))
+        context["present"] = touch_presence(ticket.pk, user_id=user.pk, name=display_name(user))  # type: ignore[arg-type]
         context["can_reveal"] = bool(context["secret_count"]) and is_current_handler(user, ticket)  # type: ignore[arg-type]
     if ticket.status == Ticket.Status.RESOLVED:
         context["reopen_form"] = ReopenForm()
@@ -110,6 +120,9 @@ def reply(request: HttpRequest, ref: str) -> HttpResponse:
     if form.is_valid():
         # Only handlers may write internal notes; a reporter's reply is always public.
         internal = form.cleaned_data["internal"] and is_handler(request.user, ticket)  # type: ignore[arg-type]
+        late = [] if internal else answers_since(ticket, request.user, form.cleaned_data["seen"])  # type: ignore[arg-type]
+        if late:
+            return ticket_page(request, ticket, status=409, reply_form=form, late_answers=late)
         try:
             event = reply_to_ticket(ticket=ticket, by=request.user, body=form.cleaned_data["body"], public=not internal)  # type: ignore[arg-type]
         except TicketError as error:
