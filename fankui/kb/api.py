@@ -1,15 +1,17 @@
 """The knowledge base's JSON API (/api/v1/kb): self-check lists, suggestions while typing, search."""
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from fankui.core.api import ApiError, api_auth, errors, refuse_typed_text_in_url
 from fankui.directory.models import System
-from fankui.kb.models import Article
+from fankui.kb.models import Article, ArticleLink
 from fankui.kb.search import Filters, SearchRefused, search
 from fankui.kb.selectors import checklists_for
 from fankui.kb.matcher import articles_for
@@ -32,11 +34,20 @@ class SuggestIn(Schema):
     text: str = Field("", max_length=TEXT_MAX_LENGTH, description="报告人正在输入的问题描述")
 
 
+class LinkOut(Schema):
+    label: str
+    title: str
+    url: str = Field(..., description="过期的链接为空：从不作为有效链接提供")
+    valid_until: str | None
+    expired: bool
+
+
 class SuggestionOut(Schema):
     slug: str
     title: str
     excerpt: str
     url: str
+    links: list[LinkOut] = Field(default_factory=list, description="文章给出的链接（如满意度问卷），每条注明有效期")
 
 
 class ArticleHitOut(Schema):
@@ -105,10 +116,18 @@ def suggestions(request: HttpRequest, payload: SuggestIn) -> list[dict[str, str]
     text = payload.text[:2000]
     if len(text.strip()) < 2:
         return []
+    today = timezone.localdate()
     return [
-        {"slug": article.slug, "title": article.title, "excerpt": _excerpt(article.body), "url": f"/kb/{article.slug}/"}
+        {"slug": article.slug, "title": article.title, "excerpt": _excerpt(article.body), "url": f"/kb/{article.slug}/",
+         "links": [_link_out(link, today) for link in article.links.all()]}
         for article in articles_for(text, limit=SUGGESTIONS)
     ]
+
+
+def _link_out(link: ArticleLink, today: datetime.date) -> dict[str, object]:
+    expired = not link.is_valid_on(today)
+    return {"label": link.label, "title": link.title, "url": "" if expired else link.url,
+            "valid_until": link.valid_until.isoformat() if link.valid_until else None, "expired": expired}
 
 
 @router.get("/search", response={200: SearchOut, **errors(400)}, auth=api_auth(), summary="全文搜索工单和文章（员工）")

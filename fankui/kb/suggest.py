@@ -45,9 +45,16 @@ class Suggestion:
     def slug(self) -> str:
         return self.article.slug
 
-    def as_text(self) -> str:
-        """The article's title followed by its full body, as the router's JSON output carries it."""
-        return f"{self.article.title}\n{self.article.body}"
+    def as_text(self, today: datetime.date | None = None) -> str:
+        """The article's title, its full body and its links, as the router's JSON output carries it: for the
+        survey article the links are the answer. An expired link is marked and its address left out."""
+        day = today or timezone.localdate()
+        lines = [self.article.title, self.article.body]
+        for link in self.article.links.all():
+            name = "·".join(part for part in (link.label, link.title) if part)
+            lines.append(f"- {name}：{link.url}" + (f"（有效期至 {link.valid_until:%Y-%m-%d}）" if link.valid_until else "")
+                         if link.is_valid_on(day) else f"- {name}：已过期，请勿使用")
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)

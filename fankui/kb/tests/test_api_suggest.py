@@ -25,6 +25,7 @@ def test_it_suggests_the_binding_article_for_a_visitor_problem(client: Client) -
         "title": "绑定了房产还是显示访客或无法打开满意度问卷",
         "excerpt": body[0]["excerpt"],
         "url": "/kb/binding_visitor/",
+        "links": [],
     }
     assert body[0]["excerpt"].startswith("如果绑定了房产，还是显示访客") and len(body[0]["excerpt"]) <= 81
     assert len(body) <= 3
@@ -63,3 +64,32 @@ def test_noise_gets_no_system_no_owner_and_no_article(client: Client) -> None:
     route = route_report("测试测试", region="华南", reporter="staff")
     assert (route.system, route.contact, route.faq_slugs) == (None, None, [])
     assert _suggested(client, "测试测试") == []
+
+
+def test_the_survey_article_arrives_with_its_links_and_never_offers_an_expired_one(client: Client) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from fankui.kb.models import ArticleLink
+
+    [item] = [i for i in client.post("/api/v1/kb/suggest", content_type="application/json", data={"text": "满意度问卷链接打不开"}).json() if i["slug"] == "survey_link"]
+    stored = list(ArticleLink.objects.filter(article__slug="survey_link"))
+    assert len(item["links"]) == len(stored) > 0
+    today = timezone.localdate()
+    for link in item["links"]:
+        until = datetime.date.fromisoformat(link["valid_until"]) if link["valid_until"] else None
+        assert link["expired"] == bool(until and until < today)
+        assert (link["url"] == "") == link["expired"]  # an expired link is named, never offered
+
+
+def test_fankui_route_carries_the_links_as_part_of_the_article_text() -> None:
+    import datetime
+
+    from fankui.routing.services import route_report
+
+    [survey] = [s for s in route_report("满意度问卷链接打不开", region=None, reporter=None).faq if s.slug == "survey_link"]
+    text = survey.as_text(today=datetime.date(2025, 6, 1))
+    links = [line for line in text.splitlines() if line.startswith("- ")]
+    assert links and all("https://" in line or "已过期" in line for line in links)
+    assert "已过期，请勿使用" in survey.as_text(today=datetime.date(2099, 1, 1))

@@ -76,6 +76,17 @@
       const link = el("a", { href: item.url, target: "_blank", rel: "noopener" }, item.title);
       li.appendChild(link);
       li.appendChild(el("p", { class: "muted excerpt" }, item.excerpt));
+      // For the survey article the links are the answer: shown whole, an expired one marked, never offered.
+      if (item.links && item.links.length) {
+        const links = el("ul", { class: "kb-links" });
+        item.links.forEach((l) => {
+          const row = el("li", {}, `${[l.label, l.title].filter(Boolean).join("·")}：`);
+          if (l.expired) row.appendChild(el("span", { class: "muted" }, t("已过期", "expired")));
+          else row.appendChild(el("a", { href: l.url, target: "_blank", rel: "noopener" }, l.url));
+          links.appendChild(row);
+        });
+        li.appendChild(links);
+      }
       const actions = el("div", { class: "actions" });
       const solved = el("button", { type: "button", class: "primary solved" }, t("这解决了我的问题", "This solved my problem"));
       const notSolved = el("button", { type: "button", class: "not-solved" }, t("没有解决", "Not solved"));
