@@ -56,6 +56,7 @@ def main() -> None:
     parser.add_argument("--visible", type=int, default=2_000)
     parser.add_argument("--database-url", default="", help="postgres://… (a throw-away database is created beside it)")
     parser.add_argument("--repeat", type=int, default=20, help="requests per page")
+    parser.add_argument("--slowest", type=int, default=0, help="print each page's N slowest queries")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="fankui-bench-queue-"))
@@ -176,10 +177,21 @@ def run(args: argparse.Namespace) -> None:
         response = client.get(url, secure=True)  # warm
         assert response.status_code == 200, (url, response.status_code)
         rows_shown = response.content.decode().count('class="card ticket-row')
-        counted: list[str] = []
+        counted: list[tuple[float, str]] = []
+
+        def timed(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+            start = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                counted.append(((time.perf_counter() - start) * 1000, sql))
+
         # The test client clears connection.queries at each request: count at the cursor instead.
-        with connection.execute_wrapper(lambda execute, sql, params, many, context: (counted.append(sql), execute(sql, params, many, context))[1]):
+        with connection.execute_wrapper(timed):
             client.get(url, secure=True)
+        if args.slowest:
+            for ms, sql in sorted(counted, reverse=True)[: args.slowest]:
+                print(f"    {ms:6.1f} ms  {sql[:160]}")
         timings = []
         for _ in range(args.repeat):
             start = time.perf_counter()

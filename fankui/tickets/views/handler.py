@@ -74,11 +74,15 @@ def _queue_q(desk: Desk, data: dict) -> tuple[Q, SearchRefused | None]:
 
 def _view_counts(desk: Desk, saved: list[SavedView]) -> dict[str, int]:
     views = {key: desk.view_q(key) & ACTIVE for key, _label in QUEUE_VIEWS}
+    only_active = True
     for view in saved:
         form = QueueFilterForm(QueryDict(view.query))
         if form.is_valid():
             views[f"saved{view.pk}"] = _queue_q(desk, form.cleaned_data)[0]
-    return view_counts(desk.visible, views)
+            only_active &= form.cleaned_data.get("status") in {"", Ticket.Status.OPEN, Ticket.Status.WAITING}
+    # Usually every view is about the work still to do: counting only active tickets lets the
+    # database use the status index instead of reading every ticket the user ever could see.
+    return view_counts(desk.visible.filter(ACTIVE) if only_active else desk.visible, views)
 
 
 def queue_tickets(desk: Desk, form: QueueFilterForm) -> QuerySet[Ticket]:
