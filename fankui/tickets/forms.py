@@ -184,6 +184,7 @@ class QueueFilterForm(forms.Form):
     owner = forms.ModelChoiceField(label=_("升级对象"), required=False, queryset=Person.objects.order_by("name"), empty_label=_("全部"))
     channel = forms.ChoiceField(label=_("渠道"), required=False, choices=[("", _("全部")), *Ticket.Channel.choices])
     incident = forms.IntegerField(label=_("共性问题编号"), required=False, min_value=1)
+    new = forms.BooleanField(label=_("只看有新动态的"), required=False)
     since = forms.DateField(label=_("提交日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("到"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label=_("搜索"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("标题、描述、回复里的词")}))

@@ -222,3 +222,14 @@ class HeldMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender}：{self.subject}"
+
+
+class TicketSeen(models.Model):
+    """When a handler last opened a ticket: anything others added after it is new to them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="seen_by")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "ticket"], name="ticketseen_unique_user_ticket")]

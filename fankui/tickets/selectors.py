@@ -17,7 +17,7 @@ from fankui.accounts.models import Profile
 from fankui.accounts.selectors import person_of, role_of
 from fankui.directory.models import Person, Region
 from fankui.directory.selectors import people_acting_as
-from fankui.tickets.models import Attachment, SavedView, Secret, Ticket, TicketEvent
+from fankui.tickets.models import Attachment, SavedView, Secret, Ticket, TicketEvent, TicketSeen
 
 log = logging.getLogger("fankui.access")
 
@@ -126,6 +126,23 @@ def _queue_order(sort: str) -> list:
         "activity": ["-updated_at"],
     }
     return [*orders.get(sort, orders["due"]), "id"]
+
+
+def with_news(tickets: QuerySet[Ticket], user: AbstractBaseUser) -> QuerySet[Ticket]:
+    """`is_new`: someone else (a reporter's reply, a colleague, the SLA clock) added to the timeline
+    since the user last opened the ticket, or the user never opened it."""
+    news = TicketEvent.objects.filter(ticket=OuterRef("pk")).exclude(actor=user).order_by("-at").values("at")[:1]
+    seen = TicketSeen.objects.filter(ticket=OuterRef("pk"), user=user).values("seen_at")[:1]
+    tickets = tickets.annotate(last_news_at=Subquery(news, output_field=DateTimeField()), seen_at=Subquery(seen, output_field=DateTimeField()))
+    return tickets.annotate(
+        is_new=Case(
+            When(last_news_at__isnull=True, then=Value(0)),
+            When(seen_at__isnull=True, then=Value(1)),
+            When(last_news_at__gt=F("seen_at"), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
 
 
 def queue_rows(tickets: QuerySet[Ticket], sort: str = "due", *, by_incident: bool = False) -> QuerySet[Ticket]:

@@ -28,7 +28,7 @@ from fankui.directory.selectors import acting_person
 from fankui.notify.models import Notice
 from fankui.notify.services import notify_person, notify_user
 from fankui.tickets.attachments import save_attachment, validate_uploads
-from fankui.tickets.models import IdempotencyKey, SavedView, Secret, Ticket, TicketEvent
+from fankui.tickets.models import IdempotencyKey, SavedView, Secret, Ticket, TicketEvent, TicketSeen
 from fankui.tickets.secrets import mask_secrets
 
 log = logging.getLogger(__name__)
@@ -648,3 +648,8 @@ def set_urgency(*, ticket: Ticket, by: AbstractBaseUser, urgency: str) -> Ticket
     label = in_site_language(Ticket.Urgency(urgency).label)
     _event(ticket, TicketEvent.Kind.STATUS, actor=by, public=False, body=f"紧急程度改为“{label}”", urgency=urgency, previous=previous)
     return ticket
+
+
+def mark_seen(*, ticket: Ticket, user: AbstractBaseUser) -> None:
+    """The handler opened the ticket: what is on its timeline now is no longer new to them."""
+    TicketSeen.objects.update_or_create(user=user, ticket=ticket, defaults={"seen_at": timezone.now()})

@@ -81,6 +81,16 @@ def test_a_consultants_morning_at_the_desk(guide_loaded: None, live_server: Any,
         countdown = rows.nth(n).locator("time.due-breached")
         assert "已超时" in countdown.inner_text() and countdown.get_attribute("datetime")
     assert rows.nth(3).locator("time.due-soon").count() == 1
+    # Everything is new to her, and the keyboard works the list: ? shows the card, j moves, x ticks.
+    assert page.locator("#new-badge").inner_text() == "60" and rows.nth(0).locator(".tag.new").count() == 1
+    page.keyboard.press("?")
+    assert page.locator("#keys-card").is_visible()
+    page.keyboard.press("?")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    assert rows.nth(1).locator("input.pick").is_checked() and not rows.nth(0).locator("input.pick").is_checked()
+    page.keyboard.press("x")
 
     # 2. A saved view "EAS 未处理" with its count.
     page.click("form.filters details summary")

@@ -16,11 +16,11 @@ from fankui.tickets.tests.page_factories import file_report
 
 pytestmark = pytest.mark.django_db
 
-# Measured (19) and kept on purpose; it must not grow with the number of tickets. Session, user,
+# Measured (20) and kept on purpose; it must not grow with the number of tickets. Session, user,
 # role (view, visible_tickets, nav), person (visible_tickets, 我的待办), the count, the page of
 # tickets, saved views, all views' counts in one query, unread, and the choices of the filter and
-# bulk forms (system, region, articles, four person lists).
-QUEUE_QUERY_BUDGET = 19
+# bulk forms (system, region, articles, four person lists), the badge's count of new activity.
+QUEUE_QUERY_BUDGET = 20
 
 
 @pytest.fixture
@@ -235,3 +235,27 @@ def test_one_cannot_delete_someone_elses_view(people: dict[str, AbstractUser]) -
     assert client_for(people["admin"]).post(f"/tickets/queue/views/{view.pk}/delete").status_code == 404
     assert client_for(people["ding"]).post(f"/tickets/queue/views/{view.pk}/delete").status_code == 302
     assert not people["ding"].saved_views.exists()
+
+
+def test_rows_with_news_since_the_handler_last_opened_them_are_marked_and_counted(people: dict[str, AbstractUser]) -> None:
+    from fankui.tickets.services import reply_to_ticket
+
+    opened = file_report(people["reporter_a"], "EAS 凭证打印不了")
+    fresh = file_report(people["reporter_a"], "收费云对账不平")
+    ding = client_for(people["ding"])
+
+    def new_refs() -> set[str]:
+        html = ding.get("/tickets/queue/").content.decode()
+        return {ref for ref in (opened.ref, fresh.ref) if 'is-new" data-ref="' + ref in html}
+
+    ding.get(f"/tickets/{opened.ref}/")
+    assert new_refs() == {fresh.ref}  # never opened: new; opened since the report: not
+    ding.post(f"/tickets/{opened.ref}/reply", {"body": "请提供截图"})
+    assert new_refs() == {fresh.ref}  # one's own reply is no news
+    reply_to_ticket(ticket=opened, by=people["reporter_a"], body="截图在附件里")
+    assert new_refs() == {opened.ref, fresh.ref}
+    html = ding.get("/tickets/queue/", {"new": "on"}).content.decode()
+    assert 'id="new-badge"' in html and ">2</a>" in html.split('id="new-badge"')[1][:200]
+    ding.get(f"/tickets/{opened.ref}/")
+    html = ding.get("/tickets/queue/", {"new": "on"}).content.decode()
+    assert fresh.ref in html and opened.ref not in html

@@ -25,7 +25,20 @@ from fankui.tickets.forms import QUEUE_VIEWS, BulkForm, EscalateForm, QueueFilte
 from fankui.tickets.models import SavedView, Ticket
 from fankui.tickets.presence import touch as touch_presence
 from fankui.kb.search import SearchRefused, ticket_ids_matching
-from fankui.tickets.selectors import ACTIVE, acting_for_user, answers_since, builtin_view_q, due_of, filters_q, is_handler, queue_rows, saved_views_of, view_counts, visible_tickets
+from fankui.tickets.selectors import (
+    ACTIVE,
+    acting_for_user,
+    answers_since,
+    builtin_view_q,
+    due_of,
+    filters_q,
+    is_handler,
+    queue_rows,
+    saved_views_of,
+    view_counts,
+    visible_tickets,
+    with_news,
+)
 from fankui.tickets.services import TicketError, save_queue_view, escalate_ticket, request_information, resolve_ticket, reveal_secrets
 from fankui.tickets.views.ticket import display_name, fetch, ticket_page
 
@@ -82,7 +95,10 @@ def _view_counts(desk: Desk, saved: list[SavedView]) -> dict[str, int]:
             only_active &= form.cleaned_data.get("status") in {"", Ticket.Status.OPEN, Ticket.Status.WAITING}
     # Usually every view is about the work still to do: counting only active tickets lets the
     # database use the status index instead of reading every ticket the user ever could see.
-    return view_counts(desk.visible.filter(ACTIVE) if only_active else desk.visible, views)
+    counts = view_counts(desk.visible.filter(ACTIVE) if only_active else desk.visible, views)
+    # The queue's badge: active tickets with something new since the handler last opened them.
+    counts["new"] = with_news(desk.visible.filter(ACTIVE), desk.user).filter(is_new=1).count()
+    return counts
 
 
 def queue_tickets(desk: Desk, form: QueueFilterForm) -> QuerySet[Ticket]:
@@ -91,7 +107,10 @@ def queue_tickets(desk: Desk, form: QueueFilterForm) -> QuerySet[Ticket]:
     q, refused = _queue_q(desk, data)
     if refused is not None:
         form.add_error("q", refused.message)
-    return queue_rows(desk.visible.filter(q), data.get("sort") or "due", by_incident=data.get("view") == "incidents")
+    tickets = with_news(desk.visible.filter(q), desk.user)
+    if data.get("new"):
+        tickets = tickets.filter(is_new=1)
+    return queue_rows(tickets, data.get("sort") or "due", by_incident=data.get("view") == "incidents")
 
 
 @login_required
@@ -113,6 +132,7 @@ def queue(request: HttpRequest, save_form: SaveViewForm | None = None, bulk_form
         "now": desk.now,
         "query": filters.urlencode(),
         "current_view": request.GET.get("view", ""),
+        "new_count": counts["new"],
         "builtin_views": [(key, label, counts[key]) for key, label in QUEUE_VIEWS],
         "saved_views": [(view, counts.get(f"saved{view.pk}")) for view in saved],
         "save_form": save_form or SaveViewForm(initial={"query": filters.urlencode()}),
