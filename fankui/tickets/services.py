@@ -652,4 +652,7 @@ def set_urgency(*, ticket: Ticket, by: AbstractBaseUser, urgency: str) -> Ticket
 
 def mark_seen(*, ticket: Ticket, user: AbstractBaseUser) -> None:
     """The handler opened the ticket: what is on its timeline now is no longer new to them."""
-    TicketSeen.objects.update_or_create(user=user, ticket=ticket, defaults={"seen_at": timezone.now()})
+    # One upsert: opening a ticket costs a single query, the first time as every time after.
+    TicketSeen.objects.bulk_create(
+        [TicketSeen(user=user, ticket=ticket, seen_at=timezone.now())], update_conflicts=True, unique_fields=["user", "ticket"], update_fields=["seen_at"]
+    )
