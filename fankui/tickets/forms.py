@@ -240,3 +240,16 @@ class BulkForm(forms.Form):
                 self.add_error("incident", _("没有这个共性问题。"))
             data["incident_obj"] = incident
         return data
+
+
+class CannedReplyForm(forms.Form):
+    title = forms.CharField(label=_("名称"), max_length=100, error_messages={"required": _("请填写名称。")})
+    body = forms.CharField(
+        label=_("内容（可用 {报告人} 和 {编号}）"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": _("请填写内容。")}
+    )
+    region = forms.ModelChoiceField(label=_("共享给大区（不选则仅自己可用）"), required=False, queryset=Region.objects.none(), empty_label=_("仅自己"))
+
+    def __init__(self, *args: Any, regions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Shared only with a region one handles.
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]

@@ -233,3 +233,42 @@ class TicketSeen(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "ticket"], name="ticketseen_unique_user_ticket")]
+
+
+class CannedReply(models.Model):
+    """A recurring answer (账号解锁步骤, 请提供截图和项目名称…): a handler's own, or shared with a region's
+    handlers. {报告人} and {编号} are filled in with the ticket's reporter and reference when inserted."""
+
+    title = models.CharField("名称", max_length=100)
+    body = models.TextField("内容", max_length=5000)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="个人", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(Region, verbose_name="共享给大区", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "常用回复"
+        verbose_name_plural = "常用回复"
+        ordering = ["title", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(owner__isnull=False) | models.Q(region__isnull=False), name="cannedreply_owner_or_region"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CannedUse(models.Model):
+    """How often a handler inserted an answer (a saved reply or a KB article): the most used come first."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("常用回复")
+        ARTICLE = "article", _("知识库文章")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    uses = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "object_id"], name="canneduse_unique")]

@@ -17,7 +17,7 @@ from fankui.accounts.models import Profile
 from fankui.accounts.selectors import person_of, role_of
 from fankui.directory.models import Person, Region
 from fankui.directory.selectors import people_acting_as
-from fankui.tickets.models import Attachment, SavedView, Secret, Ticket, TicketEvent, TicketSeen
+from fankui.tickets.models import Attachment, CannedReply, CannedUse, SavedView, Secret, Ticket, TicketEvent, TicketSeen
 
 log = logging.getLogger("fankui.access")
 
@@ -269,3 +269,37 @@ def view_counts(visible: QuerySet[Ticket], views: dict[str, Q]) -> dict[str, int
     if not views:
         return {}
     return visible.order_by().aggregate(**{key: Count("pk", filter=q) for key, q in views.items()})
+
+
+def canned_replies_for(user: AbstractBaseUser, ticket: Ticket | None = None) -> QuerySet[CannedReply]:
+    """The user's own saved replies and those shared with a region they handle (or the ticket's)."""
+    person = person_of(user)
+    acting_for = people_acting_as(person, timezone.localdate()) if person else []
+    shared = Q(region__consultant__in=acting_for)
+    if ticket is not None and ticket.region_id:
+        shared |= Q(region_id=ticket.region_id)
+    return CannedReply.objects.filter(Q(owner=user) | shared).distinct()
+
+
+@dataclass(frozen=True)
+class CannedChoice:
+    kind: str
+    pk: int
+    title: str
+    uses: int
+
+    @property
+    def value(self) -> str:
+        return f"{self.kind}:{self.pk}"
+
+
+def canned_choices(user: AbstractBaseUser, ticket: Ticket) -> list[CannedChoice]:
+    """Saved replies and current KB articles for the picker, the user's most used first."""
+    from fankui.kb.models import Article
+    from fankui.kb.selectors import valid_on
+
+    uses = {(kind, pk): n for kind, pk, n in CannedUse.objects.filter(user=user).values_list("kind", "object_id", "uses")}
+    choices = [CannedChoice(CannedUse.Kind.REPLY, r.pk, r.title, uses.get((CannedUse.Kind.REPLY, r.pk), 0)) for r in canned_replies_for(user, ticket)]
+    articles = Article.objects.filter(valid_on(timezone.localdate()), is_published=True).only("pk", "title")
+    choices += [CannedChoice(CannedUse.Kind.ARTICLE, a.pk, a.title, uses.get((CannedUse.Kind.ARTICLE, a.pk), 0)) for a in articles]
+    return sorted(choices, key=lambda c: (-c.uses, c.kind != CannedUse.Kind.REPLY, c.title))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from fankui.core import business_hours
@@ -28,7 +29,7 @@ from fankui.directory.selectors import acting_person
 from fankui.notify.models import Notice
 from fankui.notify.services import notify_person, notify_user
 from fankui.tickets.attachments import save_attachment, validate_uploads
-from fankui.tickets.models import IdempotencyKey, SavedView, Secret, Ticket, TicketEvent, TicketSeen
+from fankui.tickets.models import CannedReply, CannedUse, IdempotencyKey, SavedView, Secret, Ticket, TicketEvent, TicketSeen
 from fankui.tickets.secrets import mask_secrets
 
 log = logging.getLogger(__name__)
@@ -656,3 +657,40 @@ def mark_seen(*, ticket: Ticket, user: AbstractBaseUser) -> None:
     TicketSeen.objects.bulk_create(
         [TicketSeen(user=user, ticket=ticket, seen_at=timezone.now())], update_conflicts=True, unique_fields=["user", "ticket"], update_fields=["seen_at"]
     )
+
+
+def fill_placeholders(text: str, ticket: Ticket) -> str:
+    reporter = ticket.reporter
+    name = reporter.get_full_name() or reporter.get_username()  # type: ignore[attr-defined]
+    return text.replace("{报告人}", name).replace("{编号}", ticket.ref)
+
+
+@transaction.atomic
+def use_canned(*, user: AbstractBaseUser, ticket: Ticket, kind: str, pk: int, allowed_replies: object) -> str:
+    """The text to insert into a reply (placeholders filled, an article's expired links left out),
+    counted so the most used answers come first. `allowed_replies` is the user's canned replies queryset."""
+    from fankui.kb.models import Article
+    from fankui.kb.selectors import article_as_reply, valid_on
+
+    if kind == CannedUse.Kind.REPLY:
+        reply = allowed_replies.filter(pk=pk).first()  # type: ignore[attr-defined]
+        if reply is None:
+            raise TicketError("canned_not_found", "没有找到这条常用回复。")
+        text = fill_placeholders(reply.body, ticket)
+    elif kind == CannedUse.Kind.ARTICLE:
+        article = Article.objects.filter(valid_on(timezone.localdate()), is_published=True, pk=pk).prefetch_related("links").first()
+        if article is None:
+            raise TicketError("canned_not_found", "没有找到这篇文章，或它已过期。")
+        text = article_as_reply(article)
+    else:
+        raise TicketError("canned_not_found", "未知的插入内容。")
+    use, _created = CannedUse.objects.get_or_create(user=user, kind=kind, object_id=pk)
+    CannedUse.objects.filter(pk=use.pk).update(uses=F("uses") + 1)
+    return text
+
+
+def save_canned_reply(*, user: AbstractBaseUser, title: str, body: str, region: Region | None) -> CannedReply:
+    """A personal saved reply, or (with `region`) one shared with that region's handlers."""
+    if not title.strip() or not body.strip():
+        raise TicketError("empty_reply", "请填写名称和内容。")
+    return CannedReply.objects.create(title=title.strip(), body=body.strip(), owner=None if region else user, region=region, created_by=user)

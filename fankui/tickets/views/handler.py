@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 
 from fankui.accounts.models import Profile
 from fankui.accounts.selectors import role_of
-from fankui.directory.models import Person
+from fankui.directory.models import Person, Region
 from fankui.tickets.bulk import BulkAction, bulk_act
-from fankui.tickets.forms import QUEUE_VIEWS, BulkForm, EscalateForm, QueueFilterForm, SaveViewForm, RequestInfoForm, ResolveForm, escalation_targets
+from fankui.tickets.forms import QUEUE_VIEWS, BulkForm, CannedReplyForm, EscalateForm, QueueFilterForm, SaveViewForm, RequestInfoForm, ResolveForm, escalation_targets
 from fankui.tickets.models import SavedView, Ticket
 from fankui.tickets.presence import touch as touch_presence
 from fankui.kb.search import SearchRefused, ticket_ids_matching
@@ -30,6 +30,7 @@ from fankui.tickets.selectors import (
     acting_for_user,
     answers_since,
     builtin_view_q,
+    canned_replies_for,
     due_of,
     filters_q,
     is_handler,
@@ -39,7 +40,7 @@ from fankui.tickets.selectors import (
     visible_tickets,
     with_news,
 )
-from fankui.tickets.services import TicketError, save_queue_view, escalate_ticket, request_information, resolve_ticket, reveal_secrets
+from fankui.tickets.services import TicketError, save_canned_reply, save_queue_view, use_canned, escalate_ticket, request_information, resolve_ticket, reveal_secrets
 from fankui.tickets.views.ticket import display_name, fetch, ticket_page
 
 HANDLER_ROLES = {Profile.Role.CONSULTANT, Profile.Role.OWNER, Profile.Role.ADMIN}
@@ -218,6 +219,46 @@ def presence_ping(request: HttpRequest, ref: str) -> JsonResponse:
         return JsonResponse({"error": {"code": "not_found", "message": _("没有找到该问题。")}}, status=404)
     others = touch_presence(ticket.pk, user_id=request.user.pk, name=display_name(request.user), typing=request.POST.get("typing") == "1")  # type: ignore[arg-type]
     return JsonResponse({"others": [{"name": p.name, "typing": p.typing} for p in others]})
+
+
+@login_required
+@require_POST
+def canned_insert(request: HttpRequest, ref: str) -> JsonResponse:
+    """The text of a saved reply or a KB article for the reply box, placeholders filled."""
+    try:
+        ticket = _fetch_as_handler(request, ref)
+    except (Http404, PermissionDenied):
+        return JsonResponse({"error": {"code": "not_found", "message": _("没有找到该问题。")}}, status=404)
+    kind, _sep, pk = request.POST.get("choice", "").partition(":")
+    if not pk.isdigit():
+        return JsonResponse({"error": {"code": "invalid_choice", "message": _("请选择要插入的内容。")}}, status=400)
+    try:
+        text = use_canned(user=request.user, ticket=ticket, kind=kind, pk=int(pk), allowed_replies=canned_replies_for(request.user, ticket))  # type: ignore[arg-type]
+    except TicketError as error:
+        return JsonResponse({"error": {"code": error.code, "message": error.message}}, status=404)
+    return JsonResponse({"text": text})
+
+
+@login_required
+def canned_replies(request: HttpRequest) -> HttpResponse:
+    """常用回复: one's own and the region's shared answers; add or remove them."""
+    if role_of(request.user) not in HANDLER_ROLES:
+        return redirect("tickets:mine")
+    form = CannedReplyForm(request.POST or None, regions=Region.objects.filter(consultant__in=acting_for_user(request.user, timezone.now())))  # type: ignore[arg-type]
+    if request.method == "POST":
+        if "delete" in request.POST:
+            # Only what one may use, and shared ones only by a handler of that region.
+            deleted, _rows = canned_replies_for(request.user).filter(pk=request.POST.get("delete", "0") if request.POST.get("delete", "").isdigit() else 0).delete()  # type: ignore[arg-type]
+            if not deleted:
+                raise Http404
+            messages.success(request, _("已删除。"))
+            return redirect("tickets:canned_replies")
+        if form.is_valid():
+            save_canned_reply(user=request.user, title=form.cleaned_data["title"], body=form.cleaned_data["body"], region=form.cleaned_data["region"])  # type: ignore[arg-type]
+            messages.success(request, _("已保存常用回复。"))
+            return redirect("tickets:canned_replies")
+    replies = canned_replies_for(request.user).select_related("region")  # type: ignore[arg-type]
+    return render(request, "tickets/canned_replies.html", {"form": form, "replies": replies}, status=400 if form.errors else 200)
 
 
 @login_required

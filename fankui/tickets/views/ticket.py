@@ -17,7 +17,7 @@ from fankui.directory.selectors import primary_contact
 from fankui.tickets.forms import EscalateForm, ReopenForm, ReplyForm, RequestInfoForm, ResolveForm, escalation_targets
 from fankui.tickets.models import Ticket, TicketEvent
 from fankui.tickets.presence import touch as touch_presence
-from fankui.tickets.selectors import TicketNotFound, answers_since, get_ticket_for, is_current_handler, is_handler, live_secrets, timeline_for
+from fankui.tickets.selectors import TicketNotFound, answers_since, canned_choices, get_ticket_for, is_current_handler, is_handler, live_secrets, timeline_for
 from fankui.tickets.services import VAULTED_NOTICE, TicketError, mark_seen, reply_to_ticket
 
 
@@ -96,6 +96,7 @@ def ticket_page(request: HttpRequest, ticket: Ticket, *, status: int = 200, **ov
     if handler:
         context.update(handler_forms(ticket))
         mark_seen(ticket=ticket, user=user)  # type: ignore[arg-type]
+        context["canned"] = canned_choices(user, ticket)  # type: ignore[arg-type]
         context["present"] = touch_presence(ticket.pk, user_id=user.pk, name=display_name(user))  # type: ignore[arg-type]
         context["can_reveal"] = bool(context["secret_count"]) and is_current_handler(user, ticket)  # type: ignore[arg-type]
     if ticket.status == Ticket.Status.RESOLVED:

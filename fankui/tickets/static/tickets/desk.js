@@ -3,6 +3,32 @@
 // server still asks to confirm a reply sent after someone else's answer. No framework, no build step.
 (() => {
   "use strict";
+  // The picker: a saved reply or a KB article goes into the reply box where the cursor is.
+  const picker = document.getElementById("canned");
+  const replyBox = document.querySelector("#reply-form textarea[name=body]");
+  const csrf = document.querySelector("input[name=csrfmiddlewaretoken]");
+  if (picker && replyBox) {
+    picker.addEventListener("change", async () => {
+      if (!picker.value) return;
+      const error = document.getElementById("canned-error");
+      const response = await fetch(picker.dataset.url, {
+        method: "POST", credentials: "same-origin", body: new URLSearchParams({ choice: picker.value }),
+        headers: { "X-CSRFToken": csrf ? csrf.value : "" },
+      });
+      const data = await response.json();
+      picker.value = "";
+      if (!response.ok) { error.textContent = data.error.message; error.hidden = false; return; }
+      error.hidden = true;
+      const at = replyBox.selectionStart ?? replyBox.value.length;
+      replyBox.value = replyBox.value.slice(0, at) + data.text + replyBox.value.slice(replyBox.selectionEnd ?? at);
+      replyBox.focus();
+      replyBox.dispatchEvent(new Event("input"));
+    });
+  }
+})();
+
+(() => {
+  "use strict";
   const box = document.getElementById("presence");
   if (!box || !box.dataset.url) return;
   const en = document.documentElement.lang === "en";
