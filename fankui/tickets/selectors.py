@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Case, Count, DateTimeField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, DateTimeField, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -143,6 +143,17 @@ def with_news(tickets: QuerySet[Ticket], user: AbstractBaseUser) -> QuerySet[Tic
             output_field=IntegerField(),
         )
     )
+
+
+def count_new(tickets: QuerySet[Ticket], user: AbstractBaseUser) -> int:
+    """How many of `tickets` have news for the user (see `with_news`), for the queue's badge.
+
+    Two grouped queries compared here: the same test as `with_news` as a correlated subquery per
+    ticket cost 230 ms over 2,000 active tickets among 100,000 (benchmarks/bench_queue.py)."""
+    ids = tickets.order_by().values("pk")
+    latest = TicketEvent.objects.filter(ticket_id__in=ids).exclude(actor=user).values("ticket_id").annotate(last=Max("at")).values_list("ticket_id", "last")
+    seen = dict(TicketSeen.objects.filter(user=user, ticket_id__in=ids).values_list("ticket_id", "seen_at"))
+    return sum(1 for pk, last in latest if pk not in seen or last > seen[pk])
 
 
 def queue_rows(tickets: QuerySet[Ticket], sort: str = "due", *, by_incident: bool = False) -> QuerySet[Ticket]:

@@ -16,11 +16,11 @@ from fankui.tickets.tests.page_factories import file_report
 
 pytestmark = pytest.mark.django_db
 
-# Measured (20) and kept on purpose; it must not grow with the number of tickets. Session, user,
+# Measured (21) and kept on purpose; it must not grow with the number of tickets. Session, user,
 # role (view, visible_tickets, nav), person (visible_tickets, 我的待办), the count, the page of
 # tickets, saved views, all views' counts in one query, unread, and the choices of the filter and
-# bulk forms (system, region, articles, four person lists), the badge's count of new activity.
-QUEUE_QUERY_BUDGET = 20
+# bulk forms (system, region, articles, four person lists), the badge's count of new activity (two).
+QUEUE_QUERY_BUDGET = 21
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from fankui.tickets.selectors import (
     answers_since,
     builtin_view_q,
     canned_replies_for,
+    count_new,
     due_of,
     filters_q,
     is_handler,
@@ -98,7 +99,7 @@ def _view_counts(desk: Desk, saved: list[SavedView]) -> dict[str, int]:
     # database use the status index instead of reading every ticket the user ever could see.
     counts = view_counts(desk.visible.filter(ACTIVE) if only_active else desk.visible, views)
     # The queue's badge: active tickets with something new since the handler last opened them.
-    counts["new"] = with_news(desk.visible.filter(ACTIVE), desk.user).filter(is_new=1).count()
+    counts["new"] = count_new(desk.visible.filter(ACTIVE), desk.user)
     return counts
 
 
