@@ -101,7 +101,7 @@ def _row(user: AbstractBaseUser, incident: Incident, staff: bool) -> dict[str, A
         "id": incident.pk,
         "state": incident.state,
         "system": incident.system.name if incident.system else None,
-        "title": incident.title,
+        "title": selectors.title_for(incident, user),
         "tickets": [link.ticket.ref for link in mine],
         "regions": sorted({link.ticket.region.name for link in links if link.ticket.region}),
         "created_at": incident.created_at,

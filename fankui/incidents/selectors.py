@@ -127,15 +127,26 @@ def can_manage(user: AbstractBaseUser | AnonymousUser, incident: Incident) -> bo
 
 
 def visible_incidents(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Incident]:
-    """Staff see every incident; a reporter sees the confirmed/resolved ones they filed into or follow."""
+    """Staff see every incident; a reporter the ones their reports are in and the confirmed ones they follow."""
     incidents = Incident.objects.select_related("system")
     role = role_of(user)
     if role is None:
         return incidents.none()
     if role in STAFF_ROLES:
         return incidents
-    mine = Q(links__ticket__reporter=user) | Q(followers__user=user)
-    return incidents.filter(mine, state__in=PUBLIC_STATES).distinct()
+    # A reporter sees a suspected common problem their own report is in as soon as it is proposed (under a
+    # neutral title, `title_for`); what they merely follow, only once staff confirmed it.
+    filed = Q(links__ticket__reporter=user, state__in=[*PUBLIC_STATES, Incident.State.PROPOSED])
+    return incidents.filter(filed | Q(followers__user=user, state__in=PUBLIC_STATES)).distinct()
+
+
+def title_for(incident: Incident, user: AbstractBaseUser | AnonymousUser) -> str:
+    """The incident's title, or for a reporter while it is only proposed a neutral one: the proposal's title
+    is another reporter's words, and nothing is confirmed yet."""
+    if incident.state != Incident.State.PROPOSED or is_staff_user(user):
+        return incident.title
+    system = incident.system.name if incident.system else gettext("系统")
+    return gettext("正在核实：%(system)s 是否出现了共性问题") % {"system": system}
 
 
 def get_incident_for(user: AbstractBaseUser | AnonymousUser, incident_id: int) -> Incident:
@@ -162,13 +173,12 @@ def with_members(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
 
 
 def incident_id_for(ticket: object) -> int | None:
-    """The confirmed or resolved incident a ticket belongs to (the ticket API shows it)."""
+    """The incident a ticket belongs to, from the moment it is proposed (the ticket API shows it)."""
     pk = getattr(ticket, "pk", None)
     if pk is None:
         return None
-    return (
-        IncidentTicket.objects.filter(ticket_id=pk, incident__state__in=PUBLIC_STATES).values_list("incident_id", flat=True).first()
-    )
+    states = [*PUBLIC_STATES, Incident.State.PROPOSED]
+    return IncidentTicket.objects.filter(ticket_id=pk, incident__state__in=states).values_list("incident_id", flat=True).first()
 
 
 def is_public_reader(user: AbstractBaseUser | AnonymousUser) -> bool:

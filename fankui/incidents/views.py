@@ -48,6 +48,7 @@ def detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     others = Incident.objects.filter(state__in=Incident.OPEN_STATES).exclude(pk=incident.pk).order_by("-created_at")[:20] if staff else []
     context = {
         "incident": members,
+        "title": selectors.title_for(members, request.user),
         "links": links,
         "updates": updates,
         "staff": staff,

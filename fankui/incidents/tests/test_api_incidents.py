@@ -45,9 +45,10 @@ def test_staff_list_every_incident_with_its_tickets_and_regions(people: People, 
     assert row["regions"] == ["华东", "华北", "华南"] and len(row["tickets"]) == 3
 
 
-def test_reporters_see_only_confirmed_incidents_they_are_part_of_and_only_their_own_refs(people: People) -> None:
+def test_reporters_see_only_incidents_they_are_part_of_and_only_their_own_refs(people: People) -> None:
     incident = _outage(people)
-    assert _client(people["huanan"]).get("/api/v1/incidents").json() == []  # still only proposed
+    [proposed] = _client(people["huanan"]).get("/api/v1/incidents").json()  # proposed: shown, neutrally titled
+    assert proposed["state"] == "proposed" and proposed["title"].startswith("正在核实")
     services.confirm_incident(incident=incident, by=people["xiaou"])
     [row] = _client(people["huanan"]).get("/api/v1/incidents").json()
     own = incident.links.get(ticket__reporter=people["huanan"]).ticket.ref
@@ -147,3 +148,18 @@ def test_a_decision_refuses_a_body_that_is_not_an_object(people: People, body: s
     assert response.status_code == 400 and response.json()["error"] == {"code": "bad_request", "message": "请求正文无法解析：应为 JSON 对象。"}
     incident.refresh_from_db()
     assert incident.state == "proposed"
+
+
+def test_a_reporter_sees_the_proposed_incident_of_their_report_under_a_neutral_title(people: People) -> None:
+    incident = _outage(people)
+    assert incident.state == "proposed"
+    client = _client(people["huadong"])
+    [row] = client.get("/api/v1/incidents").json()
+    assert (row["id"], row["state"], row["title"]) == (incident.pk, "proposed", "正在核实：一应生活APP 是否出现了共性问题")
+    assert row["title"] != incident.title  # the proposal is named after another reporter's words
+    page = client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert "正在核实：一应生活APP 是否出现了共性问题" in page and incident.title not in page
+    mine = incident.links.get(ticket__reporter=people["huadong"]).ticket
+    assert client.get(f"/api/v1/tickets/{mine.ref}").json()["incident_id"] == incident.pk
+    # Someone whose report is not in it does not see it until it is confirmed, and then only by following.
+    assert _client(people["huazhong"]).get(f"/api/v1/incidents/{incident.pk}").status_code == 404
