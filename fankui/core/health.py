@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.utils import timezone
 
@@ -46,7 +46,7 @@ def _cache() -> str:
     cache.set("fankui:readyz", "ok", timeout=30)
     if cache.get("fankui:readyz") != "ok":
         raise RuntimeError("缓存写入后读不回")
-    return type(cache).__name__
+    return type(caches["default"]).__name__  # RedisCache, FileBasedCache …
 
 
 def _storage() -> str:
