@@ -1,6 +1,6 @@
 """Which article helps with this text, and who handles it: the typing path and `fankui route`, side by side.
 
-    .venv/bin/python benchmarks/bench_matcher.py [FILE ...]
+    .venv/bin/python benchmarks/bench_matcher.py [--misses] [FILE ...]
 
 Default files: the blind set benchmarks/eval/reports.jsonl (never tuned on) and the development set
 ../shared/eval/dev.jsonl. For each, prints for the typing path (what POST /api/v1/kb/suggest shows while a
@@ -9,6 +9,7 @@ reporter types) and for the router (`fankui route`):
   FAQ false alarm  share of reports without an FAQ that are shown any article
 and for the router: contact accuracy (reports with a contact), abstention on noise and ambiguous reports
 (no system and no contact), over-abstention on answerable reports. Self-contained (throw-away SQLite).
+--misses also prints each report the router got wrong, to read the kind of mistake (never to copy into rules).
 """
 from __future__ import annotations
 
@@ -42,7 +43,9 @@ def main() -> None:
     from fankui.kb.matcher import articles_for
     from fankui.routing.services import route_report
 
-    for path in [Path(p) for p in sys.argv[1:]] or DEFAULT:
+    args = sys.argv[1:]
+    show_misses = "--misses" in args
+    for path in [Path(p) for p in args if p != "--misses"] or DEFAULT:
         if not path.exists():
             continue
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -63,15 +66,24 @@ def main() -> None:
                 else:
                     counts["nofaq"] += 1
                     counts["alarm"] += bool(slugs)
+            missed = []
             if expect.get("contact"):
                 routed["contacts"] += 1
                 routed["contact_ok"] += route.contact == expect["contact"]
+                if route.contact != expect["contact"]:
+                    missed.append(f"contact {route.contact} ≠ {expect['contact']}")
             if not expect.get("system") and not expect.get("contact") and not expect.get("faq"):
                 routed["quiet"] += 1
                 routed["abstain"] += route.abstained
+                if not route.abstained:
+                    missed.append(f"answered {route.system} / {route.contact} where it should abstain")
             elif expect.get("system") or expect.get("contact"):
                 routed["answerable"] += 1
                 routed["over"] += route.abstained
+                if route.abstained:
+                    missed.append("abstained")
+            if show_misses and missed:
+                print(f"  MISS {'; '.join(missed)}: {text}")
         timings.sort()
         print(f"== {path.name} ({len(rows)} reports)")
         print(f"  typing path  FAQ hit@3 {_share(typed['hit'], typed['faq'])}  FAQ false alarms {_share(typed['alarm'], typed['nofaq'])}"

@@ -38,6 +38,7 @@ from fankui.routing.text import (
     pick_topic,
     rule_text,
     service_complaint,
+    speaks_of_fault,
 )
 
 # Below these the model's answer is not used (measured on the shipped examples' held-back split;
@@ -177,7 +178,7 @@ def _decide(text: str, index: DirectoryIndex) -> _Draft:
                 )
                 return draft
             prediction = get_model().predict(text)
-            if prediction.label == "noise" and prediction.probability >= NOISE_VETO:
+            if prediction.label == "noise" and prediction.probability >= NOISE_VETO and not speaks_of_fault(text):
                 draft.noise, draft.confidence = True, prediction.probability
                 draft.reasons.append(
                     f"“{chosen.term}”在这里是日常用语，不像是{chosen.system}的系统问题（模型置信度{prediction.probability:.2f}）"
@@ -185,7 +186,12 @@ def _decide(text: str, index: DirectoryIndex) -> _Draft:
                 return draft
         draft.decided_by, draft.confidence = "rule", 0.95 if len({m.system for m in mentions}) == 1 else 0.8
         draft.words.append(chosen.term)
-        named = f"“{chosen.system}”" if chosen.term == normalize_text(chosen.system) else f"“{chosen.term}”（{chosen.system}的别名）"
+        if chosen.meant:
+            named = f"“{chosen.term}”（应是“{chosen.meant}”，即{chosen.system}）"
+        elif chosen.term == normalize_text(chosen.system):
+            named = f"“{chosen.system}”"
+        else:
+            named = f"“{chosen.term}”（{chosen.system}的别名）"
         several = len({m.system for m in mentions}) > 1
         draft.reasons.append(f"规则：文中提到{named}" + (f"，{why}（另提到{_quote([m.term for m in mentions if m is not chosen])}）" if several else ""))
         _route_to(draft, index, chosen.system, text)

@@ -9,39 +9,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+
+import opencc
+from pypinyin import Style, pinyin
 
 from fankui.directory.selectors import find_term, normalize
 
-# Traditional → simplified for the characters that actually occur in reports (APP texts from
-# Hong Kong/Taiwan phones, 繁體 input methods). A full OpenCC table would be a new dependency for
-# little gain: the alias table and the model only need the common ones folded.
-_TRAD_SIMP_PAIRS = (
-    "這这 個个 們们 來来 時时 會会 對对 說说 為为 還还 沒没 過过 後后 麼么 點点 開开 關关 門门 問问 題题 "
-    "機机 號号 碼码 電电 話话 網网 絡络 頁页 顯显 示示 錯错 誤误 無无 登登 錄录 帳帐 賬账 戶户 單单 據据 "
-    "報报 銷销 審审 批批 權权 組组 織织 員员 業业 綁绑 產产 訪访 滿满 調调 查查 鏈链 設设 置置 統统 計计 "
-    "數数 應应 聯联 購购 買买 賣卖 退退 訂订 閃闪 載载 蘋苹 華华 寶宝 務务 雲云 費费 臺台 實实 際际 結结 "
-    "發发 貨货 運运 輸输 資资 訊讯 體体 驗验 請请 謝谢 樣样 難难 處处 辦办 證证 書书 課课 進进 學学 "
-    "車车 場场 識识 別别 臨临 繳缴 續续 錢钱 餘余 額额 優优 選选 動动 簡简 區区 塊块 內内 線线 連连 斷断 "
-    "庫库 導导 複复 貼贴 讓让 聽听 見见 現现 價价 幣币 記记 紀纪 總总 經经 節节 間间 圖图 傳传 "
-    "驛驿 藤藤 騰腾 訊讯 郵邮 箱箱 營营 銀银 行行 們们 碼码 掃扫 禮礼 啟启 戲戏 齊齐 東东 帶带 換换 "
-    "樓楼 層层 戶户 項项 專专 門门 務务 從从 裡里 裏里 麵面 們们 嗎吗 啊啊 沒没 麼么 幾几 樣样 讀读 寫写 "
-    "條条 卡卡 級级 蓋盖 響响 處处 應应 該该 認认 為为 準准 確确 態态 鐘钟 鍾钟 錶表 轉转 賬账 據据 "
-    "簽签 註注 冊册 啟启 碼码 歷历 曆历 擊击 軟软 紅红 綠绿 黃黄 舊旧 當当 與与 並并 於于 囉啰 喚唤 "
-    "钜巨 鑰钥 匙匙 櫃柜 擁拥 擋挡 閘闸 崗岗 亭亭 監监 控控 備备 續续 務务 況况 殘残 災灾 韌韧 "
-    "緩缓 慢慢 卡卡 頓顿 斷断 壞坏 爛烂 彈弹 窗窗 術术 靈灵 護护 維维 運运 啟启 動动 陸陆 續续 "
-    "憑凭 儲储 雙双 鎖锁 舊旧 職职 薪薪 資资 調调 際际 週周 彙汇 匯汇 罰罚 規规 壓压 "
-    "億亿 達达 門门 禁禁 鑫鑫 傭佣 讚赞 個个 題题 麗丽 溫温 濕湿 風风 燈灯 電电 熱热 氣气 "
-    "際际 覽览 擇择 範范 圍围 獲获 費费 貸贷 嚴严 緊紧 急急 謹谨 慮虑 鬧闹 樂乐 愛爱 歡欢 "
-)
-_TRAD_SIMP = str.maketrans({pair[0]: pair[1] for pair in _TRAD_SIMP_PAIRS.split() if pair[0] != pair[1]})
+# Traditional → simplified with OpenCC's t2s table (reports typed on Hong Kong/Taiwan phones or with a
+# 繁體 input method: 悅幫 登錄後一直轉圈). Converting costs microseconds; the converter is immutable.
+_T2S = opencc.OpenCC("t2s")
 
 _SPACES = re.compile(r"\s+")
 
 
 def fold_traditional(text: str) -> str:
-    """Map common traditional characters to simplified ones (一應之家 → 一应之家)."""
-    return text.translate(_TRAD_SIMP)
+    """Map traditional characters to simplified ones (一應之家 → 一应之家)."""
+    return _T2S.convert(text)
 
 
 def normalize_text(text: str) -> str:
@@ -133,6 +117,8 @@ class Mention:
     term: str
     start: int
     end: int
+    # The name meant when `term` is a loose spelling of it (金碟 → 金蝶), else "".
+    meant: str = ""
 
 
 def find_mentions(text: str, systems: Sequence[SystemTerms]) -> list[Mention]:
@@ -145,12 +131,45 @@ def find_mentions(text: str, systems: Sequence[SystemTerms]) -> list[Mention]:
         for term in system.aliases:
             for at in _occurrences(text, term):
                 hits.append(Mention(system.name, term, at, at + len(term)))
-    hits.sort(key=lambda m: (-(m.end - m.start), m.start))
+    hits.extend(_loose_mentions(text, systems))
+    # Longest first; at equal length an exact name before a loose spelling.
+    hits.sort(key=lambda m: (-(m.end - m.start), bool(m.meant), m.start))
     taken: list[Mention] = []
     for hit in hits:
         if all(hit.end <= other.start or hit.start >= other.end for other in taken):
             taken.append(hit)
     return sorted(taken, key=lambda m: m.start)
+
+
+def _loose_mentions(text: str, systems: Sequence[SystemTerms]) -> Iterable[Mention]:
+    """Names written loosely: one character typed as a homophone by the input method (金碟 for 金蝶,
+    住数据平台 for 主数据平台) or a possessive 的 inside a compound name (一应生活的公众号).
+
+    Only Chinese names that are not everyday words: 一站 is not a typo of 驿站, 挺车 is not 停车.
+    A loose spelling only wins over an overlapping exact name that is shorter (一应生活的公众号 over 一应生活)."""
+    for system in systems:
+        for alias in system.aliases:
+            if len(alias) < 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in alias) or alias in system.everyday:
+                continue
+            for i, wanted in enumerate(alias):
+                before, after = alias[:i], alias[i + 1 :]
+                for at in _occurrences(text, before) if before else (s - 1 for s in _occurrences(text, after)):
+                    typed, end = text[at + len(before) : at + len(before) + 1], at + len(alias)
+                    if at < 0 or not typed or typed == wanted or not text.startswith(after, end - len(after)):
+                        continue
+                    if "\u4e00" <= typed <= "\u9fff" and _reading(typed) == _reading(wanted):
+                        yield Mention(system.name, text[at:end], at, end, meant=alias)
+            for i in range(2, len(alias) - 1) if len(alias) >= 4 else ():
+                spelled = f"{alias[:i]}的{alias[i:]}"
+                for at in _occurrences(text, spelled):
+                    yield Mention(system.name, spelled, at, at + len(spelled), meant=alias)
+
+
+@lru_cache(maxsize=8192)
+def _reading(char: str) -> str:
+    """A character's usual toneless pinyin: the syllable an input method was given. Rare readings
+    (有 as wei) would make unrelated words "homophones"."""
+    return pinyin(char, style=Style.NORMAL)[0][0]
 
 
 def _occurrences(text: str, term: str) -> Iterable[int]:
@@ -282,6 +301,12 @@ _UNCLEAR_SIDE = re.compile(
     r"|(哪边|哪一边|哪个系统|哪方)(的)?(问题|出的错|出错|有问题|的锅)"
     r"|(互相|相互)(推|甩)"
 )
+# "到底是钱包的问题还是APP的问题", "不知道是邮箱的问题还是EAS没发": the writer asks which side it is.
+_EITHER = re.compile(r"是[^，。,.!?！？]{1,12}?(问题|原因|毛病|锅|没发|没推|没传|不对|出错|坏了)?还是[^，。,.!?！？]{1,12}")
+# What a report says about one side of a comparison: "BMS是对的", "CSS少同步了".
+_SIDE_PREFIX = r"^(的|那边|这边|里|上|系统)?(的)?(数据|数字|数量|数)?(是|为)?"
+_SIDE_RIGHT = re.compile(_SIDE_PREFIX + r"(对的|正确|准确|准的|没问题|没错|是准的)")
+_SIDE_WRONG = re.compile(_SIDE_PREFIX + r"(错的|错了|不对|不准|有误|少了|多了|少同步|漏同步|没同步|同步少了|漏了|少算|多算|算错)")
 # "各系统的账号", "新人要开的系统账号都找谁": accounts across systems name none of them.
 _MANY_SYSTEMS = re.compile(
     r"(各个?|每个|所有|全部|哪些|几个|多个|一堆|这些)(业务)?系统"
@@ -312,8 +337,10 @@ def abstention_rule(text: str, mentions: Sequence[Mention]) -> Abstention | None
     if len(systems) >= 2 and _both_failing(text, named):
         names = "、".join(sorted(systems))
         return Abstention(f"同时提到{names}出错，无法判断是哪个系统的问题", tuple(m.term for m in named))
+    if len(systems) >= 2 and (either := _EITHER.search(text)) and any(either.start() <= m.start < either.end() for m in named):
+        return Abstention(f"文中自己也在问是哪个系统的问题（“{either.group(0)}”）", (either.group(0),))
     subjects = _subjects(text, named)
-    if len(subjects) >= 2:
+    if len(subjects) >= 2 and faulty_side(text, named) is None:
         words = has_any(text, _MISMATCH)
         if unclear := _UNCLEAR_SIDE.search(text):
             words.append(unclear.group(0))
@@ -322,6 +349,19 @@ def abstention_rule(text: str, mentions: Sequence[Mention]) -> Abstention | None
             return Abstention(f"提到{names}之间的数据问题（{'、'.join(words)}），说不清是哪一边的问题", tuple(words))
     if not systems - CONTAINER_SYSTEMS and (many := _MANY_SYSTEMS.search(text)):
         return Abstention("问的是多个系统的事，没有说是哪一个", (many.group(0),))
+    return None
+
+
+def faulty_side(text: str, mentions: Sequence[Mention]) -> Mention | None:
+    """In a comparison of two systems' figures, the one the text says is wrong (or the only one it does not
+    say is right): "CSS显示12张 BMS显示15张，BMS是对的，CSS少同步了" → CSS."""
+    right = {m.system for m in mentions if _SIDE_RIGHT.match(text[m.end : m.end + 12])}
+    wrong = [m for m in mentions if _SIDE_WRONG.match(text[m.end : m.end + 12])]
+    if len({m.system for m in wrong} - right) == 1:
+        return next(m for m in wrong if m.system not in right)
+    rest = [m for m in mentions if m.system not in right and m.system not in CONTAINER_SYSTEMS]
+    if right and len({m.system for m in rest}) == 1:
+        return rest[0]
     return None
 
 
@@ -350,11 +390,16 @@ _IT_FAULT = (
 )
 
 
+def speaks_of_fault(text: str) -> bool:
+    """Whether the text speaks of something broken or of a system's workings ("门禁又坏了")."""
+    return bool(has_any(text, _IT_FAULT))
+
+
 def service_complaint(text: str, system: SystemTerms) -> tuple[str, ...]:
     """Service-complaint words in a report whose only system word is an everyday alias of `system`,
     when nothing in it speaks of a fault or of the system's own business (then it is not IT's)."""
     complaint = has_any(text, _SERVICE_COMPLAINT)
-    if not complaint or has_any(text, _IT_FAULT) or has_any(text, system.vocabulary()):
+    if not complaint or speaks_of_fault(text) or has_any(text, system.vocabulary()):
         return ()
     return tuple(complaint)
 
@@ -381,6 +426,8 @@ def pick_mention(text: str, mentions: Sequence[Mention]) -> tuple[Mention, str]:
     distinct = {m.system for m in mentions}
     if len(distinct) == 1:
         return mentions[0], "唯一提到的系统"
+    if (side := faulty_side(text, mentions)) is not None:
+        return side, "文中说明了是这一边的数据有误"
     # A host app is only the way in ("一应生活app里的门禁") when a more specific system is named.
     specific = [m for m in mentions if m.system not in CONTAINER_SYSTEMS] or list(mentions)
     for first, second in zip(specific, specific[1:]):
@@ -401,7 +448,7 @@ def pick_topic(text: str, topics: Sequence[TopicTerms]) -> tuple[TopicTerms, lis
     return (best[1], best[2]) if best else None
 
 
-_QUESTION = ("请问", "怎么", "哪个", "哪种", "选哪", "还是", "是否", "能不能", "可以吗", "该走", "走哪", "应该", "拿不准", "咨询")
+_QUESTION = ("请问", "怎么", "哪个", "哪一个", "哪种", "选哪", "用哪", "还是", "是否", "能不能", "可以吗", "该走", "走哪", "应该", "拿不准", "咨询")
 _FAILURE = ("报错", "打不开", "登不上", "白屏", "500", "异常", "崩溃", "卡死", "失败", "超时", "exception", "error")
 
 

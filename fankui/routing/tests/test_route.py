@@ -205,3 +205,37 @@ def test_names_and_faults_still_route(text: str, system: str, contact: str | Non
 def test_visitor_checklist_in_brackets() -> None:
     result = route_report("已经认证业主了，一应生活首页还是《游客》", region=None, reporter="owner")
     assert result.system is None and result.faq_slugs[:1] == ["binding_visitor"]
+
+
+@pytest.mark.parametrize(
+    ("text", "system", "contact"),
+    [
+        ("金碟里的凭证过帐提示科目不存在", "金蝶EAS", "肖睿"),  # homophone typo of a product name
+        ("主数剧平台的项目编码重复了", "主数据平台", MAILBOX),
+        ("悅幫預約單改不了時間", "悦帮", "张海旋"),  # traditional characters, folded by OpenCC
+        ("一应生活的公众号缴费入口点了没反应", "一应生活微信公众号", "小U"),  # possessive 的 inside the name
+        ("CSS和BMS的设备数量对不上，CSS那边是对的，BMS少了十几台", "BMS", MAILBOX),  # the text says which side
+        ("门禁坏了好几天了，业主天天在群里骂", "太川门禁", "周贤华"),  # a fault word beats the "not IT" veto
+    ],
+)
+def test_everyday_spellings_and_stated_sides_route(text: str, system: str, contact: str | None) -> None:
+    result = route_report(text, region="华北", reporter="staff")
+    assert (result.system, result.contact) == (system, contact), result.explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "业主说缴费成功了，是钱包扣款的问题还是一应生活没刷新？",
+        "审批提醒没收到，不知道是企业邮箱的问题还是EAS没推",
+    ],
+)
+def test_it_abstains_when_the_writer_asks_which_system(text: str) -> None:
+    result = route_report(text, region="华北", reporter="staff")
+    assert (result.system, result.contact) == (None, None), result.explanation
+
+
+def test_a_typo_is_named_in_the_explanation() -> None:
+    result = route_report("金碟登录不了", region="华北", reporter="staff")
+    assert result.system == "金蝶EAS"
+    assert "金碟" in result.explanation and "金蝶" in result.explanation

@@ -199,3 +199,22 @@ def test_shared_business_words_are_known() -> None:
     )
     assert "入职" in lexicon.shared_words
     assert "工资条" not in lexicon.shared_words and "凭证" not in lexicon.shared_words
+
+
+def test_loose_spellings_of_names_are_mentions() -> None:
+    typo = mentions("住数据平台组织调整后项目挂错了")
+    assert [(m.system, m.term, m.meant) for m in typo] == [("主数据平台", "住数据平台", "主数据平台")]
+    assert [m.system for m in mentions("一应生活的公众号打不开")] == ["一应生活微信公众号"]
+    assert [m.meant for m in mentions("金蝶报销")] == [""]  # an exact name is not loose
+
+
+def test_loose_spellings_leave_everyday_words_and_rare_readings_alone() -> None:
+    lexicon = (SystemTerms("一应驿站", ("驿站",), everyday=("驿站",)), SystemTerms("微服务平台", ("微服务",)))
+    assert find_mentions("一站式服务", lexicon) == []  # 一站 is not a typo of the everyday 驿站
+    assert find_mentions("有服务商来报价", lexicon) == []  # 有 reads wei only in classical texts
+
+
+def test_a_comparison_that_says_which_side_is_wrong_is_not_ambiguous() -> None:
+    text = rule_text("CSS上显示32户，主数据显示30户，主数据的是准的")
+    assert abstention_rule(text, mentions(text)) is None
+    assert pick_mention(text, mentions(text))[0].system == "CSS"
