@@ -1,6 +1,6 @@
 """共性 detection on the blind outage set (benchmarks/eval/outages.jsonl, see outages.README.md).
 
-    .venv/bin/python benchmarks/bench_outages.py [FILE]
+    .venv/bin/python benchmarks/bench_outages.py [--why] [FILE]
 
 Replays the day's 196 reports through the API (POST /api/v1/tickets with each reporter's own token, no
 system given: fankui routes the text), in time order on a simulated clock, running the worker's
@@ -54,7 +54,8 @@ def main() -> None:
     from fankui.incidents.services import regroup_recent
     from fankui.tickets.models import Ticket
 
-    reports = [json.loads(line) for line in (Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT).read_text().splitlines() if line.strip()]
+    files = [a for a in sys.argv[1:] if not a.startswith('--')]
+    reports = [json.loads(line) for line in (Path(files[0]) if files else DEFAULT).read_text().splitlines() if line.strip()]
     reports.sort(key=lambda r: r["minute"])
     regions = {r.name: r for r in Region.objects.all()}
     tokens: dict[str, str] = {}
@@ -116,6 +117,9 @@ def main() -> None:
     grouped = pure = false_incidents = 0
     for refs in members.values():
         majority, count = Counter(scenario_of[ref] for ref in refs).most_common(1)[0]
+        if "--why" in sys.argv and count < len(refs):
+            print(f"  impure: majority {majority} {count}/{len(refs)}, others "
+                  f"{sorted(str(scenario_of[ref]) for ref in refs if scenario_of[ref] != majority)}")
         grouped += len(refs)
         pure += count if majority else 0
         false_incidents += majority is None
@@ -131,6 +135,25 @@ def main() -> None:
     print(f"reports before detection  {sum(before) / len(before) if before else float('nan'):.1f} (mean over {len(before)} detected)")
     missed = [s for s in scenarios if not by_third.get(s)]
     print(f"not one incident by the 3rd report: {' '.join(missed) or '-'}")
+    if "--why" in sys.argv:
+        _why(missed, filed)
+
+
+def _why(missed: list[str], filed: dict[str, list[str]]) -> None:
+    """For each missed scenario, what stood in the way among its first three reports (no texts printed)."""
+    from fankui.incidents.selectors import signature_of
+    from fankui.incidents.symptoms import same_problem
+    from fankui.tickets.models import Ticket
+
+    for scenario in missed:
+        tickets = [Ticket.objects.select_related("system", "region").get(ref=ref) for ref in filed[scenario][:3]]
+        sigs = [signature_of(t.title, t.description, t.system_id) for t in tickets]
+        parts = []
+        for t, sig in zip(tickets, sigs):
+            parts.append(f"{t.system.name if t.system else '无系统'}/{t.region.name if t.region else '-'}"
+                         f"/{'可分组' if sig and sig.groupable else '不可分组'}{sorted(sig.functions | sig.symptoms) if sig else ''}")
+        scores = [f"{same_problem(a, b):.2f}" if a and b else "-" for i, a in enumerate(sigs) for b in sigs[i + 1:]]
+        print(f"  {scenario}: {' | '.join(parts)}  scores {' '.join(scores)}")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from fankui.core.i18n import in_site_language
@@ -70,11 +71,16 @@ class Report:
     incident_id: int | None
     incident_state: str | None
     signature: Signature
+    routed: bool = True  # False: it names no system, and is compared because it may belong to this one
 
 
 _CANDIDATES = 400  # the most recent tickets on one system that a new one is compared with
 _PASS_CANDIDATES = 2000  # the pass reads a system's window once for all its pending reports
 _HOPS = 10  # look-alikes of the closest look-alikes: the third report often resembles the second more
+# A report that names no system joins a burst on one system only when it clearly describes the same
+# problem (it has no system name to agree on, so it needs more than LINK_SCORE).
+_BURST_MINUTES = 60
+BURST_LINK_SCORE = 0.5
 
 
 def window_hours() -> float:
@@ -87,16 +93,23 @@ def _reports(
     from fankui.tickets.models import Ticket
 
     rows = (
-        Ticket.objects.filter(system_id=system_id, created_at__gte=since, created_at__lte=until)
+        Ticket.objects.filter(Q(system_id=system_id) | Q(system__isnull=True), created_at__gte=since, created_at__lte=until)
         .exclude(pk=exclude_pk)
         .order_by("-created_at")
         .values_list("pk", "ref", "reporter_id", "region__name", "created_at", "title", "description",
-                     "incident_link__incident_id", "incident_link__incident__state")[:limit]
+                     "incident_link__incident_id", "incident_link__incident__state", "system_id")[:limit]
     )
     return [
-        Report(pk, ref, reporter_id, region, created_at, incident_id, state, selectors.signature_of(title, description, system_id))
-        for pk, ref, reporter_id, region, created_at, title, description, incident_id, state in rows
+        Report(pk, ref, reporter_id, region, created_at, incident_id, state,
+               selectors.signature_of(title, description, system_id), routed=routed_to is not None)
+        for pk, ref, reporter_id, region, created_at, title, description, incident_id, state, routed_to in rows
     ]
+
+
+def _links(a: Signature, b: Signature, *, both_routed: bool) -> float:
+    """same_problem's score if it is enough to link: a report that names no system needs a clearer match."""
+    score = same_problem(a, b)
+    return score if score >= (LINK_SCORE if both_routed else BURST_LINK_SCORE) else 0.0
 
 
 def group_ticket(ticket: object, *, now: datetime.datetime | None = None, recent: Sequence[Report] | None = None) -> Grouping:
@@ -109,31 +122,37 @@ def group_ticket(ticket: object, *, now: datetime.datetime | None = None, recent
     from fankui.tickets.models import Ticket
 
     t: Ticket = ticket  # type: ignore[assignment]
-    if t.system_id is None or IncidentTicket.objects.filter(ticket_id=t.pk).exists():
+    if IncidentTicket.objects.filter(ticket_id=t.pk).exists():
         return Grouping()
-    mine = selectors.signature_of(t.title, t.description, t.system_id)
+    now = now or timezone.now()
+    system_id = t.system_id or _system_of_burst(t, now)
+    if system_id is None:
+        return Grouping()
+    mine = selectors.signature_of(t.title, t.description, system_id)
     if not mine.groupable:
         return Grouping()
     # One grouping per system at a time, on every server: the second waits, then sees the first's rows.
-    System.objects.select_for_update().filter(pk=t.system_id).first()
-    now = now or timezone.now()
+    System.objects.select_for_update().filter(pk=system_id).first()
     window = datetime.timedelta(hours=window_hours())
     since = t.created_at - window
     if recent is None:
-        recent = _reports(t.system_id, since, max(now, t.created_at), exclude_pk=t.pk)
+        recent = _reports(system_id, since, max(now, t.created_at), exclude_pk=t.pk)
     else:
         recent = [r for r in recent if r.pk != t.pk and r.created_at >= since]
-    direct = sorted(((r, same_problem(mine, r.signature)) for r in recent), key=lambda pair: -pair[1])
-    direct = [(r, score) for r, score in direct if score >= LINK_SCORE]
-    joined = _open_incident_among(direct) or _open_incident_matching(mine, t.system_id)
+    routed = t.system_id is not None
+    direct = sorted(((r, _links(mine, r.signature, both_routed=routed and r.routed)) for r in recent), key=lambda pair: -pair[1])
+    direct = [(r, score) for r, score in direct if score > 0]
+    joined = _open_incident_among(direct) or _open_incident_matching(mine, system_id)
     if joined is not None:
         return _join(t, *joined)
     unlinked = [(r, score, t.ref) for r, score in direct if r.incident_id is None]
     found = {r.pk for r, _, _ in unlinked}
     for hop, _, _ in unlinked[:_HOPS]:
         for r in recent:
-            if r.pk not in found and r.incident_id is None and same_problem(hop.signature, r.signature) >= LINK_SCORE:
-                unlinked.append((r, same_problem(hop.signature, r.signature), hop.ref))
+            if r.pk in found or r.incident_id is not None:
+                continue
+            if score := _links(hop.signature, r.signature, both_routed=hop.routed and r.routed):
+                unlinked.append((r, score, hop.ref))
                 found.add(r.pk)
     if not unlinked:
         return Grouping()
@@ -144,8 +163,30 @@ def group_ticket(ticket: object, *, now: datetime.datetime | None = None, recent
     )
     if not verdict.common:
         return Grouping(verdict=verdict)
-    incident = _propose(t, mine, unlinked, verdict)
+    incident = _propose(t, mine, unlinked, verdict, system_id)
     return Grouping(incident=incident, proposed=True, verdict=verdict)
+
+
+def _system_of_burst(ticket: object, now: datetime.datetime) -> int | None:
+    """The system a report that names none belongs to, if it describes the problem that recent reports on
+    exactly one system describe ("登录一直转圈，网络异常" while the app's outage is being reported)."""
+    from fankui.tickets.models import Ticket
+
+    t: Ticket = ticket  # type: ignore[assignment]
+    plain = selectors.signature_of(t.title, t.description, None)
+    if not plain.groupable or not (plain.functions or plain.codes):
+        return None  # a bare "打不开" could belong to any system's outage
+    since = t.created_at - datetime.timedelta(minutes=_BURST_MINUTES)
+    rows = (
+        Ticket.objects.filter(created_at__gte=since, created_at__lte=max(now, t.created_at), system__isnull=False)
+        .exclude(pk=t.pk).order_by("-created_at").values_list("system_id", "title", "description")[:_CANDIDATES]
+    )
+    systems = {
+        system_id for system_id, title, description in rows
+        if same_problem(selectors.signature_of(t.title, t.description, system_id),
+                        selectors.signature_of(title, description, system_id)) >= BURST_LINK_SCORE
+    }
+    return systems.pop() if len(systems) == 1 else None
 
 
 def on_ticket_created(ticket: object) -> Grouping:
@@ -169,12 +210,15 @@ def regroup_recent(*, now: datetime.datetime | None = None) -> int:
 
     now = now or timezone.now()
     since = now - datetime.timedelta(minutes=settings.FANKUI_INCIDENT_REPASS_MINUTES)
-    pending = Ticket.objects.filter(created_at__gte=since, created_at__lte=now, system__isnull=False, incident_link__isnull=True)
-    by_system: dict[int, list[object]] = {}
+    pending = Ticket.objects.filter(created_at__gte=since, created_at__lte=now, incident_link__isnull=True)
+    by_system: dict[int | None, list[object]] = {}
     for ticket in pending.select_related("region", "system").order_by("created_at"):
         by_system.setdefault(ticket.system_id, []).append(ticket)
     window = datetime.timedelta(hours=window_hours())
     grouped = 0
+    for ticket in by_system.pop(None, []):
+        with transaction.atomic():
+            grouped += group_ticket(ticket, now=now).incident is not None
     for system_id, tickets in by_system.items():
         recent = _reports(system_id, now - window, now, limit=_PASS_CANDIDATES)
         for ticket in tickets:
@@ -210,8 +254,9 @@ def _open_incident_among(matches: Sequence[tuple[Report, float]]) -> tuple[Incid
 
 
 def _open_incident_matching(mine: Signature, system_id: int) -> tuple[Incident, float, str] | None:
-    """An open incident older than the window (no members left in it), matched on its own reports."""
-    found = selectors.match_open_incidents(mine, system_id, states=list(Incident.OPEN_STATES))
+    """A confirmed incident older than the window (no members left in it), matched on its own reports. A
+    proposal nobody confirmed and nobody reported within the window is stale: a new burst is a new proposal."""
+    found = selectors.match_open_incidents(mine, system_id, states=[Incident.State.CONFIRMED])
     return (found[0][0], found[0][1], "") if found else None
 
 
@@ -233,21 +278,22 @@ def same_region_reporters() -> int:
     return settings.FANKUI_INCIDENT_SAME_REGION_REPORTERS
 
 
-def _propose(ticket: object, mine: Signature, unlinked: Sequence[tuple[Report, float, str]], verdict: Verdict) -> Incident:
+def _propose(ticket: object, mine: Signature, unlinked: Sequence[tuple[Report, float, str]], verdict: Verdict, system_id: int) -> Incident:
+    from fankui.directory.models import System
     from fankui.tickets.models import Ticket
 
     t: Ticket = ticket  # type: ignore[assignment]
+    system = System.objects.get(pk=system_id)
     times = [t.created_at, *(r.created_at for r, _, _ in unlinked)]
     minutes = max(1, round((max(times) - min(times)).total_seconds() / 60))
     what = describe([mine, *(r.signature for r, _, _ in unlinked)])
     regions = "、".join(verdict.regions) or "未分大区"
-    system = t.system.name if t.system else "未识别的系统"
     refs = "；".join(f"{r.ref}（{r.region or '未分大区'}，与 {via} 相似 {score:.2f}）" for r, score, via in unlinked[:10])
     reason = (
-        f"{verdict.reporters} 位报告人、{len(verdict.regions)} 个大区（{regions}）、{minutes} 分钟内报告{system} {what}："
+        f"{verdict.reporters} 位报告人、{len(verdict.regions)} 个大区（{regions}）、{minutes} 分钟内报告{system.name} {what}："
         f"新报告 {t.ref}，相似的报告 {refs}。"
     )
-    incident = Incident.objects.create(system=t.system, title=t.title[:80], reason=reason)
+    incident = Incident.objects.create(system=system, title=t.title[:80], reason=reason)
     IncidentTicket.objects.create(incident=incident, ticket=t, score=1.0)
     IncidentTicket.objects.bulk_create(
         [IncidentTicket(incident=incident, ticket_id=r.pk, score=round(score, 3), matched_ref=via) for r, score, via in unlinked]
@@ -255,7 +301,7 @@ def _propose(ticket: object, mine: Signature, unlinked: Sequence[tuple[Report, f
     IncidentUpdate.objects.create(incident=incident, kind=IncidentUpdate.Kind.PROPOSED, body=reason)
     members = list(Ticket.objects.filter(incident_link__incident=incident).select_related("region").order_by("created_at"))
     # Named after the first report: the one the others were found to resemble.
-    incident.title = ((f"{t.system.name}：" if t.system else "") + members[0].title[:80])[:200]
+    incident.title = f"{system.name}：{members[0].title[:80]}"[:200]
     incident.save(update_fields=["title"])
     listing = "\n".join(f"- {m.ref} · {m.region or '一线队列'} · {timezone.localtime(m.created_at):%H:%M} · {m.title}" for m in members)
     body = f"{reason}\n\n包含的工单：\n{listing}\n\n请确认、合并、拆分或驳回：{_incident_url(incident)}"

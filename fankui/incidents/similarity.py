@@ -25,7 +25,8 @@ class Verdict:
 def assess(reports: Sequence[Reporter], *, min_reporters: int, min_regions: int, same_region_reporters: int) -> Verdict:
     """个性 or 共性: enough distinct reporters across enough regions, or enough in one region.
 
-    One person filing the same thing three times is still one reporter.
+    One person filing the same thing three times is still one reporter. Reporters outside any region
+    (owners through the app) show spread beyond one region only beside at least one staff region.
     """
     by_region: dict[str | None, set[Hashable]] = {}
     for report in reports:
@@ -34,7 +35,10 @@ def assess(reports: Sequence[Reporter], *, min_reporters: int, min_regions: int,
     regions = tuple(sorted(r for r in by_region if r))
     busiest = max(by_region.items(), key=lambda kv: len(kv[1]), default=(None, set()))
     busiest_count = len(busiest[1])
-    across = reporters >= min_reporters and len(regions) >= min_regions
+    # Owners (and staff without a region) are somewhere outside the known regions: together they count as
+    # one more place, never as several.
+    places = len(regions) + (None in by_region)
+    across = reporters >= min_reporters and places >= min_regions and bool(regions)
     local = busiest_count >= same_region_reporters
     if across:
         why = f"{reporters} 位报告人、{len(regions)} 个大区（{'、'.join(regions)}）在时间窗内报告了相似问题"

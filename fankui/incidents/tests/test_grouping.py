@@ -7,6 +7,8 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from fankui.accounts.models import Profile
+from fankui.core import testing
 from fankui.incidents import selectors, services
 from fankui.incidents.models import Incident, IncidentFollower, IncidentTicket
 from fankui.incidents.tests.factories import APP_OUTAGE, People, file, make_people
@@ -184,3 +186,39 @@ def test_a_reporter_with_two_tickets_in_one_incident_hears_the_resolution_once(p
     assert told.count() == 1
     assert set(Ticket.objects.filter(reporter=people["huanan"]).values_list("status", flat=True)) == {"resolved"}
     assert Delivery.objects.filter(notice__in=told, channel="email").count() == 1  # one per channel
+
+
+def test_a_report_that_names_no_system_joins_the_outage_it_clearly_describes(people: People) -> None:
+    file(people["huanan"], APP_OUTAGE[0])
+    file(people["huadong"], APP_OUTAGE[1])
+    unnamed = file(people["huabei"], "登录一直转圈，提示网络异常，换了wifi也不行").ticket
+    assert unnamed.system is None  # the router rightly abstains on a bare login problem
+    incident = Incident.objects.get()
+    assert incident.system.name == "一应生活APP"
+    assert IncidentTicket.objects.filter(incident=incident, ticket=unnamed).exists()
+
+
+def test_a_vague_report_that_names_no_system_joins_nothing(people: People) -> None:
+    file(people["huanan"], APP_OUTAGE[0])
+    file(people["huadong"], APP_OUTAGE[1])
+    file(people["huabei"], "打不开了")
+    assert not Incident.objects.exists()
+
+
+def test_owners_outside_the_regions_count_as_one_more_place(people: People) -> None:
+    owners = [testing.reporter(f"owner-{n}", "华南") for n in range(2)]
+    for owner in owners:
+        Profile.objects.filter(user=owner).update(region=None, kind="owner")
+    file(owners[0], APP_OUTAGE[0])
+    file(owners[1], APP_OUTAGE[1])
+    assert not Incident.objects.exists()  # owners alone, nowhere known
+    file(people["huanan"], APP_OUTAGE[2])
+    assert Incident.objects.get().links.count() == 3
+
+
+def test_a_stale_proposal_does_not_swallow_a_later_burst(people: People) -> None:
+    old = _outage(people)
+    Ticket.objects.filter(pk__in=[t.pk for t in old]).update(created_at=timezone.now() - datetime.timedelta(hours=3))
+    for key, text in zip(("huanan", "huadong", "huazhong"), APP_OUTAGE[1:]):
+        file(people[key], text)
+    assert Incident.objects.count() == 2  # a new proposal, not three more reports in the stale one
