@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "fankui.tickets",
     "fankui.notify",
     "fankui.incidents",
+    "fankui.workflow",
     "fankui.dashboard",
 ]
 

@@ -13,6 +13,7 @@ from fankui.core.api import ApiError, api_auth, errors, refuse_typed_text_in_url
 from fankui.incidents import selectors, services
 from fankui.incidents.models import Incident
 from fankui.tickets.models import TEXT_MAX_LENGTH
+from fankui.workflow import incidents as workflow
 
 router = Router(tags=["incidents"])
 
@@ -198,7 +199,7 @@ def follow(request: HttpRequest, incident_id: int) -> dict[str, Any]:
 def confirm(request: HttpRequest, incident_id: int, data: ConfirmIn) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     incident = _managed(user, incident_id)
-    _run(lambda: services.confirm_incident(incident=incident, by=user, title=data.title, summary=data.summary, eta=data.eta))
+    _run(lambda: workflow.confirm_incident(incident=incident, by=user, title=data.title, summary=data.summary, eta=data.eta))
     return _detail(user, incident_id)
 
 
@@ -239,5 +240,5 @@ def update(request: HttpRequest, incident_id: int, data: UpdateIn) -> dict[str, 
 def resolve(request: HttpRequest, incident_id: int, data: ResolveIn) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     incident = _managed(user, incident_id)
-    _run(lambda: services.resolve_incident(incident=incident, by=user, resolution=data.resolution))
+    _run(lambda: workflow.resolve_incident(incident=incident, by=user, resolution=data.resolution))
     return _detail(user, incident_id)

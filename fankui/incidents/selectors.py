@@ -270,6 +270,12 @@ def known_notice(title: str, eta: datetime.datetime | None) -> str:
     return gettext("已知问题：%(title)s 正在处理，预计恢复时间待定。可关注该问题，解决后会通知您。") % {"title": title}
 
 
+def known_notice_for(title: str, description: str, system_id: int | None) -> str | None:
+    """The known-issue notice for a report that describes a confirmed incident, or None."""
+    matches = match_open_incidents(signature_of(title, description, system_id), system_id, states=[Incident.State.CONFIRMED])
+    return known_notice(matches[0][0].title, matches[0][0].eta) if matches else None
+
+
 _INCIDENTS = 20
 _MEMBERS_PER_INCIDENT = 4
 

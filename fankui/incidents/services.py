@@ -1,4 +1,6 @@
-"""Every write to incidents: grouping new tickets, and the owner's confirm/merge/split/dismiss/resolve.
+"""Every write to incidents: grouping new tickets, and the owner's merge/split/dismiss/updates.
+
+Confirming and resolving also write to each ticket, so they live above both apps, in fankui.workflow.incidents.
 
 Notifications are outbox rows written in the same transaction (fankui.notify.services), with
 dedup keys per incident, event and person, so a retried call never tells anyone twice.
@@ -7,8 +9,8 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -72,6 +74,7 @@ class Report:
     incident_state: str | None
     signature: Signature
     routed: bool = True  # False: it names no system, and is compared because it may belong to this one
+    system_id: int | None = None
 
 
 _CANDIDATES = 400  # the most recent tickets on one system that a new one is compared with
@@ -90,10 +93,18 @@ def window_hours() -> float:
 def _reports(
     system_id: int, since: datetime.datetime, until: datetime.datetime, *, exclude_pk: int | None = None, limit: int = _CANDIDATES
 ) -> list[Report]:
+    """A system's recent reports and those that name no system, read as that system's reports."""
+    return _read_reports(Q(system_id=system_id) | Q(system__isnull=True), since, until, exclude_pk=exclude_pk, limit=limit, read_as=system_id)
+
+
+def _read_reports(
+    where: Q, since: datetime.datetime, until: datetime.datetime, *, limit: int, exclude_pk: int | None = None, read_as: int | None = None
+) -> list[Report]:
+    """Recent reports, newest first; each signature leaves out the names of `read_as` (else its own system)."""
     from fankui.tickets.models import Ticket
 
     rows = (
-        Ticket.objects.filter(Q(system_id=system_id) | Q(system__isnull=True), created_at__gte=since, created_at__lte=until)
+        Ticket.objects.filter(where, created_at__gte=since, created_at__lte=until)
         .exclude(pk=exclude_pk)
         .order_by("-created_at")
         .values_list("pk", "ref", "reporter_id", "region__name", "created_at", "title", "description",
@@ -101,7 +112,7 @@ def _reports(
     )
     return [
         Report(pk, ref, reporter_id, region, created_at, incident_id, state,
-               selectors.signature_of(title, description, system_id), routed=routed_to is not None)
+               selectors.signature_of(title, description, read_as or routed_to), routed=routed_to is not None, system_id=routed_to)
         for pk, ref, reporter_id, region, created_at, title, description, incident_id, state, routed_to in rows
     ]
 
@@ -112,11 +123,75 @@ def _links(a: Signature, b: Signature, *, both_routed: bool) -> float:
     return score if score >= (LINK_SCORE if both_routed else BURST_LINK_SCORE) else 0.0
 
 
-def group_ticket(ticket: object, *, now: datetime.datetime | None = None, recent: Sequence[Report] | None = None) -> Grouping:
+class Window:
+    """A system's recent reports, newest first, indexed by what their signatures name: a report is scored
+    only against the reports that share something with it, so a pass over thousands stays near-linear.
+    Reports in an open incident have an index of their own: joining one is the pass's commonest question."""
+
+    def __init__(self, reports: list[Report]) -> None:
+        self.reports = reports
+        self._at = {report.pk: i for i, report in enumerate(reports)}
+        self._postings: dict[str, list[int]] = {}
+        self._open_postings: dict[str, list[int]] = {}
+        for i, report in enumerate(reports):
+            self._index(i, self._postings)
+            if report.incident_state in Incident.OPEN_STATES:
+                self._index(i, self._open_postings)
+
+    def alike(self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int) -> list[tuple[Report, float]]:
+        """Reports enough like `sig` to link, closest first (newest first among equals)."""
+        return self._scored(self._near(sig, self._postings), sig, routed, since, exclude_pk)
+
+    def open_match(self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int) -> tuple[tuple[int, str], float, str] | None:
+        """`_best_open(self.alike(...))`, scoring only the reports already in an open incident."""
+        return _best_open(self._scored(self._near(sig, self._open_postings), sig, routed, since, exclude_pk))
+
+    def enough_reporters(self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int, reporter: int, needed: int) -> bool:
+        """Whether look-alikes come from at least `needed` reporters (with `reporter`), stopping once they do."""
+        seen = {reporter}
+        for i in self._near(sig, self._postings):
+            r = self.reports[i]
+            if r.reporter_id in seen or r.pk == exclude_pk or r.created_at < since:
+                continue
+            if _links(sig, r.signature, both_routed=routed and r.routed):
+                seen.add(r.reporter_id)
+                if len(seen) >= needed:
+                    return True
+        return len(seen) >= needed
+
+    def mark(self, pks: set[int], incident_id: int, state: str) -> None:
+        """Reports just linked to an incident, as the database now has them."""
+        for pk in pks:
+            if (i := self._at.get(pk)) is not None:
+                self.reports[i] = replace(self.reports[i], incident_id=incident_id, incident_state=state)
+                self._index(i, self._open_postings)
+
+    def _index(self, i: int, postings: dict[str, list[int]]) -> None:
+        for key in self.reports[i].signature.features:
+            postings.setdefault(key, []).append(i)
+
+    @staticmethod
+    def _near(sig: Signature, postings: dict[str, list[int]]) -> set[int]:
+        return {i for key in sig.features for i in postings.get(key, ())}
+
+    def _scored(self, near: set[int], sig: Signature, routed: bool, since: datetime.datetime, exclude_pk: int) -> list[tuple[Report, float]]:
+        found = []
+        for i in near:
+            r = self.reports[i]
+            if r.pk != exclude_pk and r.created_at >= since and (score := _links(sig, r.signature, both_routed=routed and r.routed)):
+                found.append((-score, i, r))
+        found.sort(key=lambda item: item[:2])
+        return [(r, -negative) for negative, _, r in found]
+
+
+def group_ticket(
+    ticket: object, *, now: datetime.datetime | None = None, recent: Window | None = None, system_id: int | None = None
+) -> Grouping:
     """Join the open incident this ticket's problem belongs to, or propose one when the pattern is 共性.
 
     Call inside a transaction. Idempotent: a ticket already in an incident is left alone. `recent` (the
-    worker's pass) is the system's window as just read, saving the read.
+    worker's pass) is the system's window as just read, saving the read; `system_id` the system the pass
+    found for a report that names none.
     """
     from fankui.directory.models import System
     from fankui.tickets.models import Ticket
@@ -125,7 +200,7 @@ def group_ticket(ticket: object, *, now: datetime.datetime | None = None, recent
     if IncidentTicket.objects.filter(ticket_id=t.pk).exists():
         return Grouping()
     now = now or timezone.now()
-    system_id = t.system_id or _system_of_burst(t, now)
+    system_id = t.system_id or system_id or _system_of_burst(t, now)
     if system_id is None:
         return Grouping()
     mine = selectors.signature_of(t.title, t.description, system_id)
@@ -136,22 +211,16 @@ def group_ticket(ticket: object, *, now: datetime.datetime | None = None, recent
     window = datetime.timedelta(hours=window_hours())
     since = t.created_at - window
     if recent is None:
-        recent = _reports(system_id, since, max(now, t.created_at), exclude_pk=t.pk)
-    else:
-        recent = [r for r in recent if r.pk != t.pk and r.created_at >= since]
-    routed = t.system_id is not None
-    direct = sorted(((r, _links(mine, r.signature, both_routed=routed and r.routed)) for r in recent), key=lambda pair: -pair[1])
-    direct = [(r, score) for r, score in direct if score > 0]
+        recent = Window(_reports(system_id, since, max(now, t.created_at), exclude_pk=t.pk))
+    direct = recent.alike(mine, routed=t.system_id is not None, since=since, exclude_pk=t.pk)
     joined = _open_incident_among(direct) or _open_incident_matching(mine, system_id)
     if joined is not None:
         return _join(t, *joined)
     unlinked = [(r, score, t.ref) for r, score in direct if r.incident_id is None]
     found = {r.pk for r, _, _ in unlinked}
     for hop, _, _ in unlinked[:_HOPS]:
-        for r in recent:
-            if r.pk in found or r.incident_id is not None:
-                continue
-            if score := _links(hop.signature, r.signature, both_routed=hop.routed and r.routed):
+        for r, score in recent.alike(hop.signature, routed=hop.routed, since=since, exclude_pk=t.pk):
+            if r.pk not in found and r.incident_id is None:
                 unlinked.append((r, score, hop.ref))
                 found.add(r.pk)
     if not unlinked:
@@ -167,9 +236,11 @@ def group_ticket(ticket: object, *, now: datetime.datetime | None = None, recent
     return Grouping(incident=incident, proposed=True, verdict=verdict)
 
 
-def _system_of_burst(ticket: object, now: datetime.datetime) -> int | None:
+def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | None = None) -> int | None:
     """The system a report that names none belongs to, if it describes the problem that recent reports on
-    exactly one system describe ("登录一直转圈，网络异常" while the app's outage is being reported)."""
+    exactly one system describe ("登录一直转圈，网络异常" while the app's outage is being reported).
+
+    `routed` is the window of recent reports that name a system, when the caller has read it."""
     from fankui.tickets.models import Ticket
 
     t: Ticket = ticket  # type: ignore[assignment]
@@ -177,27 +248,24 @@ def _system_of_burst(ticket: object, now: datetime.datetime) -> int | None:
     if not plain.groupable or not (plain.functions or plain.codes):
         return None  # a bare "打不开" could belong to any system's outage
     since = t.created_at - datetime.timedelta(minutes=_BURST_MINUTES)
-    rows = (
-        Ticket.objects.filter(created_at__gte=since, created_at__lte=max(now, t.created_at), system__isnull=False)
-        .exclude(pk=t.pk).order_by("-created_at").values_list("system_id", "title", "description")[:_CANDIDATES]
-    )
-    systems = {
-        system_id for system_id, title, description in rows
-        if same_problem(selectors.signature_of(t.title, t.description, system_id),
-                        selectors.signature_of(title, description, system_id)) >= BURST_LINK_SCORE
-    }
+    if routed is None:
+        routed = Window(_read_reports(Q(system__isnull=False), since, max(now, t.created_at), limit=_CANDIDATES))
+    systems = {r.system_id for r, _ in routed.alike(plain, routed=False, since=since, exclude_pk=t.pk)}
     return systems.pop() if len(systems) == 1 else None
 
 
-def on_ticket_created(ticket: object) -> Grouping:
-    """Intake's call, inside its transaction. A savepoint keeps intake safe: if grouping fails, the ticket
-    is still filed, the failure is logged, and the worker's pass groups it a minute later."""
+def group_new_report(ticket_id: int) -> bool:
+    """The worker's first look at a report, right after intake commits it. A failure is logged, never raised:
+    the periodic pass looks again within a minute."""
+    from fankui.tickets.models import Ticket
+
     try:
         with transaction.atomic():
-            return group_ticket(ticket)
+            ticket = Ticket.objects.select_related("region", "system").filter(pk=ticket_id).first()
+            return ticket is not None and group_ticket(ticket).incident is not None
     except Exception:
-        log.exception("incident grouping failed for ticket %s; the worker's pass will retry", getattr(ticket, "pk", None))
-        return Grouping()
+        log.exception("incident grouping failed for ticket %s; the worker's pass will retry", ticket_id)
+        return False
 
 
 def regroup_recent(*, now: datetime.datetime | None = None) -> int:
@@ -216,41 +284,72 @@ def regroup_recent(*, now: datetime.datetime | None = None) -> int:
         by_system.setdefault(ticket.system_id, []).append(ticket)
     window = datetime.timedelta(hours=window_hours())
     grouped = 0
-    for ticket in by_system.pop(None, []):
-        with transaction.atomic():
-            grouped += group_ticket(ticket, now=now).incident is not None
+    if unrouted := by_system.pop(None, []):
+        # Reports that name no system join the per-system passes below when they describe one system's burst.
+        routed = Window(_read_reports(Q(system__isnull=False), since - datetime.timedelta(minutes=_BURST_MINUTES), now, limit=_PASS_CANDIDATES))
+        for ticket in unrouted:
+            if (burst_system := _system_of_burst(ticket, now, routed)) is not None:
+                by_system.setdefault(burst_system, []).append(ticket)
     for system_id, tickets in by_system.items():
-        recent = _reports(system_id, now - window, now, limit=_PASS_CANDIDATES)
-        for ticket in tickets:
-            linked = {r.pk for r in recent if r.incident_id is not None}
-            if ticket.pk in linked or not _worth_grouping(ticket, recent):  # type: ignore[attr-defined]
-                continue
-            with transaction.atomic():
-                found = group_ticket(ticket, now=now, recent=recent).incident is not None
-            if found:
-                grouped += 1
-                recent = _reports(system_id, now - window, now, limit=_PASS_CANDIDATES)  # links changed
+        with transaction.atomic():
+            grouped += _regroup_system(system_id, tickets, now=now, since=now - window)
     return grouped
 
 
-def _worth_grouping(ticket: object, recent: Sequence[Report]) -> bool:
-    mine = selectors.signature_of(ticket.title, ticket.description, ticket.system_id)  # type: ignore[attr-defined]
-    if not mine.groupable:
-        return False
-    alike = [r for r in recent if r.pk != ticket.pk and same_problem(mine, r.signature) >= LINK_SCORE]  # type: ignore[attr-defined]
-    if any(r.incident_state in Incident.OPEN_STATES for r in alike):
-        return True
-    # Reporters counted loosely here (one hop further may add more); group_ticket decides exactly.
-    return len({r.reporter_id for r in alike} | {ticket.reporter_id}) >= min(min_reporters(), same_region_reporters())  # type: ignore[attr-defined]
+def _regroup_system(system_id: int, tickets: Sequence[object], *, now: datetime.datetime, since: datetime.datetime) -> int:
+    """One system's share of the pass, under its lock: reports whose look-alikes are in an open incident
+    join it (written together at the end); one with enough look-alikes proposes a new incident."""
+    from fankui.directory.models import System
+
+    System.objects.select_for_update().filter(pk=system_id).first()
+    recent = Window(_reports(system_id, since, now, limit=_PASS_CANDIDATES))
+    linked = {r.pk for r in recent.reports if r.incident_id is not None}
+    joins: list[IncidentTicket] = []
+    proposed = 0
+    for ticket in tickets:
+        if ticket.pk in linked:  # type: ignore[attr-defined]
+            continue
+        mine = selectors.signature_of(ticket.title, ticket.description, system_id)  # type: ignore[attr-defined]
+        if not mine.groupable:
+            continue
+        scope = {"routed": ticket.system_id is not None, "since": ticket.created_at - (now - since), "exclude_pk": ticket.pk}  # type: ignore[attr-defined]
+        open_match = recent.open_match(mine, **scope)
+        if open_match is not None:
+            (incident_id, state), score, via = open_match
+            joins.append(IncidentTicket(incident_id=incident_id, ticket_id=ticket.pk, score=round(score, 3), matched_ref=via))  # type: ignore[attr-defined]
+            recent.mark({ticket.pk}, incident_id, state)  # type: ignore[attr-defined]
+            linked.add(ticket.pk)  # type: ignore[attr-defined]
+            continue
+        # Reporters counted loosely here (one hop further may add more); group_ticket decides exactly.
+        needed = min(min_reporters(), same_region_reporters())
+        if not recent.enough_reporters(mine, **scope, reporter=ticket.reporter_id, needed=needed):  # type: ignore[attr-defined]
+            continue
+        incident = group_ticket(ticket, now=now, recent=recent, system_id=system_id).incident
+        if incident is not None:
+            proposed += 1
+            members = set(IncidentTicket.objects.filter(incident=incident).values_list("ticket_id", flat=True))
+            recent.mark(members, incident.pk, incident.state)
+            linked |= members
+    IncidentTicket.objects.bulk_create(joins)
+    return proposed + len(joins)
+
+
+def _best_open(alike: Sequence[tuple[Report, float]]) -> tuple[tuple[int, str], float, str] | None:
+    """The open incident the closest look-alikes belong to (confirmed before proposed), without reading it."""
+    linked = [(r, score) for r, score in alike if r.incident_id is not None and r.incident_state in Incident.OPEN_STATES]
+    if not linked:
+        return None
+    best, score = min(linked, key=lambda pair: (pair[0].incident_state != Incident.State.CONFIRMED, -pair[1]))
+    return (best.incident_id, best.incident_state), score, best.ref  # type: ignore[return-value]
 
 
 def _open_incident_among(matches: Sequence[tuple[Report, float]]) -> tuple[Incident, float, str] | None:
     """The open incident the closest look-alikes already belong to (confirmed before proposed)."""
-    linked = [(r, score) for r, score in matches if r.incident_id is not None and r.incident_state in Incident.OPEN_STATES]
-    if not linked:
+    found = _best_open(matches)
+    if found is None:
         return None
-    best, score = min(linked, key=lambda pair: (pair[0].incident_state != Incident.State.CONFIRMED, -pair[1]))
-    return Incident.objects.select_related("system").get(pk=best.incident_id), score, best.ref
+    (incident_id, _state), score, via = found
+    return Incident.objects.select_related("system").get(pk=incident_id), score, via
 
 
 def _open_incident_matching(mine: Signature, system_id: int) -> tuple[Incident, float, str] | None:
@@ -319,12 +418,12 @@ def _propose(ticket: object, mine: Signature, unlinked: Sequence[tuple[Report, f
 # -- the owner's and consultants' decisions --------------------------------------------------
 
 
-def _require(incident: Incident, *states: str) -> None:
+def require_state(incident: Incident, *states: str) -> None:
     if incident.state not in states:
         raise IncidentError("incident_state", f"该共性问题当前为“{in_site_language(Incident.State(incident.state).label)}”，不能执行此操作。")
 
 
-def _locked(incident: Incident) -> Incident:
+def locked(incident: Incident) -> Incident:
     return Incident.objects.select_for_update(of=("self",)).select_related("system__department").get(pk=incident.pk)
 
 
@@ -334,32 +433,10 @@ def masked(text: str) -> str:
 
 
 @transaction.atomic
-def confirm_incident(
-    *, incident: Incident, by: AbstractBaseUser, title: str = "", summary: str = "", eta: datetime.datetime | None = None
-) -> Incident:
-    """It is 共性: group the tickets (a note on each timeline) and show it to new reporters at intake."""
-    from fankui.tickets.models import Ticket
-    from fankui.tickets.services import reply_to_ticket
-
-    incident = _locked(incident)
-    _require(incident, Incident.State.PROPOSED)
-    incident.state = Incident.State.CONFIRMED
-    incident.confirmed_at, incident.confirmed_by = timezone.now(), by
-    incident.title = masked(title).strip()[:200] or incident.title
-    incident.summary = masked(summary).strip() or incident.summary
-    incident.eta = eta or incident.eta
-    incident.save()
-    IncidentUpdate.objects.create(incident=incident, kind=IncidentUpdate.Kind.CONFIRMED, actor=by, body=incident.summary, public=True)
-    for ticket in Ticket.objects.filter(incident_link__incident=incident, status__in=[Ticket.Status.OPEN, Ticket.Status.WAITING]):
-        reply_to_ticket(ticket=ticket, by=by, body=f"已归入共性问题 #{incident.pk}：{incident.title}", public=False)
-    return incident
-
-
-@transaction.atomic
 def dismiss_incident(*, incident: Incident, by: AbstractBaseUser, reason: str = "") -> Incident:
     """个性 after all: the tickets stay individual. They stay linked, so they are not proposed again."""
-    incident = _locked(incident)
-    _require(incident, Incident.State.PROPOSED, Incident.State.CONFIRMED)
+    incident = locked(incident)
+    require_state(incident, Incident.State.PROPOSED, Incident.State.CONFIRMED)
     incident.state = Incident.State.DISMISSED
     incident.dismissed_at = timezone.now()
     incident.save()
@@ -372,9 +449,9 @@ def merge_incidents(*, target: Incident, source: Incident, by: AbstractBaseUser)
     """One problem reported as two: move `source`'s tickets and followers into `target`."""
     if target.pk == source.pk:
         raise IncidentError("merge_same", "不能把共性问题合并到它自己。")
-    target, source = _locked(target), _locked(source)
-    _require(target, *Incident.OPEN_STATES)
-    _require(source, *Incident.OPEN_STATES)
+    target, source = locked(target), locked(source)
+    require_state(target, *Incident.OPEN_STATES)
+    require_state(source, *Incident.OPEN_STATES)
     moved = IncidentTicket.objects.filter(incident=source).update(incident=target)
     already = set(IncidentFollower.objects.filter(incident=target).values_list("user_id", flat=True))
     IncidentFollower.objects.filter(incident=source).exclude(user_id__in=already).update(incident=target)
@@ -388,8 +465,8 @@ def merge_incidents(*, target: Incident, source: Incident, by: AbstractBaseUser)
 @transaction.atomic
 def split_incident(*, incident: Incident, by: AbstractBaseUser, refs: Sequence[str], title: str = "") -> Incident:
     """Some of these tickets are a different problem: move them into a new proposed incident."""
-    incident = _locked(incident)
-    _require(incident, *Incident.OPEN_STATES)
+    incident = locked(incident)
+    require_state(incident, *Incident.OPEN_STATES)
     links = list(IncidentTicket.objects.filter(incident=incident, ticket__ref__in=list(refs)).select_related("ticket"))
     if not links:
         raise IncidentError("split_empty", "请选择要拆分出去的工单（须属于该共性问题）。")
@@ -407,7 +484,7 @@ def split_incident(*, incident: Incident, by: AbstractBaseUser, refs: Sequence[s
     return new
 
 
-def _audience(incident: Incident) -> dict[int, tuple[AbstractBaseUser, object | None]]:
+def audience(incident: Incident) -> dict[int, tuple[AbstractBaseUser, object | None]]:
     """Every linked reporter (with one of their tickets, for context) and every follower, once each."""
     people: dict[int, tuple[AbstractBaseUser, object | None]] = {}
     for link in IncidentTicket.objects.filter(incident=incident).select_related("ticket__reporter").order_by("id"):
@@ -423,64 +500,31 @@ def post_update(*, incident: Incident, by: AbstractBaseUser, body: str, eta: dat
     body = masked(body).strip()
     if not body:
         raise IncidentError("empty_update", "请填写进展内容。")
-    incident = _locked(incident)
-    _require(incident, Incident.State.CONFIRMED)
+    incident = locked(incident)
+    require_state(incident, Incident.State.CONFIRMED)
     if eta is not None:
         incident.eta = eta
         incident.save(update_fields=["eta", "updated_at"])
     update = IncidentUpdate.objects.create(incident=incident, kind=IncidentUpdate.Kind.UPDATE, actor=by, body=body, public=True)
     when = f"\n\n预计恢复：{selectors.format_eta(incident.eta)}" if incident.eta else ""
-    for user_id, (user, ticket) in _audience(incident).items():
-        notify_user(
-            user,
-            kind=Notice.Kind.INCIDENT,
-            ticket=ticket,
-            dedup_key=f"incident:{incident.pk}:update:{update.pk}:{user_id}",
-            subject=f"[共性问题 #{incident.pk}] {incident.title} 有新进展"[:200],
-            body=f"{body}{when}",
-        )
+    tell_audience(incident, event=f"update:{update.pk}", subject=f"{incident.title} 有新进展", body=f"{body}{when}")
     return update
 
 
-@transaction.atomic
-def resolve_incident(*, incident: Incident, by: AbstractBaseUser, resolution: str) -> Incident:
-    """Resolve the incident and, through `resolve_ticket`, each of its open tickets (each keeps its record).
-
-    Exactly one resolution notice per person: a reporter whose ticket is resolved now hears it through
-    that ticket (its notice carries the incident's answer and the reopen link); followers and reporters
-    whose tickets were already closed get one incident notice, `incident:{id}:resolved:{user_id}`.
-    """
-    from fankui.tickets.models import Ticket
-    from fankui.tickets.services import resolve_ticket
-
-    resolution = masked(resolution).strip()
-    if not resolution:
-        raise IncidentError("empty_resolution", "请写明处理结果，所有报告人都会收到。")
-    incident = _locked(incident)
-    _require(incident, *Incident.OPEN_STATES)
-    incident.state = Incident.State.RESOLVED
-    incident.resolution = resolution
-    incident.resolved_at, incident.resolved_by = timezone.now(), by
-    incident.save()
-    IncidentUpdate.objects.create(incident=incident, kind=IncidentUpdate.Kind.RESOLVED, actor=by, body=resolution, public=True)
-    heard: set[int] = set()
-    active = Ticket.objects.filter(incident_link__incident=incident, status__in=[Ticket.Status.OPEN, Ticket.Status.WAITING]).order_by("created_at")
-    for ticket in active:
-        # A reporter with several tickets in the incident hears it once: through the first of them.
-        resolve_ticket(ticket=ticket, by=by, reply=f"【共性问题 #{incident.pk} 已解决】{resolution}", tell_reporter=ticket.reporter_id not in heard)
-        heard.add(ticket.reporter_id)
-    for user_id, (user, ticket) in _audience(incident).items():
-        if user_id in heard:
+def tell_audience(incident: Incident, *, event: str, subject: str, body: str, skip: Collection[int] = ()) -> None:
+    """One incident notice per linked reporter and follower (but those in `skip`), on each of their channels;
+    the dedup key `incident:{id}:{event}:{user}` makes a retried call tell nobody twice."""
+    for user_id, (user, ticket) in audience(incident).items():
+        if user_id in skip:
             continue
         notify_user(
             user,
             kind=Notice.Kind.INCIDENT,
             ticket=ticket,
-            dedup_key=f"incident:{incident.pk}:resolved:{user_id}",
-            subject=f"[共性问题 #{incident.pk}] 已解决：{incident.title}"[:200],
-            body=resolution,
+            dedup_key=f"incident:{incident.pk}:{event}:{user_id}",
+            subject=f"[共性问题 #{incident.pk}] {subject}"[:200],
+            body=body,
         )
-    return incident
 
 
 @transaction.atomic
@@ -498,8 +542,8 @@ def link_ticket(*, incident: Incident, ticket: object, by: AbstractBaseUser) -> 
     """A handler puts a report into an open incident by hand; both timelines say so."""
     from fankui.tickets.models import TicketEvent
 
-    incident = _locked(incident)
-    _require(incident, *Incident.OPEN_STATES)
+    incident = locked(incident)
+    require_state(incident, *Incident.OPEN_STATES)
     existing = IncidentTicket.objects.filter(ticket=ticket).first()
     if existing is not None:
         if existing.incident_id == incident.pk:

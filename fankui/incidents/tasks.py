@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from fankui.incidents import services
 
@@ -12,3 +12,10 @@ def regroup_recent_reports() -> int:
     """Every minute: reports of the last minutes in no incident are looked at again, so that one whose
     grouping failed, or that another server filed in the same instant, is not missed for good."""
     return services.regroup_recent()
+
+
+@db_task()
+def group_new_report(ticket_id: int) -> bool:
+    """Right after a report commits: join its incident or propose one. Never raises (a failure is logged
+    and the periodic pass retries); returns whether the report is now in an incident."""
+    return services.group_new_report(ticket_id)

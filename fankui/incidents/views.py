@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fankui.incidents import selectors, services
 from fankui.incidents.models import Incident
+from fankui.workflow import incidents as workflow
 
 
 @login_required
@@ -79,7 +80,7 @@ def act(request: HttpRequest, incident_id: int, action: str) -> HttpResponse:
     post, user = request.POST, request.user
     try:
         if action == "confirm":
-            target = services.confirm_incident(incident=incident, by=user, title=post.get("title", ""), summary=post.get("summary", ""), eta=_eta(post.get("eta", "")))  # type: ignore[arg-type]
+            target = workflow.confirm_incident(incident=incident, by=user, title=post.get("title", ""), summary=post.get("summary", ""), eta=_eta(post.get("eta", "")))  # type: ignore[arg-type]
             messages.success(request, _("已确认为共性问题，新的报告人提交时会看到它。"))
         elif action == "dismiss":
             target = services.dismiss_incident(incident=incident, by=user, reason=post.get("reason", ""))  # type: ignore[arg-type]
@@ -98,7 +99,7 @@ def act(request: HttpRequest, incident_id: int, action: str) -> HttpResponse:
             target = incident
             messages.success(request, _("进展已发布，已通知所有报告人和关注人。"))
         elif action == "resolve":
-            target = services.resolve_incident(incident=incident, by=user, resolution=post.get("resolution", ""))  # type: ignore[arg-type]
+            target = workflow.resolve_incident(incident=incident, by=user, resolution=post.get("resolution", ""))  # type: ignore[arg-type]
             messages.success(request, _("已解决，其工单已一并解决并通知报告人。"))
         elif action == "follow":
             services.follow_incident(incident=incident, user=user)  # type: ignore[arg-type]

@@ -30,19 +30,3 @@ def deliver_pending() -> int:
 def sweep_outbox() -> int:
     """Every minute: retries that came due and anything queued while no worker ran."""
     return deliver_pending.call_local()
-
-
-@db_periodic_task(crontab(minute="*"))
-def check_sla() -> int:
-    """Every minute: mark and announce tickets past their first-response or resolution deadline."""
-    from fankui.tickets.sla import check_sla_breaches
-
-    return check_sla_breaches()
-
-
-@db_periodic_task(crontab(minute="0"))
-def close_confirmed_tickets() -> int:
-    """Hourly: close resolved tickets whose reopen window has passed."""
-    from fankui.tickets import services
-
-    return services.close_confirmed_tickets()

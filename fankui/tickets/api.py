@@ -49,7 +49,8 @@ from fankui.tickets.api_schemas import (
 from fankui.tickets.attachments import UploadRejected
 from fankui.tickets.upload_limits import upload_refusals
 from fankui.tickets.models import Attachment, Ticket, TicketEvent
-from fankui.tickets.services import VAULTED_NOTICE, Intake, IncomingFile, SecretInput, TicketError, create_ticket, reply_to_ticket
+from fankui.tickets.services import VAULTED_NOTICE, Intake, IncomingFile, SecretInput, TicketError, reply_to_ticket
+from fankui.workflow.intake import file_report
 
 log = logging.getLogger(__name__)
 router = Router(tags=["tickets"])
@@ -399,7 +400,7 @@ def create(request: HttpRequest) -> HttpResponse | tuple[int, dict[str, object]]
     data = _validate(TicketIn, raw)
     user: AbstractBaseUser = request.auth  # type: ignore[attr-defined]
     try:
-        result = create_ticket(reporter=user, intake=_intake(user, data, files, key))
+        result = file_report(reporter=user, intake=_intake(user, data, files, key))
     except TicketError as exc:
         raise _ticket_error(exc) from exc
     except UploadRejected as exc:

@@ -173,9 +173,10 @@ def _store_secrets(ticket: Ticket, items: Sequence[SecretInput]) -> None:
 
 
 def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult:
-    """File a report: mask pasted passwords, route it, start the SLA clock, tell the consultant.
+    """Write a report: mask pasted passwords, route it, start the SLA clock, tell the consultant.
 
-    With an idempotency key, a retry returns the first ticket instead of filing a second one.
+    With an idempotency key, a retry returns the first ticket instead of filing a second one. This is
+    the ticket step of `fankui.workflow.intake.file_report`, which every channel calls.
     """
     from fankui.routing.services import route_report
 
@@ -202,8 +203,6 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
     assignee = acting_person(consultant, timezone.localdate(now)) if consultant else None
     first_response_due = business_hours.add_business_time(now, response_in)
     resolution_due = business_hours.add_business_time(now, resolve_in)
-    from fankui.incidents.services import on_ticket_created
-
     try:
         with transaction.atomic():
             ticket = _insert_with_new_ref(
@@ -259,10 +258,6 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
                     subject=f"[{ticket.ref}] 新问题：{ticket.title}",
                     body=f"{in_site_language(Ticket.Urgency(ticket.urgency).label)} · {ticket.region or '一线队列'} · {ticket.project}\n\n{ticket.description}",
                 )
-            # 共性问题: group with the system's recent reports in this transaction, so the ticket and its
-            # incident link commit together. It runs in its own savepoint and logs its failures, so it can
-            # never refuse a report; the worker's pass groups what it missed.
-            grouping = on_ticket_created(ticket)
     except IntegrityError:
         # Two retries with one key raced; the loser returns the winner's ticket.
         if intake.idempotency_key:
@@ -271,7 +266,6 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
                 return IntakeResult(existing, created=False)
         raise
     notices = [VAULTED_NOTICE] if typed else []
-    notices += grouping.notices
     return IntakeResult(ticket, created=True, masked_secrets=len(typed), notices=notices)
 
 

@@ -2,7 +2,7 @@
 
 The deadlines were computed in business hours when the ticket was filed (and pushed back while it
 waited on the reporter), so this only compares timestamps. Only `open` tickets run the clock:
-`waiting` is paused. Run every minute by the worker (`notify.tasks.check_sla`).
+`waiting` is paused. Run every minute by the worker (`tickets.tasks.check_sla`).
 
 Who hears about it, following the guide's tiers:
 - tier 1 (still with the consultant): the system owner the router proposed, and the consultant.

@@ -1,7 +1,8 @@
 """Ticket work for the background worker."""
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from fankui.tickets.models import Attachment
 
@@ -17,3 +18,19 @@ def read_screenshots(ticket_id: int) -> int:
     if read:
         reroute_with_screenshots(ticket_id)
     return len(read)
+
+
+@db_periodic_task(crontab(minute="*"))
+def check_sla() -> int:
+    """Every minute: mark and announce tickets past their first-response or resolution deadline."""
+    from fankui.tickets.sla import check_sla_breaches
+
+    return check_sla_breaches()
+
+
+@db_periodic_task(crontab(minute="0"))
+def close_confirmed_tickets() -> int:
+    """Hourly: close resolved tickets whose reopen window has passed."""
+    from fankui.tickets import services
+
+    return services.close_confirmed_tickets()

@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 from fankui.incidents import services
 from fankui.incidents.models import Incident
 from fankui.incidents.tests.factories import APP_OUTAGE, People, file, make_people
+from fankui.workflow import incidents as workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_reporters_see_only_incidents_they_are_part_of_and_only_their_own_refs(p
     incident = _outage(people)
     [proposed] = _client(people["huanan"]).get("/api/v1/incidents").json()  # proposed: shown, neutrally titled
     assert proposed["state"] == "proposed" and proposed["title"].startswith("正在核实")
-    services.confirm_incident(incident=incident, by=people["xiaou"])
+    workflow.confirm_incident(incident=incident, by=people["xiaou"])
     [row] = _client(people["huanan"]).get("/api/v1/incidents").json()
     own = incident.links.get(ticket__reporter=people["huanan"]).ticket.ref
     assert (row["state"], row["tickets"]) == ("confirmed", [own])
@@ -58,7 +59,7 @@ def test_reporters_see_only_incidents_they_are_part_of_and_only_their_own_refs(p
 
 def test_detail_hides_the_grouping_reason_from_reporters(people: People) -> None:
     incident = _outage(people)
-    services.confirm_incident(incident=incident, by=people["xiaou"], summary="登录服务故障")
+    workflow.confirm_incident(incident=incident, by=people["xiaou"], summary="登录服务故障")
     mine = _client(people["huanan"]).get(f"/api/v1/incidents/{incident.pk}").json()
     assert mine["reason"] is None and mine["summary"] == "登录服务故障" and mine["can_manage"] is False
     staff = _client(people["xiaou"]).get(f"/api/v1/incidents/{incident.pk}").json()
@@ -90,7 +91,7 @@ def test_deciding_twice_is_a_conflict(people: People) -> None:
 
 def test_known_lookup_and_follow_for_any_reporter(people: People) -> None:
     incident = _outage(people)
-    services.confirm_incident(incident=incident, by=people["xiaou"])
+    workflow.confirm_incident(incident=incident, by=people["xiaou"])
     client = _client(people["huazhong"])
     assert client.post("/api/v1/incidents/known", content_type="application/json", data={"text": "登录"}).json() == []  # too short to judge
     [known] = client.post("/api/v1/incidents/known", content_type="application/json", data={"text": APP_OUTAGE[3], "system": "一应生活APP"}).json()
@@ -116,7 +117,7 @@ def test_status_page_for_staff_and_configurably_for_yezhu(people: People) -> Non
     from fankui.accounts.services import set_profile
 
     incident = _outage(people)
-    services.confirm_incident(incident=incident, by=people["xiaou"], summary="登录服务故障，正在处理")
+    workflow.confirm_incident(incident=incident, by=people["xiaou"], summary="登录服务故障，正在处理")
     page = _client(people["huanan"]).get("/incidents/").content.decode()
     assert "一应生活APP" in page and "登录服务故障，正在处理" in page and "华南" in page
     set_profile(people["huabei"], role="reporter", kind="owner")

@@ -14,6 +14,7 @@ from fankui.incidents.models import Incident, IncidentFollower, IncidentTicket
 from fankui.incidents.tests.factories import APP_OUTAGE, People, file, make_people
 from fankui.notify.models import Delivery, Notice
 from fankui.tickets.models import Ticket
+from fankui.workflow import incidents as workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +83,7 @@ def test_a_confirmed_incident_groups_new_reports_and_tells_the_reporter(people: 
     _outage(people)
     incident = Incident.objects.get()
     eta = timezone.make_aware(datetime.datetime(2031, 5, 3, 14, 0))
-    services.confirm_incident(incident=incident, by=people["xiaou"], summary="登录服务故障，研发正在处理", eta=eta)
+    workflow.confirm_incident(incident=incident, by=people["xiaou"], summary="登录服务故障，研发正在处理", eta=eta)
     fourth = file(people["huazhong"], APP_OUTAGE[3])
     assert fourth.notices == [f"已知问题：{incident.title} 正在处理，预计 5月3日 14:00 恢复。可关注该问题，解决后会通知您。"]
     assert selectors.incident_id_for(fourth.ticket) == incident.pk
@@ -101,7 +102,7 @@ def test_a_proposed_incident_is_shown_to_its_reporters_but_not_announced_to_othe
 def test_known_incidents_match_text_and_system(people: People) -> None:
     _outage(people)
     incident = Incident.objects.get()
-    services.confirm_incident(incident=incident, by=people["xiaou"])
+    workflow.confirm_incident(incident=incident, by=people["xiaou"])
     [known] = selectors.known_incidents_for("一应生活登录一直提示网络异常", None, "华中")
     assert (known.id, known.system, known.reports) == (incident.pk, "一应生活APP", 3)
     assert known.notice.startswith(f"已知问题：{incident.title} 正在处理，预计恢复时间待定")
@@ -112,12 +113,12 @@ def test_known_incidents_match_text_and_system(people: People) -> None:
 def test_resolving_resolves_every_ticket_and_tells_each_person_once(people: People) -> None:
     tickets = _outage(people)
     incident = Incident.objects.get()
-    services.confirm_incident(incident=incident, by=people["xiaou"])
+    workflow.confirm_incident(incident=incident, by=people["xiaou"])
     fourth = file(people["huazhong"], APP_OUTAGE[3]).ticket
     services.follow_incident(incident=incident, user=people["huazhong"])  # also filed: still one notice
     services.follow_incident(incident=incident, user=people["peng"])  # only follows
     services.post_update(incident=incident, by=people["xiaou"], body="已定位到登录网关故障")
-    services.resolve_incident(incident=incident, by=people["xiaou"], resolution="登录网关已恢复，请重新登录")
+    workflow.resolve_incident(incident=incident, by=people["xiaou"], resolution="登录网关已恢复，请重新登录")
     assert set(Ticket.objects.filter(pk__in=[t.pk for t in [*tickets, fourth]]).values_list("status", flat=True)) == {"resolved"}
     for key in ("huanan", "huadong", "huabei", "huazhong"):
         resolution = Notice.objects.filter(recipient=people[key], kind__in=["resolved", "incident"]).exclude(subject__contains="新进展")
@@ -128,7 +129,7 @@ def test_resolving_resolves_every_ticket_and_tells_each_person_once(people: Peop
     assert follower.body == "登录网关已恢复，请重新登录"
     # Calling again changes nothing and tells nobody twice.
     with pytest.raises(services.IncidentError, match="该共性问题当前为“已解决”，不能执行此操作。"):
-        services.resolve_incident(incident=incident, by=people["xiaou"], resolution="again")
+        workflow.resolve_incident(incident=incident, by=people["xiaou"], resolution="again")
 
 
 def test_dismissed_reports_are_not_proposed_again(people: People) -> None:
@@ -141,7 +142,7 @@ def test_dismissed_reports_are_not_proposed_again(people: People) -> None:
 def test_merge_moves_tickets_and_followers(people: People) -> None:
     _outage(people)
     first = Incident.objects.get()
-    services.confirm_incident(incident=first, by=people["xiaou"])
+    workflow.confirm_incident(incident=first, by=people["xiaou"])
     split = services.split_incident(incident=first, by=people["xiaou"], refs=[first.links.first().ticket.ref])
     IncidentFollower.objects.create(incident=split, user=people["peng"])
     merged = services.merge_incidents(target=first, source=split, by=people["xiaou"])
@@ -178,10 +179,10 @@ def test_grouping_failure_never_refuses_a_report(people: People, monkeypatch: py
 def test_a_reporter_with_two_tickets_in_one_incident_hears_the_resolution_once(people: People) -> None:
     _outage(people)
     incident = Incident.objects.get()
-    services.confirm_incident(incident=incident, by=people["xiaou"])
+    workflow.confirm_incident(incident=incident, by=people["xiaou"])
     again = file(people["huanan"], APP_OUTAGE[3]).ticket  # 华南 files a second time
     assert IncidentTicket.objects.filter(incident=incident, ticket=again).exists()
-    services.resolve_incident(incident=incident, by=people["xiaou"], resolution="登录网关已恢复")
+    workflow.resolve_incident(incident=incident, by=people["xiaou"], resolution="登录网关已恢复")
     told = Notice.objects.filter(recipient=people["huanan"], kind="resolved")
     assert told.count() == 1
     assert set(Ticket.objects.filter(reporter=people["huanan"]).values_list("status", flat=True)) == {"resolved"}

@@ -9,7 +9,7 @@ from django.test import Client, override_settings
 
 from fankui.accounts.tokens import create_token
 from fankui.incidents.models import Incident
-from fankui.incidents.tests.factories import APP_OUTAGE, make_people
+from fankui.incidents.tests.factories import APP_OUTAGE, after_commit, make_people
 from fankui.notify.delivery import deliver_due
 from fankui.notify.models import Notice
 from fankui.notify.tests.receivers import http_receiver, smtp_server
@@ -26,7 +26,8 @@ def _api(user: Any) -> Client:
 
 
 def _post(client: Client, path: str, body: dict[str, Any]) -> Any:
-    return client.post(path, data=body, content_type="application/json")
+    with after_commit():
+        return client.post(path, data=body, content_type="application/json")
 
 
 def test_one_outage_from_three_regions_is_handled_once_and_everyone_hears_once() -> None:

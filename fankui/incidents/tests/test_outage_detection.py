@@ -15,7 +15,7 @@ from fankui.accounts.tokens import create_token
 from fankui.core import testing
 from fankui.incidents import services
 from fankui.incidents.models import Incident, IncidentTicket
-from fankui.incidents.tests.factories import People, file, make_people
+from fankui.incidents.tests.factories import People, after_commit, file, make_people
 
 # The three reports of issue #10, as three regions wrote them within a minute.
 OUTAGE = {
@@ -27,7 +27,8 @@ UNRELATED = "金蝶EAS付款单提交后一直在审批中，审批流没有往�
 
 
 def _post(token: str, text: str) -> str:
-    response = Client(headers={"Authorization": f"Bearer {token}"}).post("/api/v1/tickets", {"description": text}, content_type="application/json")
+    with after_commit():
+        response = Client(headers={"Authorization": f"Bearer {token}"}).post("/api/v1/tickets", {"description": text}, content_type="application/json")
     assert response.status_code == 201, response.content
     return str(response.json()["ref"])
 

@@ -17,6 +17,7 @@ def test_it_sends_what_is_due_and_reports_counts() -> None:
     testing.consultant_ding()
     ticket = factories.file_report(testing.reporter_a())
     out = StringIO()
-    call_command("deliver-notifications", "--sla", stdout=out)
+    call_command("check-sla", stdout=out)
+    call_command("deliver-notifications", stdout=out)
     assert out.getvalue() == "新发现超时：0\n本次处理：1；待重试：0；已失败：0\n"
     assert [m.subject for m in mail.outbox] == [f"[{ticket.ref}] 新问题：{ticket.title}"]

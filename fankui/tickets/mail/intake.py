@@ -1,7 +1,7 @@
 """Mail intake: a parsed mail becomes a new ticket, or a reply on its ticket's timeline.
 
-Every write goes through `tickets.services` (`create_ticket`, `reply_to_ticket`), like the web
-and API intake. What this module decides:
+Every write goes through the same functions as the web and API intake (`workflow.intake.file_report`,
+`reply_to_ticket`). What this module decides:
 
 - **Dropped, never answered**: auto-replies, bounces, lists and fankui's own notifications
   (`ParsedMail.automated`), and more than `FANKUI_MAIL_RATE_LIMIT` (default 20) mails per sender
@@ -60,7 +60,6 @@ from fankui.tickets.services import (
     IncomingFile,
     TicketError,
     add_unverified_comment,
-    create_ticket,
     keep_original_mail,
     reply_to_ticket,
 )
@@ -276,7 +275,9 @@ def _create(mail: ParsedMail, user: AbstractUser) -> MailResult:
         idempotency_key=mail.idempotency_key,
     )
     try:
-        result = create_ticket(reporter=user, intake=intake)
+        from fankui.workflow.intake import file_report  # the pipeline above tickets, like the web and API
+
+        result = file_report(reporter=user, intake=intake)
     except TicketError as exc:
         if exc.code != "idempotency_conflict":
             raise

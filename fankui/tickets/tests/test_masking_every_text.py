@@ -70,14 +70,15 @@ def test_incident_texts_never_send_a_typed_password_to_its_reporters() -> None:
     from fankui.incidents import services as incidents
     from fankui.incidents.models import Incident, IncidentUpdate
     from fankui.incidents.tests.factories import APP_OUTAGE, file, make_people
+    from fankui.workflow import incidents as workflow
 
     cast = make_people()
     for key, text in zip(("huanan", "huadong", "huabei"), APP_OUTAGE):
         file(cast[key], text)
     incident = Incident.objects.get()
-    incidents.confirm_incident(incident=incident, by=cast["xiaou"], summary=f"临时登录 {TYPED}")
+    workflow.confirm_incident(incident=incident, by=cast["xiaou"], summary=f"临时登录 {TYPED}")
     incidents.post_update(incident=incident, by=cast["xiaou"], body=f"请先用 {TYPED} 登录")
-    incidents.resolve_incident(incident=incident, by=cast["xiaou"], resolution=f"已恢复，临时 {TYPED} 已停用")
+    workflow.resolve_incident(incident=incident, by=cast["xiaou"], resolution=f"已恢复，临时 {TYPED} 已停用")
     incident.refresh_from_db()
     texts = [incident.summary, incident.resolution, *IncidentUpdate.objects.values_list("body", flat=True)]
     texts += [t for pair in Notice.objects.values_list("subject", "body") for t in pair]

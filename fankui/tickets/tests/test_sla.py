@@ -8,11 +8,11 @@ import pytest
 from fankui.core import testing
 from fankui.directory.models import Person
 from fankui.notify.models import Notice
-from fankui.notify.tasks import check_sla
 from fankui.notify.tests import factories
 from fankui.tickets.models import Ticket, TicketEvent
 from fankui.tickets.services import escalate_ticket, reply_to_ticket, request_information
 from fankui.tickets.sla import check_sla_breaches, proposed_owner
+from fankui.tickets.tasks import check_sla
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,8 @@ from fankui.tickets.attachments import UploadRejected
 from fankui.tickets.forms import ReopenForm, ReportForm
 from fankui.tickets.models import Ticket
 from fankui.tickets.selectors import visible_tickets
-from fankui.tickets.services import IncomingFile, Intake, SecretInput, TicketError, confirm_resolution, create_ticket, reopen_ticket
+from fankui.tickets.services import IncomingFile, Intake, SecretInput, TicketError, confirm_resolution, reopen_ticket
+from fankui.workflow.intake import file_report
 from fankui.tickets.upload_limits import upload_refusals
 from fankui.tickets.views.ticket import fetch, ticket_page
 
@@ -51,7 +52,7 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
             form.add_error("files", refusal.message)
         if form.is_valid():
             try:
-                result = create_ticket(reporter=request.user, intake=_intake(form, profile))  # type: ignore[arg-type]
+                result = file_report(reporter=request.user, intake=_intake(form, profile))  # type: ignore[arg-type]
             except UploadRejected as error:
                 form.add_error("files", error.message)
             except TicketError as error:
