@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fankui.core.i18n import in_site_language
+from fankui.core.wakeup import Wakeup
 from fankui.incidents import selectors
 from fankui.incidents.models import Incident, IncidentFollower, IncidentTicket, IncidentUpdate
 from fankui.incidents.similarity import Reporter, Verdict, assess
@@ -93,8 +94,10 @@ def window_hours() -> float:
 def _reports(
     system_id: int, since: datetime.datetime, until: datetime.datetime, *, exclude_pk: int | None = None, limit: int = _CANDIDATES
 ) -> list[Report]:
-    """A system's recent reports and those that name no system, read as that system's reports."""
-    return _read_reports(Q(system_id=system_id) | Q(system__isnull=True), since, until, exclude_pk=exclude_pk, limit=limit, read_as=system_id)
+    """A system's recent reports, and those that name no system but say what fails (a function or an error
+    code: a bare "打不开" could belong to any system's outage), read as that system's reports."""
+    reports = _read_reports(Q(system_id=system_id) | Q(system__isnull=True), since, until, exclude_pk=exclude_pk, limit=limit, read_as=system_id)
+    return [r for r in reports if r.routed or r.signature.functions or r.signature.codes]
 
 
 def _read_reports(
@@ -254,22 +257,25 @@ def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | No
     return systems.pop() if len(systems) == 1 else None
 
 
-def group_new_report(ticket_id: int) -> bool:
-    """The worker's first look at a report, right after intake commits it. A failure is logged, never raised:
-    the periodic pass looks again within a minute."""
-    from fankui.tickets.models import Ticket
+# New reports are grouped by the worker soon after they commit, in one pass for all that arrived since the
+# last (a wake-up per interval and process, not a task per report), over this many recent minutes.
+_NEW_MINUTES = 2
+wake_grouping = Wakeup("fankui.incidents.tasks:group_new_reports", 0.5)
 
+
+def group_new_reports() -> int:
+    """The worker's look at reports that just arrived. A failure is logged, never raised: the periodic
+    pass looks again within a minute."""
     try:
-        with transaction.atomic():
-            ticket = Ticket.objects.select_related("region", "system").filter(pk=ticket_id).first()
-            return ticket is not None and group_ticket(ticket).incident is not None
+        return regroup_recent(minutes=_NEW_MINUTES, candidates=_CANDIDATES)
     except Exception:
-        log.exception("incident grouping failed for ticket %s; the worker's pass will retry", ticket_id)
-        return False
+        log.exception("grouping new reports failed; the worker's periodic pass will retry")
+        return 0
 
 
-def regroup_recent(*, now: datetime.datetime | None = None) -> int:
-    """The worker's pass: look again at recent reports in no incident. Returns how many found one.
+def regroup_recent(*, now: datetime.datetime | None = None, minutes: float | None = None, candidates: int = _PASS_CANDIDATES) -> int:
+    """The worker's pass: look again at the last `minutes` (FANKUI_INCIDENT_REPASS_MINUTES) of reports in no
+    incident, each against the `candidates` newest reports of its system. Returns how many found one.
 
     Per system, the window is read once and compared in memory; only a report that now has an open
     incident or enough look-alikes to be 共性 goes through `group_ticket` (and its lock and writes).
@@ -277,7 +283,7 @@ def regroup_recent(*, now: datetime.datetime | None = None) -> int:
     from fankui.tickets.models import Ticket
 
     now = now or timezone.now()
-    since = now - datetime.timedelta(minutes=settings.FANKUI_INCIDENT_REPASS_MINUTES)
+    since = now - datetime.timedelta(minutes=settings.FANKUI_INCIDENT_REPASS_MINUTES if minutes is None else minutes)
     pending = Ticket.objects.filter(created_at__gte=since, created_at__lte=now, incident_link__isnull=True)
     by_system: dict[int | None, list[object]] = {}
     for ticket in pending.select_related("region", "system").order_by("created_at"):
@@ -286,24 +292,25 @@ def regroup_recent(*, now: datetime.datetime | None = None) -> int:
     grouped = 0
     if unrouted := by_system.pop(None, []):
         # Reports that name no system join the per-system passes below when they describe one system's burst.
-        routed = Window(_read_reports(Q(system__isnull=False), since - datetime.timedelta(minutes=_BURST_MINUTES), now, limit=_PASS_CANDIDATES))
+        routed = Window(_read_reports(Q(system__isnull=False), since - datetime.timedelta(minutes=_BURST_MINUTES), now, limit=candidates))
         for ticket in unrouted:
             if (burst_system := _system_of_burst(ticket, now, routed)) is not None:
                 by_system.setdefault(burst_system, []).append(ticket)
     for system_id, tickets in by_system.items():
         with transaction.atomic():
-            grouped += _regroup_system(system_id, tickets, now=now, since=now - window)
+            grouped += _regroup_system(system_id, tickets, now=now, since=now - window, candidates=candidates)
     return grouped
 
 
-def _regroup_system(system_id: int, tickets: Sequence[object], *, now: datetime.datetime, since: datetime.datetime) -> int:
+def _regroup_system(system_id: int, tickets: Sequence[object], *, now: datetime.datetime, since: datetime.datetime, candidates: int) -> int:
     """One system's share of the pass, under its lock: reports whose look-alikes are in an open incident
     join it (written together at the end); one with enough look-alikes proposes a new incident."""
     from fankui.directory.models import System
 
     System.objects.select_for_update().filter(pk=system_id).first()
-    recent = Window(_reports(system_id, since, now, limit=_PASS_CANDIDATES))
+    recent = Window(_reports(system_id, since, now, limit=candidates))
     linked = {r.pk for r in recent.reports if r.incident_id is not None}
+    confirmed = Incident.objects.filter(system_id=system_id, state=Incident.State.CONFIRMED).exists()
     joins: list[IncidentTicket] = []
     proposed = 0
     for ticket in tickets:
@@ -314,6 +321,8 @@ def _regroup_system(system_id: int, tickets: Sequence[object], *, now: datetime.
             continue
         scope = {"routed": ticket.system_id is not None, "since": ticket.created_at - (now - since), "exclude_pk": ticket.pk}  # type: ignore[attr-defined]
         open_match = recent.open_match(mine, **scope)
+        if open_match is None and confirmed and (older := _open_incident_matching(mine, system_id)):
+            open_match = (older[0].pk, older[0].state), older[1], older[2]  # an outage that began before the window
         if open_match is not None:
             (incident_id, state), score, via = open_match
             joins.append(IncidentTicket(incident_id=incident_id, ticket_id=ticket.pk, score=round(score, 3), matched_ref=via))  # type: ignore[attr-defined]

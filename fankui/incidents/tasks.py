@@ -15,7 +15,6 @@ def regroup_recent_reports() -> int:
 
 
 @db_task()
-def group_new_report(ticket_id: int) -> bool:
-    """Right after a report commits: join its incident or propose one. Never raises (a failure is logged
-    and the periodic pass retries); returns whether the report is now in an incident."""
-    return services.group_new_report(ticket_id)
+def group_new_reports() -> int:
+    """Soon after reports commit (coalesced wake-ups): join their incidents or propose new ones."""
+    return services.group_new_reports()

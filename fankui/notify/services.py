@@ -5,9 +5,6 @@ delays delivery but loses nothing, and a rolled-back change notifies nobody.
 """
 from __future__ import annotations
 
-import logging
-import threading
-import time
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -15,10 +12,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from fankui.core.wakeup import Wakeup
 from fankui.directory.models import Person
 from fankui.notify.models import Delivery, Notice
 
-log = logging.getLogger(__name__)
 
 # Events for the people who work tickets; the WeCom group is theirs, reporters are never in it.
 STAFF_KINDS = frozenset({Notice.Kind.NEW_IN_QUEUE, Notice.Kind.ESCALATED, Notice.Kind.SLA_BREACH})
@@ -90,43 +87,12 @@ def notify_person(person: Person, *, kind: str, dedup_key: str, subject: str, bo
 # worker, a claim on the outbox (a write on SQLite's single lock); at 150 reports/s one per report
 # is wasted work, since a single delivery run sends everything pending (benchmarks/bench_intake.py).
 WAKE_INTERVAL = 0.5
-_wake_lock = threading.Lock()
-_wake_sent_for = 0.0  # time.time() at which the latest queued wake-up runs (now, or scheduled)
-_wake_covers = 0.0  # commits before this instant are seen by a wake-up that has not run yet
+deliveries = Wakeup("fankui.notify.tasks:deliver_pending", WAKE_INTERVAL)
 
 
 def wake_worker() -> None:
-    """Ask the worker to deliver now instead of at its next periodic sweep.
-
-    Called after commit, and coalesced: if a wake-up is already scheduled to run after this commit,
-    it will deliver these rows too; otherwise one is queued now or, if one went out less than
-    `WAKE_INTERVAL` ago, scheduled for the end of that interval. In Huey's immediate mode (tests)
-    every call delivers, in the caller. Never raises: a broken queue (Redis down) must not turn a
-    committed change into an error page; the periodic sweep delivers whatever a wake-up missed.
-    """
-    global _wake_sent_for, _wake_covers
-    from huey.contrib.djhuey import HUEY
-
-    from fankui.notify.tasks import deliver_pending
-
-    try:
-        if HUEY.immediate:
-            deliver_pending()
-            return
-        now = time.time()
-        with _wake_lock:
-            if now < _wake_covers - 0.01:  # a margin for the worker's clock
-                return
-            delay = max(0.0, _wake_sent_for + WAKE_INTERVAL - now)
-            _wake_sent_for = now + delay
-            # An immediate wake-up may run before the next commit; a scheduled one runs after it.
-            _wake_covers = _wake_sent_for if delay else 0.0
-        if delay:
-            deliver_pending.schedule(delay=delay)
-        else:
-            deliver_pending()
-    except Exception:
-        log.exception("could not wake the notify worker; the periodic sweep will deliver")
+    """Ask the worker to deliver now instead of at its next periodic sweep (coalesced, never raises)."""
+    deliveries()
 
 
 def retry_deliveries(ids: Iterable[int]) -> int:

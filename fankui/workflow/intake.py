@@ -2,21 +2,21 @@
 
     validate, mask, route, suggest, write ticket + events + outbox rows   (tickets.services.create_ticket)
     tell the reporter about a confirmed incident it matches               (incidents.selectors, read-only)
-    group it with look-alikes into an incident                            (incidents task, after commit)
+    group it with look-alikes into an incident                            (worker, after commit)
 
 The request does only what the reporter's answer needs. Grouping takes a lock per system and reads
-the system's recent window, so it runs in the worker after the ticket commits; the worker's
-once-a-minute pass (incidents.tasks.regroup_recent_reports) catches whatever a lost task missed.
+the system's recent window, so the worker does it after the ticket commits, for every report that
+arrived since its last look (a coalesced wake-up, incidents.services.wake_grouping); its
+once-a-minute pass (incidents.tasks.regroup_recent_reports) catches whatever a lost wake-up missed.
 Every channel (web, API, mail, apps) files through `file_report`.
 """
 from __future__ import annotations
-
-from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from fankui.incidents import selectors as incidents
+from fankui.incidents import services as grouping
 from fankui.tickets.services import Intake, IntakeResult, create_ticket
 
 
@@ -30,11 +30,5 @@ def file_report(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult:
     # The known-incident notice is part of the answer; linking the ticket to the incident is the worker's.
     if notice := incidents.known_notice_for(ticket.title, ticket.description, ticket.system_id):
         result.notices.append(notice)
-    transaction.on_commit(partial(_group_later, ticket.pk), robust=True)
+    transaction.on_commit(grouping.wake_grouping, robust=True)
     return result
-
-
-def _group_later(ticket_id: int) -> None:
-    from fankui.incidents.tasks import group_new_report
-
-    group_new_report(ticket_id)
