@@ -147,9 +147,13 @@ def _loose_mentions(text: str, systems: Sequence[SystemTerms]) -> Iterable[Menti
 
     Only Chinese names that are not everyday words: 一站 is not a typo of 驿站, 挺车 is not 停车.
     A loose spelling only wins over an overlapping exact name that is shorter (一应生活的公众号 over 一应生活)."""
+    present = set(text)
     for system in systems:
         for alias in system.aliases:
-            if len(alias) < 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in alias) or alias in system.everyday:
+            # At most one character of a loose spelling differs from the name: skip names that cannot fit.
+            if len(alias) < 2 or len(set(alias) - present) > 1:
+                continue
+            if not all("\u4e00" <= ch <= "\u9fff" for ch in alias) or alias in system.everyday:
                 continue
             for i, wanted in enumerate(alias):
                 before, after = alias[:i], alias[i + 1 :]
