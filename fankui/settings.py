@@ -296,6 +296,8 @@ FANKUI_MAIL_RATE_LIMIT = env_int("FANKUI_MAIL_RATE_LIMIT", 20)
 FANKUI_MAIL_TRUSTED_RELAY = env_str("FANKUI_MAIL_TRUSTED_RELAY")
 
 # 共性问题: when similar reports become an incident (measured by benchmarks/bench_outages.py).
+# Admins are told this many days ahead when the business calendar has no holiday data for the coming year.
+FANKUI_CALENDAR_WARN_DAYS = env_int("FANKUI_CALENDAR_WARN_DAYS", 60)
 FANKUI_INCIDENT_WINDOW_HOURS = env_float("FANKUI_INCIDENT_WINDOW_HOURS", 2)
 # The worker's pass, every minute, looks again at reports of the last N minutes that are in no incident.
 FANKUI_INCIDENT_REPASS_MINUTES = env_int("FANKUI_INCIDENT_REPASS_MINUTES", 15)

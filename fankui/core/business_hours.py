@@ -1,6 +1,7 @@
 """Business-hours calendar for SLA timers (first response, resolution).
 
-Pure Python, no database. Working time is: working days × working periods.
+The calendar itself is pure Python; only `default_calendar` reads the admins' year plans from the
+database. Working time is: working days × working periods.
 A day is a working day when it is a 调休 make-up working day, or when it is
 an ordinary weekday that is not a public holiday. The periods (default
 09:00–12:00 and 13:30–18:00) are local times in the calendar's time zone
@@ -10,6 +11,8 @@ The shipped data lives in ``fankui/core/data/calendar.yaml`` (one entry per
 year, from the State Council's annual notice). A deployment may point the
 Django setting ``FANKUI_BUSINESS_CALENDAR`` at its own file; it is read at
 call time, and each path's parsed calendar is cached (``clear_calendar_cache``).
+Admins add a year the file lacks in fankui itself (``core.HolidayPlan``, on the
+admin site): ``default_calendar`` merges those years in.
 
 All datetimes must be aware. Arithmetic is done in UTC, so a calendar in a
 zone with daylight saving stays exact; results come back in the calendar's
@@ -21,7 +24,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -42,6 +45,7 @@ __all__ = [
     "load_calendar",
     "next_business_time",
     "parse_calendar",
+    "with_year_plans",
 ]
 
 logger = logging.getLogger(__name__)
@@ -273,14 +277,39 @@ def load_calendar(path: Path | None = None) -> BusinessCalendar:
 
 
 def default_calendar() -> BusinessCalendar:
-    """The cached calendar for the configured (or shipped) file."""
-    return _cached(_configured_path().resolve())
+    """The configured (or shipped) file's calendar, with the years admins entered in fankui (the
+    `core.HolidayPlan` table: a new year's State Council notice) added or replacing the file's.
+
+    An edit is seen at once in the process that made it and within seconds in every other."""
+    base = _cached(_configured_path().resolve())
+    from django.apps import apps
+
+    if not apps.ready:
+        return base
+    return _merged(base, _year_plans().get())
 
 
 def clear_calendar_cache() -> None:
     """Forget parsed default calendars (after editing the file in place)."""
     _cached.cache_clear()
+    _merged.cache_clear()
     _warned_years.clear()
+
+
+@lru_cache(maxsize=1)
+def _year_plans() -> Any:
+    from fankui.core.models import HolidayPlan
+    from fankui.core.process_cache import ProcessCache
+
+    return ProcessCache(lambda: tuple(sorted((year, tuple(h), tuple(w)) for year, (h, w) in HolidayPlan.plans().items())),
+                        ttl=5.0, models=["core.HolidayPlan"])
+
+
+@lru_cache(maxsize=8)
+def _merged(base: BusinessCalendar, plans: tuple[tuple[int, tuple[str, ...], tuple[str, ...]], ...]) -> BusinessCalendar:
+    if not plans:
+        return base
+    return with_year_plans(base, {year: (list(h), list(w)) for year, h, w in plans}, source="节假日安排（后台）")
 
 
 @lru_cache(maxsize=8)
@@ -355,18 +384,7 @@ def parse_calendar(data: Any, source: str = "calendar") -> BusinessCalendar:
         unknown = set(map(str, entry)) - _YEAR_KEYS
         if unknown:
             raise fail(f"{where}.{sorted(unknown)[0]}", f"unknown key; expected {sorted(_YEAR_KEYS)}")
-        year_holidays = _parse_days(entry.get("holidays"), year, f"{where}.holidays", fail)
-        year_workdays = _parse_days(entry.get("workdays"), year, f"{where}.workdays", fail)
-        both = year_holidays & year_workdays
-        if both:
-            raise fail(f"{where}", f"{min(both).isoformat()} is in both holidays and workdays")
-        for day in sorted(year_workdays):
-            if day.weekday() in weekdays:
-                raise fail(
-                    f"{where}.workdays",
-                    f"{day.isoformat()} ({WEEKDAY_NAMES[day.weekday()]}) is already an ordinary working day; "
-                    "make-up days (调休上班) are weekend days",
-                )
+        year_holidays, year_workdays = _parse_year(year, entry, weekdays, fail)
         holidays |= year_holidays
         workdays |= year_workdays
 
@@ -378,6 +396,37 @@ def parse_calendar(data: Any, source: str = "calendar") -> BusinessCalendar:
         tz=tz,
         years=frozenset(year_numbers),
     )
+
+
+def _parse_year(year: int, entry: dict[str, Any], weekdays: frozenset[int], fail: _Fail) -> tuple[set[date], set[date]]:
+    """One year's holidays and make-up working days, checked against each other and the weekdays."""
+    where = f"years.{year}"
+    year_holidays = _parse_days(entry.get("holidays"), year, f"{where}.holidays", fail)
+    year_workdays = _parse_days(entry.get("workdays"), year, f"{where}.workdays", fail)
+    both = year_holidays & year_workdays
+    if both:
+        raise fail(f"{where}", f"{min(both).isoformat()} is in both holidays and workdays")
+    for day in sorted(year_workdays):
+        if day.weekday() in weekdays:
+            raise fail(
+                f"{where}.workdays",
+                f"{day.isoformat()} ({WEEKDAY_NAMES[day.weekday()]}) is already an ordinary working day; "
+                "make-up days (调休上班) are weekend days",
+            )
+    return year_holidays, year_workdays
+
+
+def with_year_plans(base: BusinessCalendar, plans: dict[int, tuple[list[str], list[str]]], source: str = "year plans") -> BusinessCalendar:
+    """`base` with whole years added or replaced: year → (holiday lines, make-up workday lines), each line a
+    date or a range as in calendar.yaml. Raises ValueError naming the year and line on bad data."""
+    fail = _Fail(source)
+    holidays = {day for day in base.holidays if day.year not in plans}
+    workdays = {day for day in base.makeup_workdays if day.year not in plans}
+    for year, (holiday_lines, workday_lines) in plans.items():
+        year_holidays, year_workdays = _parse_year(year, {"holidays": holiday_lines, "workdays": workday_lines}, base.weekdays, fail)
+        holidays |= year_holidays
+        workdays |= year_workdays
+    return replace(base, holidays=frozenset(holidays), makeup_workdays=frozenset(workdays), years=base.years | set(plans))
 
 
 def _parse_weekdays(value: Any, fail: _Fail) -> frozenset[int]:

@@ -70,7 +70,7 @@ def _calendar() -> str:
     today = timezone.localdate()
     missing = [year for year in (today.year, today.year + 1) if not default_calendar().covers(date(year, 1, 1))]
     if missing:
-        raise RuntimeError(f"工作日历缺少 {'、'.join(map(str, missing))} 年的节假日和调休数据，SLA 会按普通工作日计算")
+        raise RuntimeError(f"工作日历缺少 {'、'.join(map(str, missing))} 年的节假日和调休数据，SLA 会按普通工作日计算；请在管理后台“年度节假日安排”中录入")
     return f"{today.year}–{today.year + 1}"
 
 

@@ -19,6 +19,7 @@ class Notice(models.Model):
         SLA_BREACH = "sla_breach", _("工单超时")
         INCIDENT = "incident", _("共性问题通知")
         ARTICLE_EXPIRING = "article_expiring", _("文章即将过期")
+        CALENDAR_GAP = "calendar_gap", _("节假日数据缺失")
 
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     # Same event, same person → one notice, however often the writer retries.

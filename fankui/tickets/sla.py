@@ -15,6 +15,7 @@ import datetime
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -182,3 +183,27 @@ def _escalate(ticket: Ticket, owner: Owner) -> bool:
         return False
     ticket.refresh_from_db()
     return True
+
+
+def warn_of_calendar_gap(today: datetime.date | None = None) -> int:
+    """Tell every admin, once per year, when SLA deadlines within FANKUI_CALENDAR_WARN_DAYS would fall in
+    a year the business calendar has no holiday data for. Returns the notices written."""
+    from fankui.accounts.models import Profile
+    from fankui.core.business_hours import default_calendar
+
+    today = today or timezone.localdate()
+    ahead = today + datetime.timedelta(days=settings.FANKUI_CALENDAR_WARN_DAYS)
+    missing = [year for year in range(today.year, ahead.year + 1) if not default_calendar().covers(datetime.date(year, 1, 1))]
+    before = Notice.objects.filter(kind=Notice.Kind.CALENDAR_GAP).count()
+    admins = get_user_model().objects.filter(Q(is_superuser=True) | Q(profile__role=Profile.Role.ADMIN), is_active=True).distinct()
+    for year in missing:
+        for admin in admins:
+            notify_user(
+                admin,
+                kind=Notice.Kind.CALENDAR_GAP,
+                dedup_key=f"calendar:{year}:{admin.pk}",
+                subject=f"缺少 {year} 年节假日安排：SLA 时限将按普通工作日计算",
+                body=(f"工作日历没有 {year} 年的放假和调休数据。国务院办公厅公布当年节假日安排后，请在管理后台"
+                      f"“年度节假日安排”中录入 {year} 年的放假日期和调休上班日期；录入前，{year} 年的节假日会被当作工作日计算 SLA。"),
+            )
+    return Notice.objects.filter(kind=Notice.Kind.CALENDAR_GAP).count() - before

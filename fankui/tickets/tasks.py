@@ -34,3 +34,11 @@ def close_confirmed_tickets() -> int:
     from fankui.tickets import services
 
     return services.close_confirmed_tickets()
+
+
+@db_periodic_task(crontab(hour="8", minute="30"))
+def warn_of_calendar_gap() -> int:
+    """Daily: tell admins weeks ahead when the coming year has no holiday data."""
+    from fankui.tickets.sla import warn_of_calendar_gap as warn
+
+    return warn()

@@ -1,4 +1,5 @@
-"""Business-hours calendar: shipped data, SLA arithmetic, YAML checking. No database."""
+"""Business-hours calendar: shipped data, SLA arithmetic, YAML checking. The default calendar also reads
+the admins' year plans (none here), hence the database mark."""
 from __future__ import annotations
 
 import random
@@ -19,6 +20,8 @@ from fankui.core.business_hours import (
     load_calendar,
     next_business_time,
 )
+
+pytestmark = pytest.mark.django_db
 
 SH = ZoneInfo("Asia/Shanghai")
 H = timedelta(hours=1)
