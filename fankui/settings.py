@@ -296,6 +296,11 @@ FANKUI_MAIL_RATE_LIMIT = env_int("FANKUI_MAIL_RATE_LIMIT", 20)
 FANKUI_MAIL_TRUSTED_RELAY = env_str("FANKUI_MAIL_TRUSTED_RELAY")
 
 # 共性问题: when similar reports become an incident (measured by benchmarks/bench_outages.py).
+# Sign-in throttling (fankui.accounts.throttle): wrong passwords per account / per address before sign-in
+# locks for FANKUI_LOGIN_LOCK_SECONDS, counted in the shared cache.
+FANKUI_LOGIN_FAILURES_PER_ACCOUNT = env_int("FANKUI_LOGIN_FAILURES_PER_ACCOUNT", 5)
+FANKUI_LOGIN_FAILURES_PER_ADDRESS = env_int("FANKUI_LOGIN_FAILURES_PER_ADDRESS", 30)
+FANKUI_LOGIN_LOCK_SECONDS = env_int("FANKUI_LOGIN_LOCK_SECONDS", 900)
 # Admins are told this many days ahead when the business calendar has no holiday data for the coming year.
 FANKUI_CALENDAR_WARN_DAYS = env_int("FANKUI_CALENDAR_WARN_DAYS", 60)
 FANKUI_INCIDENT_WINDOW_HOURS = env_float("FANKUI_INCIDENT_WINDOW_HOURS", 2)

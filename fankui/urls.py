@@ -1,17 +1,21 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from fankui.accounts.forms import AdminLoginForm, LoginForm
 from fankui.api import api
 
 admin.site.site_header = "fankui 反馈 管理"
 admin.site.site_title = "fankui 反馈"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("contacts/", include("fankui.directory.urls")),
     path("tickets/", include("fankui.tickets.urls")),
