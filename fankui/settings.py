@@ -111,6 +111,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "fankui.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -236,8 +237,14 @@ DEFAULT_FROM_EMAIL = env_str("FANKUI_MAIL_FROM", "fankui@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request": {"()": "fankui.core.logs.RequestContext"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {"()": "fankui.core.logs.JsonFormatter"},
+    },
+    # FANKUI_LOG_FORMAT=json: one JSON object per line (time, level, logger, message, request_id, user_id).
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request"],
+                             "formatter": "json" if env_str("FANKUI_LOG_FORMAT", "plain") == "json" else "plain"}},
     "root": {"handlers": ["console"], "level": env_str("FANKUI_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -296,6 +303,9 @@ FANKUI_MAIL_RATE_LIMIT = env_int("FANKUI_MAIL_RATE_LIMIT", 20)
 FANKUI_MAIL_TRUSTED_RELAY = env_str("FANKUI_MAIL_TRUSTED_RELAY")
 
 # 共性问题: when similar reports become an incident (measured by benchmarks/bench_outages.py).
+# /metrics (Prometheus): scrapers with this bearer token, or at these addresses (comma-separated CIDRs).
+FANKUI_METRICS_TOKEN = env_str("FANKUI_METRICS_TOKEN")
+FANKUI_METRICS_ALLOW = env_str("FANKUI_METRICS_ALLOW", "127.0.0.1/32,::1/128")
 # Sign-in throttling (fankui.accounts.throttle): wrong passwords per account / per address before sign-in
 # locks for FANKUI_LOGIN_LOCK_SECONDS, counted in the shared cache.
 FANKUI_LOGIN_FAILURES_PER_ACCOUNT = env_int("FANKUI_LOGIN_FAILURES_PER_ACCOUNT", 5)

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from fankui.accounts.forms import AdminLoginForm, LoginForm
 from fankui.api import api
+from fankui.dashboard import views as dashboard_views
 
 admin.site.site_header = "fankui 反馈 管理"
 admin.site.site_title = "fankui 反馈"
@@ -23,5 +24,6 @@ urlpatterns = [
     path("kb/", include("fankui.kb.urls")),
     path("incidents/", include("fankui.incidents.urls")),
     path("dashboard/", include("fankui.dashboard.urls")),
+    path("metrics", dashboard_views.metrics, name="metrics"),
     path("", include("fankui.core.urls")),
 ]

@@ -72,3 +72,17 @@ def export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
         raise Http404(fmt)
     response["Content-Disposition"] = f'attachment; filename="fankui-{key}-{stamp}.{fmt}"'
     return response
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics for the allowed scrapers (fankui.dashboard.metrics)."""
+    from prometheus_client import CollectorRegistry, generate_latest
+    from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+    from fankui.dashboard.metrics import FankuiCollector, may_scrape
+
+    if not may_scrape(request):
+        return HttpResponse("forbidden: set FANKUI_METRICS_TOKEN or FANKUI_METRICS_ALLOW\n", status=403, content_type="text/plain")
+    registry = CollectorRegistry()
+    registry.register(FankuiCollector())
+    return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
