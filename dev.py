@@ -31,27 +31,41 @@ def ensure_env() -> None:
     stamp = VENV / ".installed"
     inputs = max((ROOT / "pyproject.toml").stat().st_mtime, (ROOT / "dev.py").stat().st_mtime)
     if not stamp.exists() or stamp.stat().st_mtime < inputs:
+        ensure_debian_packages(BUILD_PACKAGES, "编译 python-ldap")
         print("· 安装依赖（首次约一分钟，下面是 pip 的进度）", flush=True)
         run(BIN / "python", "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "on", "-e", ".[test]")
         stamp.touch()
 
 
-# Debian packages the test suite needs: the browser for the browser tests, and a CJK font to
-# render the screenshots that the OCR tests read back.
-TEST_PACKAGES = {"chromium": "/usr/bin/chromium", "fonts-noto-cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"}
+# Debian packages pip needs to build python-ldap (PyPI has no wheels of it): the OpenLDAP and SASL headers.
+BUILD_PACKAGES = {"libldap2-dev": "/usr/include/ldap.h", "libsasl2-dev": "/usr/include/sasl/sasl.h"}
+# Debian packages the test suite needs: the browser for the browser tests, a CJK font to render the
+# screenshots that the OCR tests read back, and OpenLDAP's server for the LDAP sign-in tests.
+TEST_PACKAGES = {
+    "chromium": "/usr/bin/chromium",
+    "fonts-noto-cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "slapd": "/usr/sbin/slapd",
+    "ldap-utils": "/usr/bin/ldapsearch",
+}
 
 
-def ensure_test_packages() -> None:
-    missing = [name for name, path in TEST_PACKAGES.items() if not Path(path).exists()]
+def ensure_debian_packages(packages: dict[str, str], why: str) -> None:
+    missing = [name for name, path in packages.items() if not Path(path).exists()]
     if not missing:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        print(f"· 安装 Debian 软件包（测试需要）：{' '.join(missing)}", flush=True)
+        print(f"· 安装 Debian 软件包（{why}需要）：{' '.join(missing)}", flush=True)
         # A bare image ships with empty package lists: install would find nothing without an update.
-        run("apt-get", "update", "-q")
-        run("apt-get", "install", "-y", "-q", *missing)
+        # No questions asked (slapd's debconf would ask for a password); the tests run their own slapd.
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        run("apt-get", "update", "-q", env=env)
+        run("apt-get", "install", "-y", "-q", *missing, env=env)
         return
-    sys.exit(f"测试需要 Debian 软件包，请先运行：sudo apt-get install -y {' '.join(missing)}")
+    sys.exit(f"{why}需要 Debian 软件包，请先运行：sudo apt-get install -y {' '.join(missing)}")
+
+
+def ensure_test_packages() -> None:
+    ensure_debian_packages(TEST_PACKAGES, "测试")
 
 
 def up() -> None:

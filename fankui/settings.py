@@ -49,6 +49,19 @@ def env_float(name: str, default: float) -> float:
         raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
 
 
+def env_secret(name: str) -> str:
+    """A secret from NAME, or from the file NAME_FILE names (a mounted secret), never both."""
+    path = os.environ.get(f"{name}_FILE")
+    if path and os.environ.get(name):
+        raise ImproperlyConfigured(f"set {name} or {name}_FILE, not both")
+    if path:
+        try:
+            return Path(path).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {exc.strerror}") from exc
+    return os.environ.get(name, "")
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -199,6 +212,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Staff sign in with their LDAP / Active Directory password when FANKUI_LDAP_URL is set
+# (fankui/accounts/ldap.py); local accounts (admin, demo) keep their own passwords through ModelBackend.
+AUTHENTICATION_BACKENDS = ["fankui.accounts.ldap.DirectoryBackend", "django.contrib.auth.backends.ModelBackend"]
+FANKUI_LDAP_URL = env_str("FANKUI_LDAP_URL")  # ldap://dc1.example.cn:389 or ldaps://…; empty: LDAP off
+FANKUI_LDAP_START_TLS = env_bool("FANKUI_LDAP_START_TLS")
+FANKUI_LDAP_BIND_DN = env_str("FANKUI_LDAP_BIND_DN")  # the service account that looks users up
+FANKUI_LDAP_BIND_PASSWORD = env_secret("FANKUI_LDAP_BIND_PASSWORD")  # or FANKUI_LDAP_BIND_PASSWORD_FILE
+FANKUI_LDAP_USER_BASE = env_str("FANKUI_LDAP_USER_BASE")  # ou=staff,dc=example,dc=cn
+# OpenLDAP: (uid=%(user)s); Active Directory: (sAMAccountName=%(user)s)
+FANKUI_LDAP_USER_FILTER = env_str("FANKUI_LDAP_USER_FILTER", "(uid=%(user)s)")
+FANKUI_LDAP_ATTRS = {
+    "name": env_str("FANKUI_LDAP_ATTR_NAME", "displayName"),
+    "mail": env_str("FANKUI_LDAP_ATTR_MAIL", "mail"),
+    "phone": env_str("FANKUI_LDAP_ATTR_PHONE", "mobile"),
+    # Matched to a 大区 by name (华南, 华南大区) or code (huanan); Active Directory: department
+    "region": env_str("FANKUI_LDAP_ATTR_REGION", "ou"),
+}
+FANKUI_LDAP_TIMEOUT_SECONDS = env_float("FANKUI_LDAP_TIMEOUT_SECONDS", 5)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -248,6 +279,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("FANKUI_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Its INFO lines name every account that signs in; fankui.accounts.ldap logs what matters.
+        "django_auth_ldap": {"level": "WARNING"},
         # Huey adds a handler of its own to a "huey" logger that has none: giving it ours (and not
         # propagating) prints each worker line once.
         "huey": {"handlers": ["console"], "propagate": False},

@@ -32,6 +32,25 @@ def set_profile(user: AbstractUser, *, role: str, region: Region | None = None, 
     return profile
 
 
+def update_from_directory(user: AbstractUser, *, phone: str | None, region: Region | None) -> Profile:
+    """Record what the company directory (LDAP/AD) says of a staff login; None leaves a field as it is.
+
+    A login seen for the first time becomes a staff reporter; the role an admin gave (or `import-users`
+    set) is never changed by the directory.
+    """
+    profile, _ = Profile.objects.get_or_create(user=user, defaults={"role": Profile.Role.REPORTER, "kind": Profile.Kind.STAFF})
+    changed = []
+    if phone is not None and profile.phone != phone:
+        profile.phone = phone
+        changed.append("phone")
+    if region is not None and profile.region_id != region.pk:
+        profile.region = region
+        changed.append("region")
+    if changed:
+        profile.save(update_fields=changed)
+    return profile
+
+
 def _demo_user(username: str, *, role: str, region: Region | None, person: Person | None, project: str = "") -> DemoAccount:
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username)

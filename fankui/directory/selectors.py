@@ -215,3 +215,20 @@ def people_acting_as(person: Person, day: datetime.date) -> list[Person]:
     """Everyone whose work `person` does on `day`: themself and those they deputise for."""
     absent = [away for away, deputy in _deputy_map(day).items() if deputy == person.pk]
     return [person, *Person.objects.filter(pk__in=absent)] if absent else [person]
+
+
+class RegionIndex:
+    """Find a 大区 by what a staff list or a directory server calls it: 华南, 华南大区 or huanan.
+
+    Built once (one query) so an import of thousands of rows looks regions up without querying again.
+    """
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, Region] = {}
+        for region in Region.objects.all():
+            self._by_key[region.name] = region
+            self._by_key[region.code.lower()] = region
+
+    def find(self, value: str) -> Region | None:
+        key = value.strip()
+        return self._by_key.get(key) or self._by_key.get(key.removesuffix("大区")) or self._by_key.get(key.lower())
