@@ -5,8 +5,9 @@ Configured by the FANKUI_LDAP_* settings, read on every sign-in (a new backend o
 aside and only local passwords count. On success django-auth-ldap creates or updates the Django user
 (name, mail; a new one gets no usable password), then `update_from_directory` records phone and 大区.
 
-Local administrators are never taken over by a directory entry of the same name: a superuser signs in
-with the local password only (ModelBackend, next in AUTHENTICATION_BACKENDS).
+Local administrators are never taken over by a directory entry of the same name: a superuser with a local
+password signs in with it only (ModelBackend, next in AUTHENTICATION_BACKENDS). Admins made by `import-users`
+have none and sign in through the directory.
 """
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ class DirectoryBackend(LDAPBackend):
 
     def get_or_build_user(self, username: str, ldap_user: _LDAPUser) -> tuple[AbstractUser, bool]:
         user, built = super().get_or_build_user(username, ldap_user)
-        if user.is_superuser:
+        if user.is_superuser and user.has_usable_password():
             raise ldap_user.AuthenticationFailed("a local administrator signs in with the local password")
         return user, built
 

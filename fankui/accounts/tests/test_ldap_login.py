@@ -13,6 +13,7 @@ from django.test import Client, override_settings
 
 from fankui.accounts.models import Profile
 from fankui.accounts.services import set_profile
+from fankui.accounts.staff_import import import_staff
 from fankui.accounts.tests import slapd
 from fankui.directory.models import Region
 
@@ -141,3 +142,14 @@ def test_the_directory_answers_ldapsearch_as_the_service_account_only(directory:
     bound = subprocess.run(["ldapsearch", "-x", "-LLL", "-H", directory.url, "-D", slapd.READER_DN, "-w", slapd.READER_PASSWORD,
                             "-b", slapd.STAFF_BASE, "(uid=zhangwei)", "mail"], capture_output=True, text=True, check=True)
     assert "mail: zhangwei@example.cn" in bound.stdout
+
+
+def test_staff_imported_from_the_list_sign_in_through_the_directory_with_the_role_the_list_gave(directory: slapd.Slapd) -> None:
+    import_staff([["工号", "姓名", "角色", "项目"], ["ZhangWei", "张伟", "管理员", "总部"]])
+    with override_settings(**directory.settings()):
+        client, response = sign_in("zhangwei", "zw-Directory-pw1")
+    assert response.status_code == 302 and signed_in_as(client) == "ZhangWei"
+    user = get_user_model().objects.get(username="ZhangWei")
+    profile = Profile.objects.get(user=user)
+    assert user.is_superuser and (profile.role, profile.project, profile.region.name) == ("admin", "总部", "华南")
+    assert client.get("/admin/").status_code == 200
