@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from fankui.accounts.forms import AdminLoginForm, LoginForm
+from fankui.accounts.forms import AdminLoginForm
+from fankui.accounts.views import SignInView
 from fankui.api import api
 from fankui.dashboard import views as dashboard_views
 
@@ -16,7 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("contacts/", include("fankui.directory.urls")),
     path("tickets/", include("fankui.tickets.urls")),

@@ -1,8 +1,11 @@
 """Staff sign in through the real login page with their directory password, against a real slapd on loopback."""
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
+import sys
+from pathlib import Path
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +18,7 @@ from fankui.accounts.models import Profile
 from fankui.accounts.services import set_profile
 from fankui.accounts.staff_import import import_staff
 from fankui.accounts.tests import slapd
+from fankui.core import testing
 from fankui.directory.models import Region
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db]
@@ -24,6 +28,8 @@ ENTRIES = [
     slapd.staff("lisi", "ls-Directory-pw2", displayName="李四", mail="lisi@example.cn", mobile="13900002222", ou="huadong"),
     slapd.staff("wangwu", "ww-Directory-pw3", displayName="王五", mail="wangwu@example.cn", ou="集团总部"),
     slapd.staff("admin", "directory-admin-pw4", displayName="目录里的admin"),
+    slapd.staff("zhaoliu", "zl-Directory-pw5", displayName="赵六", mail="zhaoliu@example.cn", mobile="13700005555",
+                ou="物业一部", departmentNumber="华中"),
 ]
 
 
@@ -123,6 +129,16 @@ def test_a_wrong_service_password_fails_sign_in_and_never_logs_the_password(dire
     assert slapd.READER_PASSWORD not in caplog.text and "zw-Directory-pw1" not in caplog.text
 
 
+def test_the_login_page_tells_staff_which_password_to_use_only_when_ldap_is_on(directory: slapd.Slapd) -> None:
+    hint = "员工请用公司域账号"
+    with override_settings(**directory.settings()):
+        assert hint in Client().get("/accounts/login/").content.decode()
+        english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/accounts/login/").content.decode()
+        assert "sign in with your company account" in english
+    with override_settings(**directory.settings(FANKUI_LDAP_URL="")):
+        assert hint not in Client().get("/accounts/login/").content.decode()
+
+
 def test_with_ldap_off_or_its_server_down_only_local_passwords_count(directory: slapd.Slapd) -> None:
     get_user_model().objects.create_user("local-reporter", password="local-pw-8812")
     with override_settings(**directory.settings(FANKUI_LDAP_URL="")):
@@ -153,3 +169,19 @@ def test_staff_imported_from_the_list_sign_in_through_the_directory_with_the_rol
     profile = Profile.objects.get(user=user)
     assert user.is_superuser and (profile.role, profile.project, profile.region.name) == ("admin", "总部", "华南")
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_server_configured_only_by_environment_variables_signs_staff_in(directory: slapd.Slapd, tmp_path: Path) -> None:
+    """Production's path: gunicorn with FANKUI_LDAP_* in its environment, the bind password in a mounted file."""
+    env = testing.fresh_install_env(["migrate", "--no-input"], ["import-guide"], database_url=None)
+    (tmp_path / "ldap-password").write_text(slapd.READER_PASSWORD + "\n")
+    env.update(FANKUI_LDAP_URL=directory.url, FANKUI_LDAP_BIND_DN=slapd.READER_DN, FANKUI_LDAP_USER_BASE=slapd.STAFF_BASE,
+               FANKUI_LDAP_BIND_PASSWORD_FILE=str(tmp_path / "ldap-password"), FANKUI_LDAP_ATTR_REGION="departmentNumber")
+    with testing.app_servers(env, count=1, workers=1) as (port,):
+        testing.WebSession(port).log_in("zhaoliu", "zl-Directory-pw5")  # asserts the redirect of a signed-in user
+        status, page = testing.WebSession(port).post_form("/accounts/login/", {"username": "zhaoliu", "password": "wrong-pw"})
+        assert status == 200 and "用户名或密码不正确" in page
+    read = ("import json; from fankui.accounts.models import Profile; p = Profile.objects.select_related('user', 'region')"
+            ".get(user__username='zhaoliu'); print(json.dumps([p.user.first_name, p.user.email, p.phone, p.region.name, p.role]))")
+    shown = subprocess.run([sys.executable, "-m", "fankui.cli", "shell", "-c", read], env=env, check=True, capture_output=True, text=True)
+    assert json.loads(shown.stdout.strip().splitlines()[-1]) == ["赵六", "zhaoliu@example.cn", "13700005555", "华中", "reporter"]
