@@ -334,6 +334,9 @@ FANKUI_MAIL_RATE_LIMIT = env_int("FANKUI_MAIL_RATE_LIMIT", 20)
 # The authserv-id of the group's own receiving relay: its Authentication-Results vouch for a mail's sender
 # (fankui/tickets/mail/trust.py). Empty: only the reply token in fankui's own mails does.
 FANKUI_MAIL_TRUSTED_RELAY = env_str("FANKUI_MAIL_TRUSTED_RELAY")
+# The group's own mail domains (comma-separated, e.g. "cc-pg.cn,einyun.com"): a colleague writing from one
+# of them with a ticket's reference is added to that ticket as a comment instead of filing a new one.
+FANKUI_MAIL_STAFF_DOMAINS = [d.lower().lstrip("@") for d in env_list("FANKUI_MAIL_STAFF_DOMAINS", "")]
 
 # 共性问题: when similar reports become an incident (measured by benchmarks/bench_outages.py).
 # /metrics (Prometheus): scrapers with this bearer token, or at these addresses (comma-separated CIDRs).

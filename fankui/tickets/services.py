@@ -405,6 +405,35 @@ def keep_original_mail(*, ticket: Ticket, text: str) -> TicketEvent:
 
 
 @transaction.atomic
+def add_colleague_comment(
+    *, ticket: Ticket, by: AbstractBaseUser, body: str, files: Sequence[IncomingFile] = (), source: Mapping[str, str] | None = None
+) -> TicketEvent:
+    """A colleague of the group who is not on the ticket answers it by mail (a forward's Cc, a manager).
+
+    It goes on the public timeline under their name, marked as a third party's: it does not count as
+    the handler's first response and does not reopen or pause anything; whoever works the ticket is told.
+    """
+    body = body.strip()
+    if not body:
+        raise TicketError("empty_reply", "回复内容不能为空。")
+    uploads = validate_uploads(files)
+    event = _event(ticket, TicketEvent.Kind.REPLY, actor=by, body=body, public=True, third_party=True, **(source or {}))
+    for upload in uploads:
+        save_attachment(ticket, upload, by=by, event=event)
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+    _notify_assignee(ticket, kind=Notice.Kind.REPLY, dedup=f"colleague:{event.pk}", subject="同事补充", body=event.body)
+    return event
+
+
+def link_mentioned_ticket(*, ticket: Ticket, mentioned: Ticket) -> TicketEvent:
+    """A mail filed as a new ticket named another one its sender may not add to: handlers see the link,
+    the sender learns nothing of the other ticket."""
+    return _event(
+        ticket, TicketEvent.Kind.NOTE, actor=None, public=False, body=f"来信提到工单 {mentioned.ref}，发件人不在该工单上，因此另建本单。", linked_ref=mentioned.ref
+    )
+
+
+@transaction.atomic
 def add_unverified_comment(
     *, ticket: Ticket, claimed_sender: str, body: str, files: Sequence[IncomingFile] = (), source: Mapping[str, str] | None = None
 ) -> TicketEvent:

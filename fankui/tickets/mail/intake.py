@@ -44,10 +44,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.db import IntegrityError, transaction
+from django.db.models import Case, When
 
 from fankui.accounts.models import Profile
 from fankui.accounts.selectors import profile_of
 from fankui.accounts.services import set_profile
+from fankui.directory.models import Person
 from fankui.notify.models import Delivery
 from fankui.tickets.attachments import UploadRejected, max_upload_files, validate_upload
 from fankui.tickets.mail.parse import MailAttachment, ParsedMail, parse_mail, ref_from_message_id
@@ -59,8 +61,10 @@ from fankui.tickets.services import (
     Intake,
     IncomingFile,
     TicketError,
+    add_colleague_comment,
     add_unverified_comment,
     keep_original_mail,
+    link_mentioned_ticket,
     reply_to_ticket,
 )
 
@@ -75,7 +79,7 @@ _REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|回复|答复|转发)\s*[:：]\s
 class MailResult:
     """What became of one mail; the SMTP handler logs it and tests assert on it."""
 
-    action: Literal["created", "replied", "unverified", "duplicate", "dropped", "held"]
+    action: Literal["created", "replied", "commented", "unverified", "duplicate", "dropped", "held"]
     ticket: Ticket | None = None
     reason: str = ""
     refused: tuple[str, ...] = field(default=())
@@ -132,10 +136,12 @@ def accept_mail(mail: ParsedMail, *, guard: RateGuard | None = None) -> MailResu
         user = sender_user(mail.sender, mail.sender_name)
         if user is None:
             return _dropped(mail, "sender's account is deactivated")
-        ticket = thread_ticket(mail, user)
-        if ticket is not None:
-            return _reply(mail, ticket, user)
-        return _create(mail, user)
+        place = thread_for(mail, user)
+        if place.ticket is not None and place.colleague:
+            return _colleague(mail, place.ticket, user)
+        if place.ticket is not None:
+            return _reply(mail, place.ticket, user)
+        return _create(mail, user, mentioned=place.mentioned)
 
 
 def _already_on(mail: ParsedMail, ticket: Ticket) -> bool:
@@ -143,7 +149,7 @@ def _already_on(mail: ParsedMail, ticket: Ticket) -> bool:
 
 
 def from_the_helpdesk(address: str) -> bool:
-    """Sent from fankui's own addresses (any +sub-address of them too): a notice that came back."""
+    """One of fankui's own addresses (any +sub-address of them too): as a sender, a notice that came back."""
     def base(value: str) -> str:
         local, _, domain = parseaddr(value)[1].lower().partition("@")
         return f"{local.split('+', 1)[0]}@{domain}"
@@ -201,10 +207,13 @@ def _candidates(mail: ParsedMail, user: AbstractUser) -> list[Ticket]:
         ref = ref_from_message_id(mid)
         if ref:
             refs.append(ref)
-        # The sender's own earlier mail: a follow-up ("补充截图") sent as a reply to it.
-        own = IdempotencyKey.objects.select_related("ticket").filter(user=user, key=_key_for(mid)).first()
-        if own is not None:
-            found.append(own.ticket)
+        # An earlier mail filed as a ticket: the sender's own follow-up ("补充截图"), or a reply-all from
+        # someone it was addressed or copied to. Who may add to that ticket is decided afterwards.
+        earlier = IdempotencyKey.objects.select_related("ticket").filter(key=_key_for(mid), key__startswith="mail:").order_by(
+            Case(When(user=user, then=0), default=1), "pk"
+        ).first()
+        if earlier is not None:
+            found.append(earlier.ticket)
     refs.extend(mail.subject_refs)
     by_ref = {t.ref: t for t in Ticket.objects.filter(ref__in=refs)}
     found.extend(by_ref[ref] for ref in refs if ref in by_ref)
@@ -220,15 +229,45 @@ def may_append(user: AbstractUser, ticket: Ticket) -> bool:
     return ticket.reporter_id == user.pk or visible_tickets(user).filter(pk=ticket.pk).exists()
 
 
-def thread_ticket(mail: ParsedMail, user: AbstractUser) -> Ticket | None:
-    """The open ticket this mail replies to, if the sender may add to it."""
+def is_colleague(mail: ParsedMail, user: AbstractUser) -> bool:
+    """Someone of the group: an address in the group's mail domains, a directory person or a staff login."""
+    domain = mail.sender.rpartition("@")[2]
+    if domain and domain in settings.FANKUI_MAIL_STAFF_DOMAINS:
+        return True
+    profile = profile_of(user)
+    if profile is not None and profile.role != Profile.Role.REPORTER:
+        return True
+    return Person.objects.filter(email__iexact=mail.sender).exists()
+
+
+@dataclass(frozen=True)
+class Thread:
+    """Where a mail goes: onto `ticket` (as a colleague's comment when `colleague`), or a new ticket that
+    names `mentioned` (a ticket its sender may not add to)."""
+
+    ticket: Ticket | None = None
+    colleague: bool = False
+    mentioned: Ticket | None = None
+
+
+def thread_for(mail: ParsedMail, user: AbstractUser) -> Thread:
+    """The open ticket this mail answers and in what capacity, or the ticket a new one should name.
+
+    The reporter and the ticket's handlers add to it; a colleague of the group who wrote to the helpdesk
+    adds a comment; anyone else files a new ticket, linked for handlers to the one it named.
+    """
+    mentioned = None
+    addressed_us = any(from_the_helpdesk(address) for address in mail.recipients)
     for ticket in _candidates(mail, user):
         if ticket.status in _CLOSED:
             continue
         if may_append(user, ticket):
-            return ticket
+            return Thread(ticket)
+        if addressed_us and is_colleague(mail, user):
+            return Thread(ticket, colleague=True)
         log.info("mail from %s names %s but may not add to it: filing a new ticket", mail.sender, ticket.ref)
-    return None
+        mentioned = mentioned or ticket
+    return Thread(mentioned=mentioned)
 
 
 def _screen(attachments: Sequence[MailAttachment]) -> tuple[list[IncomingFile], list[str]]:
@@ -257,7 +296,7 @@ def _title(subject: str) -> str:
     return _REPLY_PREFIX.sub("", subject).strip()
 
 
-def _create(mail: ParsedMail, user: AbstractUser) -> MailResult:
+def _create(mail: ParsedMail, user: AbstractUser, *, mentioned: Ticket | None = None) -> MailResult:
     profile = profile_of(user)
     accepted, refused = _screen(mail.attachments)
     names = "、".join(a.filename for a in mail.attachments)
@@ -288,21 +327,43 @@ def _create(mail: ParsedMail, user: AbstractUser) -> MailResult:
         return MailResult("duplicate", ticket=result.ticket)
     if mail.text.strip() and mail.text.strip() != description:
         keep_original_mail(ticket=result.ticket, text=mail.text)
+    if mentioned is not None:
+        link_mentioned_ticket(ticket=result.ticket, mentioned=mentioned)
     if refused:
         reply_to_ticket(ticket=result.ticket, by=user, body=_refusal_note(refused))
     log.info("mail from %s filed as %s", mail.sender, result.ticket.ref)
     return MailResult("created", ticket=result.ticket, refused=tuple(refused))
 
 
-def _reply(mail: ParsedMail, ticket: Ticket, user: AbstractUser) -> MailResult:
-    if _already_on(mail, ticket):
-        log.info("mail redelivered, already on %s (message-id=%s)", ticket.ref, mail.message_id)
-        return MailResult("duplicate", ticket=ticket)
+def _answer(mail: ParsedMail) -> tuple[str, list[IncomingFile], list[str], dict[str, str]]:
+    """A reply's trimmed body (with any refused file named), its files and its source for the event."""
     accepted, refused = _screen(mail.attachments)
     body = mail.reply_text or ("（见附件）" if accepted else "（邮件回复无正文）")
     if refused:
         body = f"{body}\n\n{_refusal_note(refused)}"
     source = {"channel": Ticket.Channel.EMAIL.value, "message_id": mail.message_id} if mail.message_id else {"channel": Ticket.Channel.EMAIL.value}
+    return body, accepted, refused, source
+
+
+def _colleague(mail: ParsedMail, ticket: Ticket, user: AbstractUser) -> MailResult:
+    if _already_on(mail, ticket):
+        log.info("mail redelivered, already on %s (message-id=%s)", ticket.ref, mail.message_id)
+        return MailResult("duplicate", ticket=ticket)
+    body, accepted, refused, source = _answer(mail)
+    if not speaks_for_sender(mail, ticket.ref):
+        add_unverified_comment(ticket=ticket, claimed_sender=mail.sender, body=body, files=accepted, source=source)
+        log.info("mail claiming to be from colleague %s names %s but proves nothing: kept as an unverified comment", mail.sender, ticket.ref)
+        return MailResult("unverified", ticket=ticket, refused=tuple(refused))
+    add_colleague_comment(ticket=ticket, by=user, body=body, files=accepted, source=source)
+    log.info("mail from colleague %s added to %s as a comment", mail.sender, ticket.ref)
+    return MailResult("commented", ticket=ticket, refused=tuple(refused))
+
+
+def _reply(mail: ParsedMail, ticket: Ticket, user: AbstractUser) -> MailResult:
+    if _already_on(mail, ticket):
+        log.info("mail redelivered, already on %s (message-id=%s)", ticket.ref, mail.message_id)
+        return MailResult("duplicate", ticket=ticket)
+    body, accepted, refused, source = _answer(mail)
     if not speaks_for_sender(mail, ticket.ref):
         add_unverified_comment(ticket=ticket, claimed_sender=mail.sender, body=body, files=accepted, source=source)
         log.info("mail claiming to be from %s names %s but proves nothing: kept as an unverified comment", mail.sender, ticket.ref)

@@ -35,7 +35,8 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
 
-REF_PATTERN = re.compile(r"\bFK\d{6}-[A-Z2-9]{5}\b", re.IGNORECASE)
+# Not \b: Chinese characters are word characters, and "关于FK251125-ABCDE的问题" must still match.
+REF_PATTERN = re.compile(r"(?<![A-Za-z0-9])FK\d{6}-[A-Z2-9]{5}(?![A-Za-z0-9])", re.IGNORECASE)
 # The Message-ID fankui puts on every notification mail (fankui.notify.channels.email.message_id_for).
 OUR_MESSAGE_ID = re.compile(r"^<fankui\.(\d+)(?:\.(FK\d{6}-[A-Z2-9]{5}))?@[^>]+>$", re.IGNORECASE)
 
@@ -307,6 +308,14 @@ def automated_reason(msg: Message, *, subject: str, sender: str, envelope_from: 
         return "loop: our own notification (X-Fankui-Ticket)"
     if OUR_MESSAGE_ID.match(header(msg, "Message-ID")):
         return "loop: our own Message-ID"
+    # Bounces first: a DSN often says Auto-Submitted too, and a bounce is what it is (a lost notice).
+    return_path = _raw_header(msg, "Return-Path")
+    if (return_path is not None and return_path.strip() == "<>") or envelope_from in ("", "<>"):
+        return "bounce: empty return path"
+    if _BOUNCE_SENDERS.match(sender):
+        return f"bounce: sender {sender}"
+    if msg.get_content_type() == "multipart/report" and str(msg.get_param("report-type", "")).lower() == "delivery-status":
+        return "bounce: delivery status report"
     auto = header(msg, "Auto-Submitted").lower()
     if auto and not auto.startswith("no"):
         return f"auto-submitted: {auto[:40]}"
@@ -318,11 +327,6 @@ def automated_reason(msg: Message, *, subject: str, sender: str, envelope_from: 
         return f"precedence: {precedence}"
     if _raw_header(msg, "List-Id") is not None:
         return "mailing list (List-Id)"
-    return_path = _raw_header(msg, "Return-Path")
-    if (return_path is not None and return_path.strip() == "<>") or envelope_from in ("", "<>"):
-        return "bounce: empty return path"
-    if _BOUNCE_SENDERS.match(sender):
-        return f"bounce: sender {sender}"
     if _AUTO_SUBJECT.match(subject):
         return f"auto-reply subject: {subject[:40]}"
     return ""

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 
+from fankui.tickets.tests.mail_server import Mailer, intake_listener
+
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits() -> Iterator[None]:
@@ -13,3 +15,10 @@ def fresh_rate_limits() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def smtp(guide_loaded: None) -> Iterator[Mailer]:
+    """The SMTP listener on loopback; mail tests are transactional, since it files in its own thread."""
+    with intake_listener() as mailer:
+        yield mailer

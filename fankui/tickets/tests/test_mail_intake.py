@@ -7,9 +7,6 @@ consultant 丁家贵 (华南) with a login, and unknown senders (业主).
 from __future__ import annotations
 
 import logging
-import smtplib
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 from unittest import mock
 
@@ -23,41 +20,15 @@ from fankui.directory.models import Region
 from fankui.notify.channels.email import reply_address
 from fankui.notify.models import Delivery, Notice
 from fankui.notify.services import notify_user
-from fankui.tickets.mail.server import MailIntakeHandler, make_controller
 from fankui.tickets.models import Ticket, TicketEvent
 from fankui.tickets.services import Intake, create_ticket
 from fankui.tickets.tests import mail_samples as samples
+from fankui.tickets.tests.mail_server import Mailer
 
 pytestmark = [pytest.mark.service, pytest.mark.django_db(transaction=True)]
 
 A_MAIL = "zhangsan@cc-pg.cn"
 B_MAIL = "lisi@cc-pg.cn"
-
-
-@dataclass
-class Mailer:
-    port: int
-
-    def send(self, raw: bytes, *, mail_from: str = A_MAIL, to: str = "1@einyun.com") -> tuple[int, str]:
-        """Send one mail; return the server's answer to DATA (code, text)."""
-        with smtplib.SMTP("127.0.0.1", self.port, timeout=30) as client:
-            client.ehlo()
-            client.mail(mail_from)
-            client.rcpt(to)
-            code, text = client.data(raw)
-            return code, text.decode()
-
-
-@pytest.fixture
-def smtp(guide_loaded: None) -> Iterator[Mailer]:
-    handler = MailIntakeHandler()
-    controller = make_controller("127.0.0.1", testing.free_port(), handler=handler)
-    controller.start()
-    try:
-        yield Mailer(controller.port)
-    finally:
-        controller.stop()
-        handler.close()
 
 
 def reporter(username: str, email: str, region: str) -> AbstractUser:

@@ -185,6 +185,7 @@ def test_an_ordinary_from_line_is_not_a_quote_marker() -> None:
         ("Precedence: auto_reply\r\n", "EAS", "precedence"),
         ("List-Id: <it.cc-pg.cn>\r\n", "EAS", "mailing list"),
         ("Return-Path: <>\r\n", "EAS", "bounce"),
+        ("Return-Path: <>\r\nAuto-Submitted: auto-replied\r\n", "投递失败：[FK261125-ABCDE]", "bounce"),
         ("", "自动回复: EAS 无法登录", "auto-reply subject"),
         ("", "Auto Reply: EAS", "auto-reply subject"),
         ("", "Out of Office: EAS", "auto-reply subject"),
@@ -198,6 +199,17 @@ def test_automated_mail_is_recognised(headers: str, subject: str, reason: str) -
 
 def test_a_bounce_is_recognised_by_its_empty_envelope_sender() -> None:
     assert parse_mail(plain(""), envelope_from="").automated.startswith("bounce")
+
+
+def test_a_delivery_status_report_is_a_bounce_whatever_else_it_says() -> None:
+    raw = (
+        "From: 邮件系统 <postmaster-relay@cc-pg.cn>\r\nTo: fankui@cc-pg.cn\r\nSubject: =?UTF-8?B?5oqV6YCS5aSx6LSl?=\r\n"
+        "Auto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"\r\n\r\n'
+        "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nmailbox full\r\n"
+        "--b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n\r\nAction: failed\r\n--b1--\r\n"
+    ).encode()
+    assert parse_mail(raw, envelope_from="postmaster-relay@cc-pg.cn").automated == "bounce: delivery status report"
 
 
 @pytest.mark.parametrize(("headers", "subject"), [("Auto-Submitted: no\r\n", "EAS"), ("", "外出打卡定位失败"), ("Precedence: normal\r\n", "EAS")])
@@ -217,6 +229,8 @@ def test_the_ticket_ref_is_parsed_out_of_our_message_ids() -> None:
 def test_refs_are_found_in_subjects_with_any_brackets() -> None:
     assert ticket_refs("回复：[FK261125-ABCDE] 【fk261124-XYZ23】 FK261125-ABCDE") == ("FK261125-ABCDE", "FK261124-XYZ23")
     assert ticket_refs("订单 FK2611-ABCDE 与 FK261125-ABCD1") == ()  # wrong length; 1 is not in the alphabet
+    assert ticket_refs("请问工单FK261125-ABCDE的进度") == ("FK261125-ABCDE",)  # no space beside Chinese text
+    assert ticket_refs("XFK261125-ABCDE FK261125-ABCDE7") == ()
 
 
 def test_thread_ids_put_in_reply_to_first_then_references_newest_first() -> None:
