@@ -7,6 +7,7 @@ from fankui.core.api import ChineseJSONRenderer, ObjectBodyParser, install_error
 from fankui.directory.api import router as directory_router
 from fankui.dashboard.api import router as dashboard_router
 from fankui.incidents.api import router as incidents_router
+from fankui.integrations.api import router as integrations_router
 from fankui.kb.api import router as kb_router
 from fankui.tickets.api import router as tickets_router
 
@@ -25,3 +26,4 @@ api.add_router("/v1/tickets", tickets_router)
 api.add_router("/v1/kb", kb_router)
 api.add_router("/v1/incidents", incidents_router)
 api.add_router("/v1/dashboard", dashboard_router)
+api.add_router("/v1/integrations", integrations_router)

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "fankui.incidents",
     "fankui.workflow",
     "fankui.dashboard",
+    "fankui.integrations",
 ]
 
 MIDDLEWARE = [
@@ -327,6 +328,12 @@ FILE_UPLOAD_HANDLERS = [
 ]
 FANKUI_API_MAX_REQUEST_BYTES = env_int("FANKUI_API_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
 FANKUI_API_POSTS_PER_MINUTE = env_int("FANKUI_API_POSTS_PER_MINUTE", 60)
+
+# Integrations (fankui/integrations): a signed call is accepted this many seconds either side of our
+# clock; a rotated secret stays valid this many hours; an H5 hand-off starts a session of this many minutes.
+FANKUI_INTEGRATION_SKEW_SECONDS = env_int("FANKUI_INTEGRATION_SKEW_SECONDS", 300)
+FANKUI_INTEGRATION_SECRET_GRACE_HOURS = env_int("FANKUI_INTEGRATION_SECRET_GRACE_HOURS", 24)
+FANKUI_H5_SESSION_MINUTES = env_int("FANKUI_H5_SESSION_MINUTES", 30)
 
 # Mail intake: replies go to this address; more than this many mails per sender per hour are dropped.
 FANKUI_INTAKE_ADDRESS = env_str("FANKUI_INTAKE_ADDRESS")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import pydantic
@@ -49,7 +49,7 @@ from fankui.tickets.api_schemas import (
 from fankui.tickets.attachments import UploadRejected
 from fankui.tickets.upload_limits import upload_refusals
 from fankui.tickets.models import Attachment, Ticket, TicketEvent
-from fankui.tickets.services import VAULTED_NOTICE, Intake, IncomingFile, SecretInput, TicketError, reply_to_ticket
+from fankui.tickets.services import VAULTED_NOTICE, Intake, IntakeResult, IncomingFile, SecretInput, TicketError, reply_to_ticket
 from fankui.workflow.intake import file_report
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ NOT_FOUND_MESSAGE = "找不到该工单，或您无权查看。"
 M = TypeVar("M", bound=pydantic.BaseModel)
 
 
-def _validate(model: type[M], data: object) -> M:
+def validate_body(model: type[M], data: object) -> M:
     try:
         return model.model_validate(data)
     except pydantic.ValidationError as exc:
@@ -86,7 +86,7 @@ def _size_text(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{max(size // 1024, 1)} KB"
 
 
-def _check_size(request: HttpRequest) -> None:
+def check_size(request: HttpRequest) -> None:
     limit = settings.FANKUI_API_MAX_REQUEST_BYTES
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -96,7 +96,7 @@ def _check_size(request: HttpRequest) -> None:
         raise ApiError(413, "request_too_large", f"请求内容过大（上限 {_size_text(limit)}）。")
 
 
-def _json_object(request: HttpRequest) -> object:
+def json_object(request: HttpRequest) -> object:
     if request.content_type != "application/json":
         raise ApiError(415, "unsupported_media_type", "请以 application/json 格式提交。")
     try:
@@ -107,12 +107,12 @@ def _json_object(request: HttpRequest) -> object:
         raise ApiError(400, "malformed_json", "请求内容不是有效的 JSON。") from None
 
 
-def _intake_payload(request: HttpRequest) -> tuple[object, list[IncomingFile]]:
+def intake_payload(request: HttpRequest) -> tuple[object, list[IncomingFile]]:
     """The report's fields and files, from a JSON body or a multipart form (the apps' screenshots)."""
     if request.content_type != "multipart/form-data":
         if request.content_type != "application/json":
             raise ApiError(415, "unsupported_media_type", "请以 application/json 或 multipart/form-data 格式提交。")
-        return _json_object(request), []
+        return json_object(request), []
     try:
         form, uploads = request.POST, request.FILES
     except (RequestDataTooBig, TooManyFilesSent):
@@ -135,7 +135,7 @@ def _intake_payload(request: HttpRequest) -> tuple[object, list[IncomingFile]]:
 # ---- the guard rails every write passes ------------------------------------------------------
 
 
-def _rate_limited(request: HttpRequest) -> HttpResponse | None:
+def rate_limited(request: HttpRequest) -> HttpResponse | None:
     """Fixed one-minute window per token (or per session user), counted in Django's cache, which every
     process shares (Redis, or the data folder's files on one machine)."""
     limit = settings.FANKUI_API_POSTS_PER_MINUTE
@@ -157,11 +157,11 @@ def _rate_limited(request: HttpRequest) -> HttpResponse | None:
     return response
 
 
-def _ticket_error(exc: TicketError) -> ApiError:
+def ticket_error(exc: TicketError) -> ApiError:
     return ApiError(TICKET_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message)
 
 
-def _get_ticket(user: AbstractBaseUser, ref: str) -> Ticket:
+def get_ticket_or_404(user: AbstractBaseUser, ref: str) -> Ticket:
     try:
         return selectors.get_ticket_for(user, ref)
     except selectors.TicketNotFound:
@@ -198,7 +198,7 @@ def _profile(user: AbstractBaseUser) -> Profile | None:
         return None
 
 
-def _intake(user: AbstractBaseUser, data: TicketIn, files: Sequence[IncomingFile], key: str) -> Intake:
+def intake_from(user: AbstractBaseUser, data: TicketIn, files: Sequence[IncomingFile], key: str) -> Intake:
     profile = _profile(user)
     region = _region_named(data.region) if data.region else (profile.region if profile else None)
     return Intake(
@@ -271,7 +271,7 @@ def _actor(user: AbstractBaseUser | None) -> str | None:
 _EVENT_DETAILS = ("status", "owner", "system", "channel")
 
 
-def _summary(ticket: Ticket) -> dict[str, object]:
+def summary(ticket: Ticket) -> dict[str, object]:
     return {
         "ref": ticket.ref,
         "title": ticket.title,
@@ -289,7 +289,7 @@ def _summary(ticket: Ticket) -> dict[str, object]:
     }
 
 
-def _detail(user: AbstractBaseUser, ticket: Ticket) -> dict[str, object]:
+def detail(user: AbstractBaseUser, ticket: Ticket) -> dict[str, object]:
     handler = selectors.is_handler(user, ticket)
     events = list(selectors.timeline_for(user, ticket))
     timeline = [
@@ -310,7 +310,7 @@ def _detail(user: AbstractBaseUser, ticket: Ticket) -> dict[str, object]:
         # Files not tied to any event were never shown on a timeline: handlers only.
         attachments += [_attachment(ticket, a) for a in ticket.attachments.filter(event__isnull=True)]
     return {
-        **_summary(ticket),
+        **summary(ticket),
         "description": ticket.description,
         "topic": ticket.topic,
         "reporter": _actor(ticket.reporter),
@@ -323,13 +323,14 @@ def _detail(user: AbstractBaseUser, ticket: Ticket) -> dict[str, object]:
         "resolved_at": ticket.resolved_at,
         "closed_at": ticket.closed_at,
         "routing": _routing(ticket) if handler else None,
+        "context": ticket.context if handler else None,
         "incident_id": incident_id_for(ticket),
         "timeline": timeline,
         "attachments": attachments,
     }
 
 
-def _event_out(ticket: Ticket, event: TicketEvent) -> dict[str, object]:
+def event_out(ticket: Ticket, event: TicketEvent) -> dict[str, object]:
     return {
         "id": event.pk,
         "kind": event.kind,
@@ -389,33 +390,44 @@ _INTAKE_DOC = {
 )
 def create(request: HttpRequest) -> HttpResponse | tuple[int, dict[str, object]]:
     """201 with the new ticket; 200 with the first one when an Idempotency-Key is replayed."""
-    limited = _rate_limited(request)
+    limited = rate_limited(request)
     if limited is not None:
         return limited
-    _check_size(request)
+    user: AbstractBaseUser = request.auth  # type: ignore[attr-defined]
+    result = file_from_request(request, user, TicketIn, lambda intake, data: intake)
+    return (201 if result.created else 200), created_body(result.ticket, result.notices)
+
+
+T = TypeVar("T", bound=TicketIn)
+
+
+def file_from_request(request: HttpRequest, user: AbstractBaseUser, schema: type[T], adapt: Callable[[Intake, T], Intake]) -> IntakeResult:
+    """File the report a request carries (JSON or multipart) for `user`; `adapt` lets a channel
+    add what only it knows (the integrations' app context) to the intake."""
+    check_size(request)
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 100:
         raise ApiError(422, "invalid_idempotency_key", "Idempotency-Key 不能超过 100 个字符。")
-    raw, files = _intake_payload(request)
-    data = _validate(TicketIn, raw)
-    user: AbstractBaseUser = request.auth  # type: ignore[attr-defined]
+    raw, files = intake_payload(request)
+    data = validate_body(schema, raw)
     try:
-        result = file_report(reporter=user, intake=_intake(user, data, files, key))
+        return file_report(reporter=user, intake=adapt(intake_from(user, data, files, key), data))
     except TicketError as exc:
-        raise _ticket_error(exc) from exc
+        raise ticket_error(exc) from exc
     except UploadRejected as exc:
         # The attachments module owns its table of statuses: size 413, type 415, the rest 422.
         raise ApiError(exc.http_status, exc.code, exc.message) from exc
-    ticket = result.ticket
-    body = {
+
+
+def created_body(ticket: Ticket, notices: Sequence[str]) -> dict[str, object]:
+    return {
         "ref": ticket.ref,
         "status": ticket.status,
         "routing": _routing(ticket),
         "url": ticket_url(ticket),
-        "notices": result.notices,
+        "notices": list(notices),
         "suggestions": _suggestions(ticket),
     }
-    return (201 if result.created else 200), body
 
 
 @router.get("", response={200: TicketPageOut, **errors()}, auth=api_auth(), summary="工单列表 / list tickets")
@@ -429,13 +441,13 @@ def list_tickets(request: HttpRequest, params: Query[ListQuery]) -> dict[str, ob
         tickets = tickets.filter(status=params.status)
     start = (params.page - 1) * params.page_size
     page = list(tickets.select_related("region", "system", "assignee")[start : start + params.page_size])
-    return {"count": tickets.count(), "page": params.page, "page_size": params.page_size, "results": [_summary(t) for t in page]}
+    return {"count": tickets.count(), "page": params.page, "page_size": params.page_size, "results": [summary(t) for t in page]}
 
 
 @router.get("/{ref}", response={200: TicketOut, **errors(404)}, auth=api_auth(), summary="工单详情 / a ticket and its timeline")
 def get_ticket(request: HttpRequest, ref: str) -> dict[str, object]:
     user: AbstractBaseUser = request.auth  # type: ignore[attr-defined]
-    return _detail(user, _get_ticket(user, ref))
+    return detail(user, get_ticket_or_404(user, ref))
 
 
 @router.post(
@@ -446,17 +458,17 @@ def get_ticket(request: HttpRequest, ref: str) -> dict[str, object]:
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": _inline_schema(ReplyIn)}}}},
 )
 def reply(request: HttpRequest, ref: str) -> HttpResponse | tuple[int, dict[str, object]]:
-    limited = _rate_limited(request)
+    limited = rate_limited(request)
     if limited is not None:
         return limited
-    _check_size(request)
+    check_size(request)
     user: AbstractBaseUser = request.auth  # type: ignore[attr-defined]
-    ticket = _get_ticket(user, ref)
-    data = _validate(ReplyIn, _json_object(request))
+    ticket = get_ticket_or_404(user, ref)
+    data = validate_body(ReplyIn, json_object(request))
     if not data.public and not selectors.is_handler(user, ticket):
         raise ApiError(403, "forbidden", "只有处理人可以添加内部备注。")
     try:
         event = reply_to_ticket(ticket=ticket, by=user, body=data.body, public=data.public)
     except TicketError as exc:
-        raise _ticket_error(exc) from exc
-    return 201, {**_event_out(ticket, event), "notices": [VAULTED_NOTICE] if event.data.get("vaulted") else []}
+        raise ticket_error(exc) from exc
+    return 201, {**event_out(ticket, event), "notices": [VAULTED_NOTICE] if event.data.get("vaulted") else []}

@@ -111,6 +111,7 @@ class TicketOut(TicketSummaryOut):
     resolved_at: Any
     closed_at: Any
     routing: RoutingOut | None = Field(None, description="路由建议，仅处理人可见")
+    context: dict[str, str] | None = Field(None, description="提交环境（App 版本、机型、系统、页面、网络、网址、浏览器），仅处理人可见")
     incident_id: int | None = Field(None, description="所属共性问题（已确认或已解决）")
     timeline: list[EventOut]
     attachments: list[AttachmentOut]

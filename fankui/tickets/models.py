@@ -54,6 +54,9 @@ class Ticket(models.Model):
     system = models.ForeignKey(System, verbose_name="系统", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
     topic = models.CharField("事项", max_length=100, blank=True)
     routing = models.JSONField("路由建议", default=dict, blank=True, help_text="intake 时路由器的完整建议")
+    # What the calling app or page knew (app version, device, OS, page, network, page URL, browser),
+    # shown to handlers; filled only by integrations, already masked.
+    context = models.JSONField("提交环境", default=dict, blank=True)
 
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     tier = models.PositiveSmallIntegerField("层级", choices=Tier.choices, default=Tier.CONSULTANT)

@@ -80,6 +80,10 @@ class Intake:
     idempotency_key: str = ""
     # Knowledge-base answers the reporter saw and said did not solve it.
     suggested_articles: Sequence[str] = ()
+    # The system a report is about when its text names none (an app's own feedback entry).
+    default_system: System | None = None
+    # Where it was filed from (app version, device, page …), as the calling app reports it.
+    context: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -193,7 +197,7 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
     route = route_report(
         masked.text, region=intake.region.name if intake.region else None, reporter=intake.reporter_kind, channel=intake.channel
     )
-    system = intake.system or _system_named(route.system)
+    system = intake.system or _system_named(route.system) or intake.default_system
     consultant = (intake.region.consultant if intake.region else None) or first_line_consultant()
     now = timezone.now()
     response_in, resolve_in = sla_targets(intake.urgency)
@@ -218,6 +222,7 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
                 system=system,
                 topic=route.topic or "",
                 routing=route.as_dict(),
+                context={name: mask_secrets(value).text for name, value in intake.context.items()},
                 consultant=consultant,
                 assignee=assignee,
                 first_response_due=first_response_due,

@@ -12,6 +12,7 @@ import json
 
 from django.conf import settings
 
+from fankui.notify.addressing import push_address
 from fankui.notify.channels.base import Channel, TransportError, idempotency_key, post_json, ticket_ref, ticket_url
 from fankui.notify.models import Delivery
 
@@ -21,17 +22,22 @@ def sign(secret: str, body: bytes) -> str:
 
 
 def payload_for(delivery: Delivery) -> dict[str, object]:
+    """The push; `recipient` (and for an app's own users `integration` and `url`) come from
+    `notify.addressing`, so the gateway gets an address it can deliver to."""
     notice = delivery.notice
-    return {
+    payload: dict[str, object] = {
         "event": notice.kind,
         "delivery_id": delivery.pk,
         "idempotency_key": idempotency_key(delivery),
         "ticket": ticket_ref(delivery) or None,
-        "recipient": notice.recipient.get_username() if notice.recipient is not None else None,
+        "recipient": None,
         "title": notice.subject,
         "body": notice.body,
         "url": ticket_url(delivery),
     }
+    if notice.recipient is not None:
+        payload.update(push_address(notice.recipient, ticket_ref(delivery)))
+    return payload
 
 
 class WebhookChannel(Channel):

@@ -1,0 +1,219 @@
+"""Integrations: register one, manage its secrets, check a signed call, and know its app users.
+
+A call is checked in this order, and nothing is written before every check has passed: the
+integration is known and active; the timestamp is within FANKUI_INTEGRATION_SKEW_SECONDS; the
+signature matches one of its live secrets; the identity is well-formed; the nonce was never seen.
+Nonces live in the shared cache (Redis when configured) for twice the skew, so a replay on another
+server is refused too.
+"""
+from __future__ import annotations
+
+import datetime
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from fankui.accounts.models import Profile
+from fankui.core.crypto import decrypt, encrypt
+from fankui.directory.models import Region, System
+from fankui.integrations import signing
+from fankui.integrations.models import AppIdentity, Integration, SigningSecret
+
+SECRET_PREFIX = "fks_"
+
+
+class SignatureRefused(Exception):
+    """A call fankui will not act on; `code` is stable English, `message` is for people."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass(frozen=True)
+class IssuedSecret:
+    """The only moment the plain secret exists in fankui: show it once to the admin."""
+
+    secret: str
+    record: SigningSecret
+
+
+@dataclass(frozen=True)
+class SignedCall:
+    """What a signed call carries, as received."""
+
+    key: str
+    timestamp: str
+    nonce: str
+    signature: str
+    identity: str
+    purpose: str
+
+
+# ---- registration and secrets ------------------------------------------------------------------
+
+
+def _issue_secret(integration: Integration) -> IssuedSecret:
+    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    record = SigningSecret.objects.create(integration=integration, ciphertext=encrypt(secret), prefix=secret[:12])
+    return IssuedSecret(secret=secret, record=record)
+
+
+@transaction.atomic
+def create_integration(*, name: str, key: str, system: System, allowed_origins: str = "") -> tuple[Integration, IssuedSecret]:
+    integration = Integration.objects.create(name=name, key=key, system=system, allowed_origins=allowed_origins)
+    return integration, _issue_secret(integration)
+
+
+@transaction.atomic
+def issue_first_secret(integration: Integration) -> IssuedSecret:
+    """A secret for an integration an admin just saved (the admin's add form)."""
+    return _issue_secret(integration)
+
+
+@transaction.atomic
+def rotate_secret(integration: Integration, *, now: datetime.datetime | None = None) -> IssuedSecret:
+    """A new secret; the live ones keep working for FANKUI_INTEGRATION_SECRET_GRACE_HOURS."""
+    now = now or timezone.now()
+    ends = now + datetime.timedelta(hours=settings.FANKUI_INTEGRATION_SECRET_GRACE_HOURS)
+    live = SigningSecret.objects.filter(integration=integration, revoked_at__isnull=True)
+    live.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=ends)).update(expires_at=ends)
+    return _issue_secret(integration)
+
+
+def revoke_secrets(integration: Integration) -> int:
+    """End every secret of the integration now (a leak); it signs nothing until a new one is issued."""
+    return SigningSecret.objects.filter(integration=integration, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def _live_secrets(integration: Integration, now: datetime.datetime) -> list[str]:
+    rows = SigningSecret.objects.filter(integration=integration, revoked_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+    return [decrypt(ciphertext) for ciphertext in rows.values_list("ciphertext", flat=True)]
+
+
+# ---- checking a signed call --------------------------------------------------------------------
+
+
+def verify_call(call: SignedCall, *, now: datetime.datetime | None = None) -> tuple[Integration, signing.Claims]:
+    """The integration and app user of a signed call; raise SignatureRefused (and record nothing) otherwise."""
+    now = now or timezone.now()
+    if not (call.key and call.timestamp and call.nonce and call.signature and call.identity):
+        raise SignatureRefused(401, "signature_missing", "缺少签名信息（集成标识、时间戳、随机数、身份或签名）。")
+    integration = Integration.objects.select_related("system").filter(key=call.key[:40], active=True).first()
+    if integration is None:
+        raise SignatureRefused(401, "unknown_integration", "未知或已停用的系统集成。")
+    if not call.timestamp.isdigit() or len(call.timestamp) > 12:
+        raise SignatureRefused(401, "malformed_signature", "时间戳应为 Unix 秒数。")
+    if abs(now.timestamp() - int(call.timestamp)) > settings.FANKUI_INTEGRATION_SKEW_SECONDS:
+        raise SignatureRefused(401, "signature_expired", "签名已过期或时间不同步（允许前后 5 分钟）。")
+    if not signing.NONCE_PATTERN.match(call.nonce) or not signing.SIGNATURE_PATTERN.match(call.signature):
+        raise SignatureRefused(401, "malformed_signature", "随机数应为 16–64 个字母数字，签名应为 64 位小写十六进制。")
+    message = signing.canonical(key=integration.key, timestamp=call.timestamp, nonce=call.nonce, purpose=call.purpose, identity=call.identity)
+    if not any(hmac.compare_digest(signing.sign(secret, message), call.signature) for secret in _live_secrets(integration, now)):
+        raise SignatureRefused(401, "bad_signature", "签名不正确（密钥不符、已撤销，或内容被改动）。")
+    try:
+        claims = signing.decode_identity(call.identity)
+    except signing.IdentityInvalid as exc:
+        raise SignatureRefused(422, "invalid_identity", f"用户身份不符合要求：{exc}") from None
+    # Last, so that a refused call never uses up its nonce; add() is atomic on Redis.
+    if not cache.add(f"fankui:nonce:{integration.pk}:{call.nonce}", 1, timeout=2 * settings.FANKUI_INTEGRATION_SKEW_SECONDS + 60):
+        raise SignatureRefused(401, "replayed_signature", "该签名已使用过（随机数重复），请重新签名。")
+    return integration, claims
+
+
+# ---- app users ---------------------------------------------------------------------------------
+
+
+def _region(code: str) -> Region | None:
+    if not code:
+        return None
+    region = Region.objects.filter(code=code.lower()).first() or Region.objects.filter(name=code).first()
+    if region is None:
+        raise SignatureRefused(422, "unknown_region", f"未知大区“{code}”，请使用通讯录中的大区代码。")
+    return region
+
+
+def _username(integration: Integration, claims: signing.Claims) -> str:
+    # Never typed at a login form: the account has no usable password and is reached only through
+    # its integration's signature.
+    return f"app-{integration.pk}-{claims.app_user_id}"
+
+
+def identity_for(integration: Integration, claims: signing.Claims) -> AppIdentity:
+    """The app user's reporter identity: created on first use, brought up to date on later calls."""
+    region = _region(claims.region)
+    found = AppIdentity.objects.select_related("user__profile__region__consultant").filter(
+        integration=integration, app_user_id=claims.app_user_id
+    ).first()
+    if found is None:
+        try:
+            return _create_identity(integration, claims, region)
+        except IntegrityError:  # the same new user's first two calls raced: the other one created it
+            found = AppIdentity.objects.select_related("user__profile__region__consultant").get(
+                integration=integration, app_user_id=claims.app_user_id
+            )
+    _update_identity(found, claims, region)
+    return found
+
+
+@transaction.atomic
+def _create_identity(integration: Integration, claims: signing.Claims, region: Region | None) -> AppIdentity:
+    user = get_user_model()(username=_username(integration, claims), first_name=claims.name[:150])
+    user.set_unusable_password()
+    user.save()
+    Profile.objects.create(
+        user=user, role=Profile.Role.REPORTER, kind=claims.kind, region=region, project=claims.project, phone=claims.phone
+    )
+    return AppIdentity.objects.select_related("user__profile__region__consultant").get(
+        pk=AppIdentity.objects.create(
+            integration=integration, app_user_id=claims.app_user_id, user=user, display_name=claims.name, kind=claims.kind, house=claims.house
+        ).pk
+    )
+
+
+def _update_identity(identity: AppIdentity, claims: signing.Claims, region: Region | None) -> None:
+    """Write only what changed: most calls change nothing and write nothing."""
+    wanted = {"display_name": claims.name, "kind": claims.kind, "house": claims.house}
+    changed = [name for name, value in wanted.items() if getattr(identity, name) != value]
+    if changed:
+        for name in changed:
+            setattr(identity, name, wanted[name])
+        identity.save(update_fields=[*changed, "updated_at"])
+    user = identity.user
+    if user.first_name != claims.name[:150]:
+        user.first_name = claims.name[:150]
+        user.save(update_fields=["first_name"])
+    profile = user.profile
+    wanted_profile = {"kind": claims.kind, "region": region, "project": claims.project, "phone": claims.phone}
+    changed = [name for name, value in wanted_profile.items() if getattr(profile, name) != value]
+    if changed:
+        for name in changed:
+            setattr(profile, name, wanted_profile[name])
+        profile.save(update_fields=changed)
+
+
+def accept_call(call: SignedCall) -> AppIdentity:
+    """Check a signed call and return the reporter it is made for."""
+    integration, claims = verify_call(call)
+    return identity_for(integration, claims)
+
+
+# ---- push --------------------------------------------------------------------------------------
+
+
+def push_address(user: AbstractBaseUser, ticket_ref: str) -> dict[str, object] | None:
+    """For an app user: their app user id and their integration, which the gateway delivers to."""
+    identity = AppIdentity.objects.select_related("integration").filter(user_id=user.pk).first()
+    if identity is None:
+        return None
+    return {"recipient": identity.app_user_id, "integration": identity.integration.key}

@@ -1,0 +1,97 @@
+"""The on-behalf-of API as an app backend uses it: file, list, read, reply, confirm, reopen — one user's own."""
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from fankui.core import testing
+from fankui.integrations.tests.factories import OWNER_X, OWNER_Y, register
+from fankui.notify.channels.webhook import payload_for
+from fankui.notify.models import Delivery
+from fankui.tickets.models import Ticket
+from fankui.tickets.services import resolve_ticket
+from fankui.tickets.tests.page_factories import png_bytes
+
+pytestmark = pytest.mark.django_db
+
+CONTEXT = {"app_version": "5.2.0", "device_model": "iPhone 15", "os": "iOS 17.5", "page": "我的-缴费", "network": "4g"}
+
+
+def test_a_report_from_the_app_is_about_the_app_and_keeps_its_context_and_screenshot() -> None:
+    app = register()
+    form = {"description": "缴费页面一直转圈，付款失败", "files": SimpleUploadedFile("截图.png", png_bytes(), content_type="image/png")}
+    response = app.call("POST", "/api/v1/integrations/tickets", OWNER_X, form=form)
+    assert response.status_code == 201, response.content
+    ticket = Ticket.objects.get(ref=response.json()["ref"])
+    assert (ticket.system.name, ticket.channel, ticket.reporter_kind) == ("一应生活APP", "app", "owner")
+    assert ticket.attachments.count() == 1
+
+    response = app.file(OWNER_X, "缴费页面一直转圈", context=CONTEXT)
+    ticket = Ticket.objects.get(ref=response.json()["ref"])
+    assert ticket.context == CONTEXT
+    assert testing.client_for(testing.admin()).get(f"/api/v1/tickets/{ticket.ref}").json()["context"] == CONTEXT
+    assert app.call("GET", f"/api/v1/integrations/tickets/{ticket.ref}", OWNER_X).json()["context"] is None
+
+
+def test_the_text_naming_another_system_wins_over_the_apps_own() -> None:
+    app = register()
+    ref = app.file(OWNER_X, "金蝶EAS付款单提交后一直显示审批中，流程卡住了").json()["ref"]
+    assert Ticket.objects.get(ref=ref).system.name != "一应生活APP"
+
+
+def test_context_is_masked_and_length_checked() -> None:
+    app = register()
+    ref = app.file(OWNER_X, "打不开", context={"page_url": "https://bms.example.cn/login?账号 zhang 密码 Abc12345"}).json()["ref"]
+    assert "Abc12345" not in str(Ticket.objects.get(ref=ref).context)
+    response = app.file(OWNER_X, "打不开", context={"app_version": "x" * 51})
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "invalid_request")
+
+
+def test_an_app_user_lists_and_reads_only_their_own_reports() -> None:
+    app = register()
+    mine = app.file(OWNER_X, "门禁卡开不了门").json()["ref"]
+    theirs = app.file(OWNER_Y, "停车缴费失败").json()["ref"]
+    staff = testing.client_for(testing.reporter_a())
+    staff_ref = staff.post("/api/v1/tickets", {"description": "EAS 打不开"}, content_type="application/json").json()["ref"]
+
+    listed = app.call("GET", "/api/v1/integrations/tickets", OWNER_X).json()
+    assert [t["ref"] for t in listed["results"]] == [mine]
+    assert app.call("GET", f"/api/v1/integrations/tickets/{mine}", OWNER_X).json()["ref"] == mine
+    for ref in (theirs, staff_ref, "FK000000-AAAAA"):
+        response = app.call("GET", f"/api/v1/integrations/tickets/{ref}", OWNER_X)
+        assert (response.status_code, response.json()["error"]["code"]) == (404, "not_found")
+        response = app.call("POST", f"/api/v1/integrations/tickets/{ref}/replies", OWNER_X, json_body={"body": "我也是"})
+        assert response.status_code == 404
+    assert Ticket.objects.get(ref=theirs).events.filter(kind="reply").count() == 0
+
+
+def test_the_same_app_user_id_in_two_integrations_is_two_people() -> None:
+    life = register()
+    bms = register(name="BMS", key="bms", system="BMS")
+    ref = life.file(OWNER_X, "门禁卡开不了门").json()["ref"]
+    assert bms.call("GET", f"/api/v1/integrations/tickets/{ref}", OWNER_X).status_code == 404
+
+
+def test_an_app_user_replies_confirms_and_reopens() -> None:
+    app = register()
+    ref = app.file(OWNER_X, "门禁卡开不了门").json()["ref"]
+    reply = app.call("POST", f"/api/v1/integrations/tickets/{ref}/replies", OWNER_X, json_body={"body": "今天早上又试了一次"})
+    assert reply.status_code == 201 and reply.json()["body"] == "今天早上又试了一次"
+    assert app.call("POST", f"/api/v1/integrations/tickets/{ref}/confirm", OWNER_X).json()["error"]["code"] == "ticket_not_resolved"
+    ticket = Ticket.objects.get(ref=ref)
+    admin = testing.admin()
+    resolve_ticket(ticket=ticket, by=admin, reply="已为您重置门禁卡")
+    reopened = app.call("POST", f"/api/v1/integrations/tickets/{ref}/reopen", OWNER_X, json_body={"reason": "还是开不了"})
+    assert reopened.json()["status"] == "open"
+    resolve_ticket(ticket=ticket, by=admin, reply="已更换门禁卡")
+    assert app.call("POST", f"/api/v1/integrations/tickets/{ref}/confirm", OWNER_X, json_body={}).json()["status"] == "closed"
+
+
+def test_a_push_for_an_app_user_is_addressed_to_their_app_user_id(settings: object) -> None:
+    settings.FANKUI_PUSH_WEBHOOK_URL = "http://127.0.0.1:9/push"  # type: ignore[attr-defined]
+    app = register()
+    ref = app.file(OWNER_X, "门禁卡开不了门").json()["ref"]
+    resolve_ticket(ticket=Ticket.objects.get(ref=ref), by=testing.admin(), reply="已为您重置门禁卡")
+    delivery = Delivery.objects.get(notice__ticket__ref=ref, notice__kind="resolved", channel="webhook")
+    payload = payload_for(delivery)
+    assert (payload["recipient"], payload["integration"], payload["ticket"]) == ("owner-x-1001", "yiying-life", ref)
