@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -67,6 +68,47 @@ def login(page: Any, base_url: str, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """An S3 API server on loopback (moto's standalone server, speaking what MinIO or OSS speak): its URL."""
+    from moto.server import ThreadedMotoServer
+
+    from fankui.core.testing import free_port
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_env(s3_server: str) -> dict[str, str]:
+    """A new, empty bucket on the S3 server, as the FANKUI_S3_* settings an operator would set."""
+    import boto3
+
+    bucket = f"fankui-{uuid.uuid4().hex[:12]}"
+    env = {"FANKUI_S3_BUCKET": bucket, "FANKUI_S3_ENDPOINT_URL": s3_server, "FANKUI_S3_REGION": "us-east-1",
+           "FANKUI_S3_ACCESS_KEY_ID": "fankui-test", "FANKUI_S3_SECRET_ACCESS_KEY": "fankui-test-secret"}
+    boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1", aws_access_key_id="fankui-test",
+                 aws_secret_access_key="fankui-test-secret").create_bucket(Bucket=bucket)
+    return env
+
+
+@pytest.fixture(params=["disk", "s3"])
+def attachment_storage(request: pytest.FixtureRequest, settings: Any, tmp_path: Any) -> str:
+    """Run a test once with attachments in the data folder and once in an S3 bucket; names the kind."""
+    from fankui.settings import s3_storage
+
+    settings.MEDIA_ROOT = tmp_path / "files"
+    if request.param == "s3":
+        env = request.getfixturevalue("s3_env")
+        settings.STORAGES = {**settings.STORAGES, "attachments": s3_storage(
+            env["FANKUI_S3_BUCKET"], endpoint_url=env["FANKUI_S3_ENDPOINT_URL"], region=env["FANKUI_S3_REGION"],
+            access_key=env["FANKUI_S3_ACCESS_KEY_ID"], secret_key=env["FANKUI_S3_SECRET_ACCESS_KEY"])}
+    return str(request.param)
 
 
 @pytest.fixture(autouse=True)

@@ -245,6 +245,49 @@ USE_TZ = True
 STATIC_URL = "static/"
 MEDIA_ROOT = DATA_DIR / "files"  # outside the web root; served only through permission checks
 
+# Attachments: the data folder on one machine; with several app servers, S3-compatible object storage
+# (MinIO, 阿里云 OSS, 腾讯云 COS, AWS S3) that every server and worker reads, set by FANKUI_S3_BUCKET.
+def s3_storage(bucket: str, *, endpoint_url: str, access_key: str, secret_key: str, region: str = "", prefix: str = "",
+               addressing_style: str = "path") -> dict[str, object]:
+    """django-storages' S3 backend as fankui uses it (also built by the tests against their S3 server)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,  # empty: AWS itself
+            "region_name": region or None,
+            "access_key": access_key,
+            "secret_key": secret_key,
+            "location": prefix,  # a folder inside a shared bucket
+            # MinIO answers path-style (host/bucket/key) out of the box; OSS and COS want "virtual".
+            "addressing_style": addressing_style,
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket's own policy: private
+            "file_overwrite": True,  # names are content hashes: the same name is the same bytes
+        },
+    }
+
+
+FANKUI_S3_BUCKET = env_str("FANKUI_S3_BUCKET")
+_attachments: dict[str, object] = (
+    s3_storage(
+        FANKUI_S3_BUCKET,
+        endpoint_url=env_str("FANKUI_S3_ENDPOINT_URL"),
+        access_key=env_str("FANKUI_S3_ACCESS_KEY_ID"),
+        secret_key=env_secret("FANKUI_S3_SECRET_ACCESS_KEY"),  # or FANKUI_S3_SECRET_ACCESS_KEY_FILE
+        region=env_str("FANKUI_S3_REGION"),
+        prefix=env_str("FANKUI_S3_PREFIX"),
+        addressing_style=env_str("FANKUI_S3_ADDRESSING_STYLE", "path"),
+    )
+    if FANKUI_S3_BUCKET
+    else {"BACKEND": "fankui.core.storage.ContentAddressedStorage"}
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "attachments": _attachments,
+}
+
 # Behind a TLS-terminating proxy (nginx, a load balancer): FANKUI_HTTPS=1 marks cookies secure, sends
 # HSTS and trusts the proxy's X-Forwarded-Proto; `fankui check --deploy` is then clean.
 if env_bool("FANKUI_HTTPS"):

@@ -6,18 +6,19 @@ business calendar has holiday data for this year and the next — and answers 50
 """
 from __future__ import annotations
 
-import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
 
 from fankui.core.business_hours import default_calendar
+from fankui.core.storage import attachment_storage
 
 HEARTBEAT_KEY = "fankui:worker-heartbeat"
 # The worker beats every minute; three missed beats mean it is down or stuck.
@@ -50,10 +51,17 @@ def _cache() -> str:
 
 
 def _storage() -> str:
-    settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=settings.MEDIA_ROOT, prefix=".readyz-"):
-        pass
-    return str(settings.MEDIA_ROOT)
+    """Write, read back and delete a probe in the attachment storage (the data folder or the S3 bucket)."""
+    storage = attachment_storage()
+    name = f"readyz/{uuid.uuid4().hex}"
+    storage.save(name, ContentFile(b"ok"))
+    try:
+        with storage.open(name, "rb") as probe:
+            if probe.read() != b"ok":
+                raise RuntimeError("附件存储写入后读不回")
+    finally:
+        storage.delete(name)
+    return type(storage).__name__
 
 
 def _worker() -> str:

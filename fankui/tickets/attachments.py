@@ -8,10 +8,11 @@ before its transaction opens, so one bad file refuses the whole report and nothi
 HEIC (iPhone photos) is not accepted: Pillow 13 reads it only through the extra `pillow-heif`
 package. Phones convert to JPEG when uploading through a browser, so the gap is small.
 
-Storage is content-addressed: `MEDIA_ROOT/attachments/<sha[:2]>/<sha>`, written to a temporary
-file and moved into place with `os.replace`, so identical or concurrent uploads are stored once
-and a reader never sees half a file. A blob written by a transaction that later rolls back stays
-on disk unreferenced; it is harmless (nothing can reach it without an Attachment row).
+Storage is content-addressed: `attachments/<sha[:2]>/<sha>` in the attachment storage (the data
+folder, or S3-compatible object storage shared by every server; see fankui/core/storage.py), so
+identical or concurrent uploads are stored once and a reader never sees half a file. A blob
+written by a transaction that later rolls back stays stored unreferenced; it is harmless
+(nothing can reach it without an Attachment row).
 """
 from __future__ import annotations
 
@@ -20,18 +21,19 @@ import io
 import logging
 import os
 import re
-import tempfile
 import unicodedata
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files import File
+from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from fankui.core.storage import attachment_storage
 from fankui.tickets.models import Attachment, Ticket, TicketEvent
 
 log = logging.getLogger(__name__)
@@ -277,29 +279,19 @@ def _megabytes(size: int) -> str:
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def blob_path(sha256: str, *, thumbnail: bool = False) -> Path:
-    """Where the bytes with this SHA-256 live (whether or not they exist yet)."""
-    if not _SHA256.fullmatch(sha256):  # a row is data too: never let it steer a path
+def blob_name(sha256: str, *, thumbnail: bool = False) -> str:
+    """The storage name of the bytes with this SHA-256 (whether or not they are stored yet)."""
+    if not _SHA256.fullmatch(sha256):  # a row is data too: never let it steer a name
         raise ValueError(f"not a SHA-256: {sha256[:70]!r}")
     name = f"{sha256}.thumb.jpg" if thumbnail else sha256
-    return Path(settings.MEDIA_ROOT) / "attachments" / sha256[:2] / name
+    return f"attachments/{sha256[:2]}/{name}"
 
 
-def _write_once(path: Path, data: bytes) -> None:
-    """Write atomically; identical content already in place is left alone (that is the dedupe)."""
-    if path.exists() and path.stat().st_size == len(data):
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)  # atomic: two writers of the same content both succeed
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _write_once(name: str, data: bytes) -> None:
+    """Store the bytes under their name unless they are there already (that is the dedupe)."""
+    storage = attachment_storage()
+    if not storage.exists(name):
+        storage.save(name, ContentFile(data))
 
 
 def _thumbnail_bytes(data: bytes) -> bytes:
@@ -326,13 +318,11 @@ def save_attachment(ticket: Ticket, upload: ValidatedUpload, *, by: AbstractBase
     The original is kept byte for byte (EXIF included): it is evidence, and the handler may need it.
     Call inside the ticket's transaction; the file is written first so a committed row always has its file.
     """
-    _write_once(blob_path(upload.sha256), upload.data)
+    _write_once(blob_name(upload.sha256), upload.data)
     has_thumbnail = False
     if upload.is_image:
-        thumb = blob_path(upload.sha256, thumbnail=True)
         try:
-            if not thumb.exists():
-                _write_once(thumb, _thumbnail_bytes(upload.data))
+            _write_once(blob_name(upload.sha256, thumbnail=True), _thumbnail_bytes(upload.data))
             has_thumbnail = True
         except (OSError, ValueError) as exc:  # the original is valid; a missing preview is not fatal
             log.warning("thumbnail failed for %s: %s", upload.sha256, exc)
@@ -350,11 +340,15 @@ def save_attachment(ticket: Ticket, upload: ValidatedUpload, *, by: AbstractBase
     )
 
 
-def open_attachment(attachment: Attachment, *, thumbnail: bool = False) -> Path:
-    """The stored file for a row fetched through selectors.get_attachment_for; FileNotFoundError if absent."""
+def open_attachment(attachment: Attachment, *, thumbnail: bool = False) -> File:
+    """The stored file (opened for reading) of a row fetched through selectors.get_attachment_for;
+    FileNotFoundError if its bytes are not in storage."""
     if thumbnail and not attachment.has_thumbnail:
         raise FileNotFoundError(f"attachment {attachment.pk} has no thumbnail")
-    path = blob_path(attachment.sha256, thumbnail=thumbnail)
-    if not path.is_file():
-        raise FileNotFoundError(str(path))
-    return path
+    return attachment_storage().open(blob_name(attachment.sha256, thumbnail=thumbnail), "rb")
+
+
+def read_attachment(attachment: Attachment, *, thumbnail: bool = False) -> bytes:
+    with open_attachment(attachment, thumbnail=thumbnail) as stored:
+        data: bytes = stored.read()
+    return data

@@ -25,15 +25,15 @@ def _serve(request: HttpRequest, ref: str, attachment_id: int, *, thumbnail: boo
     except selectors.TicketNotFound:
         raise Http404(gettext("找不到该附件，或您无权查看。")) from None
     try:
-        path = open_attachment(attachment, thumbnail=thumbnail)
+        stored = open_attachment(attachment, thumbnail=thumbnail)
     except FileNotFoundError:
-        log.error("attachment %s of %s: file missing on disk (thumbnail=%s)", attachment.pk, ref[:40], thumbnail)
+        log.error("attachment %s of %s: file missing from storage (thumbnail=%s)", attachment.pk, ref[:40], thumbnail)
         raise Http404(gettext("附件文件不存在。")) from None
     if thumbnail:
         content_type, filename, inline = "image/jpeg", f"{attachment.filename}.thumb.jpg", True
     else:
         content_type, filename, inline = attachment.content_type, attachment.filename, attachment.content_type.startswith("image/")
-    response = FileResponse(path.open("rb"), content_type=content_type, as_attachment=not inline, filename=filename)
+    response = FileResponse(stored, content_type=content_type, as_attachment=not inline, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'"
     # Content-addressed, so it never changes; private, because access is per user.

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 from PIL import Image, ImageOps
 
@@ -51,9 +51,9 @@ def _engine() -> _Engine | None:
     return engine
 
 
-def _upright_rgb(path: Path) -> Image.Image:
+def _upright_rgb(source: Path | IO[bytes]) -> Image.Image:
     """The first frame, turned per EXIF, transparency on white: what a person sees."""
-    with Image.open(path) as img:
+    with Image.open(source) as img:
         upright = ImageOps.exif_transpose(img)
         if upright.mode in ("RGBA", "LA", "P", "PA"):
             rgba = upright.convert("RGBA")
@@ -63,18 +63,20 @@ def _upright_rgb(path: Path) -> Image.Image:
         return upright.convert("RGB")
 
 
-def extract_text(path: Path | str) -> str:
-    """The text in an image, one detected line per line, top to bottom; "" if none or no engine."""
+def extract_text(source: Path | IO[bytes]) -> str:
+    """The text in an image (a path or an open file), one detected line per line, top to bottom; "" if none
+    or no engine."""
+    name = getattr(source, "name", source)
     engine = _engine()
     if engine is None:
-        log.info("OCR skipped for %s: no engine", path)
+        log.info("OCR skipped for %s: no engine", name)
         return ""
     try:
-        image = _upright_rgb(Path(path))
+        image = _upright_rgb(source)
         with _lock:
             rows, _timings = engine(image)
     except Exception:  # a screenshot the engine chokes on must not kill the worker loop
-        log.exception("OCR failed for %s", path)
+        log.exception("OCR failed for %s", name)
         return ""
     return "\n".join(str(row[1]).strip() for row in rows or () if str(row[1]).strip())[:MAX_TEXT]
 
@@ -83,18 +85,15 @@ def ocr_attachment(attachment_id: int) -> str:
     """Read an image attachment's text into Attachment.ocr_text (masked like a description); return it.
 
     Meant for the background worker after the ticket is committed. Files that are not images, and
-    attachments deleted meanwhile, are skipped.
+    attachments deleted meanwhile, are skipped. A row whose bytes storage cannot give raises
+    FileNotFoundError, so the worker retries instead of dropping the screenshot.
     """
     attachment = Attachment.objects.filter(pk=attachment_id).first()
     if attachment is None or not attachment.content_type.startswith("image/"):
         return ""
-    try:
-        path = open_attachment(attachment)
-    except FileNotFoundError:
-        log.error("OCR: file of attachment %s is missing", attachment_id)
-        return ""
-    # A screenshot of a chat can show a typed password; the text feeds search and notices.
-    text = mask_secrets(extract_text(path)).text
+    with open_attachment(attachment) as stored:
+        # A screenshot of a chat can show a typed password; the text feeds search and notices.
+        text = mask_secrets(extract_text(stored)).text
     if text:
         Attachment.objects.filter(pk=attachment_id).update(ocr_text=text)
     return text

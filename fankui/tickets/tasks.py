@@ -1,22 +1,43 @@
 """Ticket work for the background worker."""
 from __future__ import annotations
 
+import logging
+
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from fankui.tickets.models import Attachment
 
+log = logging.getLogger(__name__)
 
-@db_task()
+
+class ScreenshotsNotStored(Exception):
+    """Rows committed whose bytes storage could not give (object storage lagging, a share not mounted)."""
+
+
+# Retried for about an hour: long enough for storage to come back, short enough to show up in the logs.
+@db_task(retries=12, retry_delay=300)
 def read_screenshots(ticket_id: int) -> int:
-    """Read the text of a ticket's images, then let the router try again with it; return images read."""
+    """Read the text of a ticket's images, then let the router try again with it; return images read.
+
+    A missing file is not the end: the task fails after reading the others, and Huey runs it again later
+    (images already read are not read twice)."""
     from fankui.tickets.ocr import ocr_attachment
     from fankui.tickets.services import reroute_with_screenshots
 
     images = Attachment.objects.filter(ticket_id=ticket_id, content_type__startswith="image/", ocr_text="")
-    read = [pk for pk in images.values_list("pk", flat=True) if ocr_attachment(pk)]
+    read, missing = [], []
+    for pk in images.values_list("pk", flat=True):
+        try:
+            if ocr_attachment(pk):
+                read.append(pk)
+        except FileNotFoundError:
+            missing.append(pk)
     if read:
         reroute_with_screenshots(ticket_id)
+    if missing:
+        log.warning("OCR: files of attachments %s are not in storage yet; will retry", missing)
+        raise ScreenshotsNotStored(missing)
     return len(read)
 
 

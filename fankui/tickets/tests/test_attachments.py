@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from django.core.files.storage import storages
 from PIL import Image
 
 from fankui.accounts.models import Profile
@@ -18,8 +19,9 @@ from fankui.tickets.attachments import (
     HTTP_STATUS,
     UploadRejected,
     _write_once,
-    blob_path,
+    blob_name,
     open_attachment,
+    read_attachment,
     sanitize_filename,
     validate_upload,
 )
@@ -226,7 +228,7 @@ def test_the_file_count_limit_is_a_setting(reporter_a: AbstractUser, refusal_lea
 # --- storage ------------------------------------------------------------------------------------
 
 
-def test_it_stores_each_file_under_its_hash_with_its_row(reporter_a: AbstractUser, media_root: Path) -> None:
+def test_it_stores_each_file_under_its_hash_with_its_row(reporter_a: AbstractUser, attachment_storage: str) -> None:
     png, log = image_bytes("PNG", (640, 480)), LOG_UTF8
     ticket = report(reporter_a, IncomingFile("登录失败.png", png), IncomingFile("eas.log", log)).ticket
 
@@ -234,26 +236,31 @@ def test_it_stores_each_file_under_its_hash_with_its_row(reporter_a: AbstractUse
     assert (image.filename, image.content_type, image.size, image.width, image.height) == ("登录失败.png", "image/png", len(png), 640, 480)
     assert (text.filename, text.content_type, text.size, text.has_thumbnail) == ("eas.log", "text/plain; charset=utf-8", len(log), False)
     assert image.uploaded_by == reporter_a and image.event is not None and image.event.kind == "created"
-    assert open_attachment(image).read_bytes() == png
-    assert open_attachment(image) == media_root / "attachments" / image.sha256[:2] / image.sha256
-    assert open_attachment(text).read_bytes() == log
+    assert read_attachment(image) == png
+    assert storages["attachments"].exists(f"attachments/{image.sha256[:2]}/{image.sha256}")
+    assert read_attachment(text) == log
 
 
-def test_it_makes_a_small_upright_jpeg_thumbnail_and_keeps_the_original_untouched(reporter_a: AbstractUser, media_root: Path) -> None:
+def test_on_disk_files_live_in_the_data_folder_under_their_hash(reporter_a: AbstractUser, media_root: Path) -> None:
+    image = report(reporter_a, IncomingFile("登录失败.png", image_bytes("PNG", (64, 48)))).ticket.attachments.get()
+    assert (media_root / "attachments" / image.sha256[:2] / image.sha256).is_file()
+
+
+def test_it_makes_a_small_upright_jpeg_thumbnail_and_keeps_the_original_untouched(reporter_a: AbstractUser, attachment_storage: str) -> None:
     photo = image_bytes("JPEG", (1600, 800), orientation=6)  # a phone photo stored sideways
     attachment = report(reporter_a, IncomingFile("现场.jpg", photo)).ticket.attachments.get()
 
     assert attachment.has_thumbnail
-    thumb = open_attachment(attachment, thumbnail=True)
-    assert thumb.name == f"{attachment.sha256}.thumb.jpg"
-    with Image.open(thumb) as img:
-        assert (img.format, img.size) == ("JPEG", (160, 320))
-    assert open_attachment(attachment).read_bytes() == photo  # EXIF and all
+    with open_attachment(attachment, thumbnail=True) as thumb:
+        assert thumb.name.endswith(f"{attachment.sha256}.thumb.jpg")
+        with Image.open(thumb) as img:
+            assert (img.format, img.size) == ("JPEG", (160, 320))
+    assert read_attachment(attachment) == photo  # EXIF and all
 
 
 def test_transparent_screenshots_get_a_white_thumbnail(reporter_a: AbstractUser, media_root: Path) -> None:
     attachment = report(reporter_a, IncomingFile("a.png", image_bytes("PNG", (100, 50), mode="RGBA"))).ticket.attachments.get()
-    with Image.open(open_attachment(attachment, thumbnail=True)) as img:
+    with open_attachment(attachment, thumbnail=True) as thumb, Image.open(thumb) as img:
         assert img.mode == "RGB" and img.size == (100, 50)
 
 
@@ -262,6 +269,13 @@ def test_files_without_a_picture_have_no_thumbnail(reporter_a: AbstractUser, med
     assert not attachment.has_thumbnail
     with pytest.raises(FileNotFoundError):
         open_attachment(attachment, thumbnail=True)
+
+
+def test_bytes_missing_from_storage_raise_file_not_found(reporter_a: AbstractUser, attachment_storage: str) -> None:
+    attachment = report(reporter_a, IncomingFile("eas.log", LOG_UTF8)).ticket.attachments.get()
+    storages["attachments"].delete(blob_name(attachment.sha256))
+    with pytest.raises(FileNotFoundError):
+        read_attachment(attachment)
 
 
 def test_identical_uploads_are_stored_once(reporter_a: AbstractUser, media_root: Path) -> None:
@@ -277,15 +291,15 @@ def test_identical_uploads_are_stored_once(reporter_a: AbstractUser, media_root:
 def test_concurrent_writes_of_one_content_leave_one_whole_file(media_root: Path) -> None:
     data = b"x" * 200_000
     sha = validate_upload("a.log", data).sha256
-    threads = [threading.Thread(target=_write_once, args=(blob_path(sha), data)) for _ in range(8)]
+    threads = [threading.Thread(target=_write_once, args=(blob_name(sha), data)) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert stored_files(media_root) == [blob_path(sha)]
-    assert blob_path(sha).read_bytes() == data
+    assert stored_files(media_root) == [media_root / blob_name(sha)]
+    assert (media_root / blob_name(sha)).read_bytes() == data
 
 
 def test_a_row_cannot_steer_the_storage_path() -> None:
     with pytest.raises(ValueError, match="not a SHA-256"):
-        blob_path("../../settings.py")
+        blob_name("../../settings.py")

@@ -159,3 +159,15 @@ def test_files_on_internal_notes_are_hidden_from_the_reporter(ticket: Ticket, re
     path = f"/tickets/{ticket.ref}/files/{attachment.pk}"
     assert client_for(consultant).get(path).status_code == 200
     assert client_for(reporter_a).get(path).status_code == 404
+
+
+def test_attachments_in_object_storage_are_served_through_the_same_checks(
+    attachment_storage: str, reporter_a: AbstractUser, reporter_b: AbstractUser
+) -> None:
+    ticket = create_ticket(reporter=reporter_a, intake=Intake(description="EAS 登录失败", channel="web", files=[IncomingFile("登录失败.png", PNG)])).ticket
+    response = client_for(reporter_a).get(url(ticket, "登录失败.png"))
+    assert response.status_code == 200 and body(response) == PNG
+    assert_hardened(response)
+    thumb = client_for(reporter_a).get(url(ticket, "登录失败.png", thumb=True))
+    assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
+    assert client_for(reporter_b).get(url(ticket, "登录失败.png")).status_code == 404

@@ -88,3 +88,37 @@ def test_a_screenshot_routes_a_report_whose_text_names_no_system(
     assert ticket.system is not None and ticket.system.name == "金蝶EAS"
     assert ticket.events.filter(kind="routed", data__source="ocr").exists()
     assert "登录失败" in ticket.attachments.get().ocr_text
+
+
+@pytest.mark.django_db
+def test_a_screenshot_whose_bytes_are_not_in_storage_yet_is_retried_not_dropped(
+    settings: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A worker on another machine may see the row before shared storage shows the file (or a share is down)."""
+    from django.core.files.storage import storages
+    from huey.contrib.djhuey import HUEY
+
+    from fankui.tickets.attachments import blob_name
+
+    settings.FANKUI_OCR = True
+    settings.MEDIA_ROOT = tmp_path / "files"
+    reporter = get_user_model().objects.create_user("reporter-c")
+    held = tmp_path / "held"
+    HUEY.flush()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        ticket = create_ticket(
+            reporter=reporter, intake=Intake(description="一直报这个错，见截图", channel="web", files=[IncomingFile("报错.png", error_dialog())])
+        ).ticket
+    attachment = ticket.attachments.get()
+    stored = Path(storages["attachments"].path(blob_name(attachment.sha256)))
+    stored.rename(held)  # the file is not readable here (yet)
+    for callback in callbacks:
+        callback()
+
+    assert ocr.Attachment.objects.get(pk=attachment.pk).ocr_text == ""
+    assert len(HUEY.scheduled()) == 1, "the OCR task must be scheduled again, not marked done"
+
+    held.rename(stored)  # storage catches up; the retry reads it
+    (retry,) = HUEY.scheduled()
+    HUEY.execute(retry, timestamp=retry.eta)  # as the consumer does once the delay has passed
+    assert "登录失败" in ocr.Attachment.objects.get(pk=attachment.pk).ocr_text
