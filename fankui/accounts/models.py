@@ -27,6 +27,9 @@ class Profile(models.Model):
     region = models.ForeignKey(Region, verbose_name="大区", null=True, blank=True, on_delete=models.SET_NULL)
     project = models.CharField("项目/小区", max_length=100, blank=True)
     phone = models.CharField("手机", max_length=30, blank=True)
+    # Someone who only ever mailed the helpdesk: a reporter identity for their tickets, never a login
+    # (the user row is inactive with no password). They follow their tickets by mail.
+    mail_contact = models.BooleanField("邮件联系人", default=False, help_text="由来信自动建立，不能登录；通过邮件跟进自己的工单")
 
     class Meta:
         verbose_name = "账户资料"

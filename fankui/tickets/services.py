@@ -144,6 +144,11 @@ def first_line_consultant() -> Person | None:
     return Person.objects.filter(name=name).first() if name else None
 
 
+def first_line_watchers() -> list[Person]:
+    """Who hears of a report nobody is assigned: the regions' consultants, who all see the first-line queue."""
+    return list(Person.objects.filter(regions__isnull=False).distinct().order_by("pk"))
+
+
 def _event(ticket: Ticket, kind: str, *, actor: AbstractBaseUser | None, body: str = "", public: bool = True, **data: object) -> TicketEvent:
     """Every text a person types onto a ticket's timeline enters here, masked: a reply, note, question or
     reason carrying a credential keeps a mask, the credential goes to the ticket's vault, and the event
@@ -254,14 +259,17 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
                 contact=route.contact,
                 confidence=route.confidence,
             )
-            if ticket.assignee is not None:
+            body = f"{in_site_language(Ticket.Urgency(ticket.urgency).label)} · {ticket.region or '一线队列'} · {ticket.project}\n\n{ticket.description}"
+            # Nobody to assign (no region, no FANKUI_FIRST_LINE_CONSULTANT): every consultant sees the
+            # first-line queue, so every one of them hears of it rather than no one.
+            for person in [ticket.assignee] if ticket.assignee is not None else first_line_watchers():
                 notify_person(
-                    ticket.assignee,
+                    person,
                     kind=Notice.Kind.NEW_IN_QUEUE,
                     ticket=ticket,
-                    dedup_key=f"{ticket.ref}:new",
+                    dedup_key=f"{ticket.ref}:new" if ticket.assignee is not None else f"{ticket.ref}:new:{person.pk}",
                     subject=f"[{ticket.ref}] 新问题：{ticket.title}",
-                    body=f"{in_site_language(Ticket.Urgency(ticket.urgency).label)} · {ticket.region or '一线队列'} · {ticket.project}\n\n{ticket.description}",
+                    body=body,
                 )
     except IntegrityError:
         # Two retries with one key raced; the loser returns the winner's ticket.

@@ -7,7 +7,9 @@ Every write goes through the same functions as the web and API intake (`workflow
   (`ParsedMail.automated`), and more than `FANKUI_MAIL_RATE_LIMIT` (default 20) mails per sender
   per hour. Answering an auto-responder is how mail loops start, so nothing is sent back.
 - **Who sent it**: the active user with the From address (case-insensitive). An unknown sender
-  gets a reporter account of kind 业主 (owner) with an unusable password: username = the address.
+  becomes a mail contact (`Profile.mail_contact`): an inactive user without a password, username =
+  the address, 员工 for the group's domains and 业主 otherwise. Mail never makes a login; a contact
+  follows their tickets by mail. Automated, spam and own-address mail is turned away before this.
   The listener must only be reachable from the intranet MTA (it binds to 127.0.0.1 unless told otherwise).
 - **Reply or new**: a reply is matched by In-Reply-To/References against the Message-IDs fankui
   sent (`Delivery.message_id`, and the ref inside `<fankui.{notice}.{ref}@domain>`) or the
@@ -44,7 +46,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.db import IntegrityError, transaction
-from django.db.models import Case, When
+from django.db.models import Case, Q, When
 
 from fankui.accounts.models import Profile
 from fankui.accounts.selectors import profile_of
@@ -137,10 +139,8 @@ def accept_mail(mail: ParsedMail, *, guard: RateGuard | None = None) -> MailResu
         if user is None:
             return _dropped(mail, "sender's account is deactivated")
         place = thread_for(mail, user)
-        if place.ticket is not None and place.colleague:
-            return _colleague(mail, place.ticket, user)
         if place.ticket is not None:
-            return _reply(mail, place.ticket, user)
+            return _reply(mail, place.ticket, user, colleague=place.colleague)
         return _create(mail, user, mentioned=place.mentioned)
 
 
@@ -175,24 +175,45 @@ def _dropped(mail: ParsedMail, reason: str) -> MailResult:
 
 
 def sender_user(address: str, name: str = "") -> AbstractUser | None:
-    """The active login with this address; else a new 业主 reporter account; None if it was deactivated."""
+    """Who a mail is from: the active login with this address, else the mail contact already made for it,
+    else a new contact (never a login). None when the address belongs to a deactivated account."""
     User = get_user_model()
-    user = User.objects.filter(email__iexact=address, is_active=True).order_by("pk").first()
-    if user is None:
-        user = User.objects.filter(username__iexact=address, is_active=True).order_by("pk").first()
-    if user is not None:
-        return user
-    if len(address) > 150 or User.objects.filter(username__iexact=address).exists():
+    known = User.objects.filter(Q(email__iexact=address) | Q(username__iexact=address)).select_related("profile")
+    active = [u for u in known if u.is_active]
+    if active:
+        return min(active, key=lambda u: (u.email.lower() != address, u.pk))  # the address as e-mail first
+    # A directory person whose login carries another address (an LDAP uid, say) files as that login.
+    person = Person.objects.filter(email__iexact=address, user__is_active=True).select_related("user").first()
+    if person is not None and person.user is not None:
+        return person.user
+    contact = next((u for u in known if _is_contact(u)), None)
+    if contact is not None:
+        return contact
+    if known or len(address) > 150:
         return None  # a deactivated account keeps its address: do not quietly bring it back
+    return _new_contact(address, name)
+
+
+def _is_contact(user: AbstractUser) -> bool:
+    profile = profile_of(user)
+    return profile is not None and profile.mail_contact
+
+
+def _new_contact(address: str, name: str) -> AbstractUser | None:
+    """A reporter identity for someone who mailed in: inactive, no password, so it can never sign in;
+    staff when the address is the group's (or a directory person's), else an owner (业主)."""
+    User = get_user_model()
     try:
         with transaction.atomic():
-            user = User.objects.create(username=address, email=address, first_name=name[:150])
+            user = User(username=address, email=address, first_name=name[:150], is_active=False)
+            user.set_unusable_password()
+            user.save()
     except IntegrityError:  # a second mail from the same newcomer, handled at the same moment
-        return User.objects.filter(username=address, is_active=True).first()
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
-    set_profile(user, role=Profile.Role.REPORTER, kind=Profile.Kind.OWNER)
-    log.info("mail intake created a reporter account (业主) for %s", address)
+        return User.objects.filter(username=address, profile__mail_contact=True).first()
+    ours = address.rpartition("@")[2] in settings.FANKUI_MAIL_STAFF_DOMAINS or Person.objects.filter(email__iexact=address).exists()
+    set_profile(user, role=Profile.Role.REPORTER, kind=Profile.Kind.STAFF if ours else Profile.Kind.OWNER)
+    Profile.objects.filter(user=user).update(mail_contact=True)
+    log.info("mail intake added a mail contact (no login) for %s", address)
     return user
 
 
@@ -335,39 +356,25 @@ def _create(mail: ParsedMail, user: AbstractUser, *, mentioned: Ticket | None = 
     return MailResult("created", ticket=result.ticket, refused=tuple(refused))
 
 
-def _answer(mail: ParsedMail) -> tuple[str, list[IncomingFile], list[str], dict[str, str]]:
-    """A reply's trimmed body (with any refused file named), its files and its source for the event."""
+def _reply(mail: ParsedMail, ticket: Ticket, user: AbstractUser, *, colleague: bool = False) -> MailResult:
+    """Add the mail's own words to `ticket`: as its sender's reply, as a colleague's comment, or, when
+    nothing proves who wrote it, as an unverified note for handlers."""
+    if _already_on(mail, ticket):
+        log.info("mail redelivered, already on %s (message-id=%s)", ticket.ref, mail.message_id)
+        return MailResult("duplicate", ticket=ticket)
     accepted, refused = _screen(mail.attachments)
     body = mail.reply_text or ("（见附件）" if accepted else "（邮件回复无正文）")
     if refused:
         body = f"{body}\n\n{_refusal_note(refused)}"
     source = {"channel": Ticket.Channel.EMAIL.value, "message_id": mail.message_id} if mail.message_id else {"channel": Ticket.Channel.EMAIL.value}
-    return body, accepted, refused, source
-
-
-def _colleague(mail: ParsedMail, ticket: Ticket, user: AbstractUser) -> MailResult:
-    if _already_on(mail, ticket):
-        log.info("mail redelivered, already on %s (message-id=%s)", ticket.ref, mail.message_id)
-        return MailResult("duplicate", ticket=ticket)
-    body, accepted, refused, source = _answer(mail)
-    if not speaks_for_sender(mail, ticket.ref):
-        add_unverified_comment(ticket=ticket, claimed_sender=mail.sender, body=body, files=accepted, source=source)
-        log.info("mail claiming to be from colleague %s names %s but proves nothing: kept as an unverified comment", mail.sender, ticket.ref)
-        return MailResult("unverified", ticket=ticket, refused=tuple(refused))
-    add_colleague_comment(ticket=ticket, by=user, body=body, files=accepted, source=source)
-    log.info("mail from colleague %s added to %s as a comment", mail.sender, ticket.ref)
-    return MailResult("commented", ticket=ticket, refused=tuple(refused))
-
-
-def _reply(mail: ParsedMail, ticket: Ticket, user: AbstractUser) -> MailResult:
-    if _already_on(mail, ticket):
-        log.info("mail redelivered, already on %s (message-id=%s)", ticket.ref, mail.message_id)
-        return MailResult("duplicate", ticket=ticket)
-    body, accepted, refused, source = _answer(mail)
     if not speaks_for_sender(mail, ticket.ref):
         add_unverified_comment(ticket=ticket, claimed_sender=mail.sender, body=body, files=accepted, source=source)
         log.info("mail claiming to be from %s names %s but proves nothing: kept as an unverified comment", mail.sender, ticket.ref)
         return MailResult("unverified", ticket=ticket, refused=tuple(refused))
+    if colleague:
+        add_colleague_comment(ticket=ticket, by=user, body=body, files=accepted, source=source)
+        log.info("mail from colleague %s added to %s as a comment", mail.sender, ticket.ref)
+        return MailResult("commented", ticket=ticket, refused=tuple(refused))
     reply_to_ticket(ticket=ticket, by=user, body=body, files=accepted, source=source)
     log.info("mail from %s added to %s", mail.sender, ticket.ref)
     return MailResult("replied", ticket=ticket, refused=tuple(refused))

@@ -102,16 +102,6 @@ def test_it_files_an_html_only_outlook_mail_as_text(smtp: Mailer, reporter_a: Ab
     assert ticket.description == "格美特停车系统“抬杆失败”\n车牌 粤B12345\n时间 10:30"
 
 
-def test_an_unknown_sender_gets_an_owner_account_without_a_password(smtp: Mailer) -> None:
-    raw = samples.utf8_plain(address="Owner.Wang@QQ.com", name="王先生", subject="APP 打不开满意度问卷", body="一应生活APP 打不开满意度问卷", message_id="<qq-1@qq.com>")
-    ticket = mail_ticket(smtp, raw, mail_from="owner.wang@qq.com")
-    user = ticket.reporter
-    assert (user.username, user.email, user.first_name) == ("owner.wang@qq.com", "owner.wang@qq.com", "王先生")
-    assert not user.has_usable_password()
-    assert (user.profile.role, user.profile.kind) == ("reporter", "owner")
-    assert ticket.reporter_kind == "owner"
-
-
 def test_a_deactivated_sender_is_not_brought_back(smtp: Mailer, reporter_a: AbstractUser) -> None:
     get_user_model().objects.filter(pk=reporter_a.pk).update(is_active=False, username=A_MAIL)
     code, text = smtp.send(samples.utf8_plain(address=A_MAIL, subject="EAS", body="EAS 无法登录", message_id="<gone@cc-pg.cn>"))
