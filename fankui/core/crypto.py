@@ -12,14 +12,16 @@ from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 
 
-def _keys() -> list[str]:
+def vault_keys() -> list[str]:
+    """The keys in use, newest first: FANKUI_VAULT_KEYS, else the data folder's file (comma-separated, as
+    `fankui restore` writes it), generated on first use."""
     if settings.FANKUI_VAULT_KEYS:
         return list(settings.FANKUI_VAULT_KEYS)
     path = settings.FANKUI_VAULT_KEY_FILE
     if not path.exists():
         path.write_bytes(Fernet.generate_key())
         path.chmod(0o600)
-    return [path.read_text().strip()]
+    return [key.strip() for key in path.read_text().split(",") if key.strip()]
 
 
 @lru_cache(maxsize=4)
@@ -28,7 +30,7 @@ def _vault(keys: tuple[str, ...]) -> MultiFernet:
 
 
 def vault() -> MultiFernet:
-    return _vault(tuple(_keys()))
+    return _vault(tuple(vault_keys()))
 
 
 def encrypt(plaintext: str) -> str:
