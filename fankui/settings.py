@@ -386,6 +386,8 @@ FANKUI_MAIL_RATE_LIMIT = env_int("FANKUI_MAIL_RATE_LIMIT", 20)
 FANKUI_MAIL_TRUSTED_RELAY = env_str("FANKUI_MAIL_TRUSTED_RELAY")
 # The group's own mail domains (comma-separated, e.g. "cc-pg.cn,einyun.com"): a colleague writing from one
 # of them with a ticket's reference is added to that ticket as a comment instead of filing a new one.
+# Acknowledgements of mailed reports per sender per hour (counted in the shared cache); more are not sent.
+FANKUI_MAIL_ACKS_PER_HOUR = env_int("FANKUI_MAIL_ACKS_PER_HOUR", 5)
 FANKUI_MAIL_STAFF_DOMAINS = [d.lower().lstrip("@") for d in env_list("FANKUI_MAIL_STAFF_DOMAINS", "")]
 
 # 共性问题: when similar reports become an incident (measured by benchmarks/bench_outages.py).

@@ -11,6 +11,7 @@ class Notice(models.Model):
 
     class Kind(models.TextChoices):
         NEW_IN_QUEUE = "new_in_queue", _("新工单进入队列")
+        RECEIVED = "received", _("已收到报告")
         ESCALATED = "escalated", _("工单升级给我")
         REPLY = "reply", _("工单有新回复")
         WAITING = "waiting", _("需要补充信息")
@@ -31,6 +32,9 @@ class Notice(models.Model):
     body = models.TextField("内容")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    # The Message-ID of the mail this notice answers (an acknowledgement): sent as In-Reply-To/References
+    # and marked Auto-Submitted: auto-replied (RFC 3834), so the sender's client threads it.
+    in_reply_to = models.CharField("回复的邮件 Message-ID", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "通知"

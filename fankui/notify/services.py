@@ -45,6 +45,7 @@ def notify_user(
     body: str,
     ticket: object | None = None,
     email: str = "",
+    in_reply_to: str = "",
 ) -> Notice | None:
     """Queue one notice for a login (in-app inbox + channels) or a bare mailbox.
 
@@ -56,7 +57,8 @@ def notify_user(
     try:
         with transaction.atomic():
             notice = Notice.objects.create(
-                dedup_key=dedup_key[:200], kind=kind, recipient=user, email=address, ticket=ticket, subject=subject[:200], body=body
+                dedup_key=dedup_key[:200], kind=kind, recipient=user, email=address, ticket=ticket, subject=subject[:200], body=body,
+                in_reply_to=in_reply_to[:300],
             )
     except IntegrityError:
         existing = Notice.objects.filter(dedup_key=dedup_key[:200]).first()

@@ -80,12 +80,16 @@ class EmailChannel(Channel):
         subject = subject if not ref or f"[{ref}]" in subject else f"[{ref}] {subject}"
         message_id = message_id_for(delivery)
         headers = {"Message-ID": message_id, "Auto-Submitted": "auto-generated"}
+        if notice.in_reply_to:  # an answer to someone's mail (RFC 3834 § 5)
+            headers.update({"In-Reply-To": notice.in_reply_to, "References": notice.in_reply_to, "Auto-Submitted": "auto-replied"})
         if ref:
             headers["X-Fankui-Ticket"] = ref
         intake = settings.FANKUI_INTAKE_ADDRESS or settings.DEFAULT_FROM_EMAIL
+        # A mail contact cannot sign in: a link to the ticket page would only show them a login form.
+        link = "" if notice.recipient is not None and not notice.recipient.is_active else f"查看详情：{ticket_url(delivery)}\n\n"
         message = EmailMessage(
             subject=subject,
-            body=f"{notice.body}\n\n查看详情：{ticket_url(delivery)}\n\n（直接回复本邮件即可补充或回复，请保留标题中的编号。）",
+            body=f"{notice.body}\n\n{link}（直接回复本邮件即可补充或回复，请保留标题中的编号。）",
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[notice.email],
             # Per recipient: a reply to this mail proves it comes from them (fankui.tickets.mail.trust).

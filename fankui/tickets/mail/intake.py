@@ -22,6 +22,8 @@ Every write goes through the same functions as the web and API intake (`workflow
 - **Attachments**: each is validated by content first. A refused file does not lose the mail:
   the ticket is filed without it and a public note on its timeline names the file and the reason
   (for a reply, the reason is added to the reply itself).
+- **Acknowledgement**: every new mailed report is answered with its reference, what happens next and
+  confident KB answers (`fankui.workflow.acknowledge`, through the outbox, rate-limited per sender).
 - **Redelivery**: the Message-ID is the idempotency key ("mail:<id>") of a new ticket and is kept
   on a reply's event, so a mail delivered twice is filed once.
 - Only the trimmed part (no quoted history or signature) goes on the timeline, for a reply and for a new
@@ -335,6 +337,7 @@ def _create(mail: ParsedMail, user: AbstractUser, *, mentioned: Ticket | None = 
         idempotency_key=mail.idempotency_key,
     )
     try:
+        from fankui.workflow.acknowledge import acknowledge_mailed_report
         from fankui.workflow.intake import file_report  # the pipeline above tickets, like the web and API
 
         result = file_report(reporter=user, intake=intake)
@@ -352,6 +355,7 @@ def _create(mail: ParsedMail, user: AbstractUser, *, mentioned: Ticket | None = 
         link_mentioned_ticket(ticket=result.ticket, mentioned=mentioned)
     if refused:
         reply_to_ticket(ticket=result.ticket, by=user, body=_refusal_note(refused))
+    acknowledge_mailed_report(ticket=result.ticket, reporter=user, address=mail.sender, message_id=mail.message_id)
     log.info("mail from %s filed as %s", mail.sender, result.ticket.ref)
     return MailResult("created", ticket=result.ticket, refused=tuple(refused))
 
