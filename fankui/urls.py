@@ -24,6 +24,7 @@ urlpatterns = [
     path("kb/", include("fankui.kb.urls")),
     path("incidents/", include("fankui.incidents.urls")),
     path("dashboard/", include("fankui.dashboard.urls")),
+    path("integrations/", include("fankui.integrations.urls")),
     path("metrics", dashboard_views.metrics, name="metrics"),
     path("", include("fankui.core.urls")),
 ]

@@ -6,23 +6,24 @@ user's reporter login is the `request.auth` of every endpoint, so the tickets ch
 """
 from __future__ import annotations
 
-import dataclasses
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from ninja.security.base import AuthBase
 from pydantic import Field
 
-from fankui.accounts.models import Profile
 from fankui.core.api import ApiError, errors
+from fankui.core.links import absolute_url
+from fankui.integrations.handoff import HANDOFF_SECONDS, issue_handoff, safe_next
 from fankui.integrations.models import AppIdentity
-from fankui.integrations.services import SignatureRefused, SignedCall, accept_call
+from fankui.integrations.services import SignatureRefused, SignedCall, accept_call, app_intake
 from fankui.integrations.signing import request_purpose
 from fankui.tickets import api as tickets_api
 from fankui.tickets import selectors
 from fankui.tickets.api_schemas import CreatedOut, ListQuery, ReplyOut, TicketIn, TicketOut, TicketPageOut, TicketSummaryOut
-from fankui.tickets.models import TEXT_MAX_LENGTH, Ticket
-from fankui.tickets.services import Intake, TicketError, confirm_resolution, reopen_ticket, reply_to_ticket
+from fankui.tickets.models import TEXT_MAX_LENGTH
+from fankui.tickets.services import TicketError, confirm_resolution, reopen_ticket, reply_to_ticket
 
 router = Router(tags=["integrations"])
 
@@ -94,19 +95,6 @@ def _app_identity(request: HttpRequest) -> AppIdentity:
     return request.app_identity  # type: ignore[attr-defined,no-any-return]
 
 
-def adapt_intake(identity: AppIdentity, intake: Intake, context: ContextIn) -> Intake:
-    """An app user's report: about the integration's system unless the text names another,
-    filed as the app user's kind, with the context the app sent."""
-    kind = Profile.Kind.OWNER if identity.kind == Profile.Kind.OWNER else Profile.Kind.STAFF
-    return dataclasses.replace(
-        intake,
-        channel=Ticket.Channel.APP,
-        reporter_kind=kind,
-        default_system=identity.integration.system,
-        context={name: value for name, value in context.model_dump().items() if value},
-    )
-
-
 @router.post("/tickets", response={200: CreatedOut, 201: CreatedOut, **errors(400, 409, 413, 415, 429)}, auth=signed, summary="代用户提交问题")
 def create(request: HttpRequest) -> HttpResponse | tuple[int, dict[str, object]]:
     """As `POST /api/v1/tickets` (JSON or multipart with screenshots), plus `context`."""
@@ -115,7 +103,7 @@ def create(request: HttpRequest) -> HttpResponse | tuple[int, dict[str, object]]
         return limited
     identity = _app_identity(request)
     result = tickets_api.file_from_request(
-        request, identity.user, OnBehalfTicketIn, lambda intake, data: adapt_intake(identity, intake, data.context)
+        request, identity.user, OnBehalfTicketIn, lambda intake, data: app_intake(identity, intake, data.context.model_dump())
     )
     return (201 if result.created else 200), tickets_api.created_body(result.ticket, result.notices)
 
@@ -173,3 +161,21 @@ def reopen(request: HttpRequest, ref: str) -> dict[str, object]:
     except TicketError as exc:
         raise tickets_api.ticket_error(exc) from exc
     return tickets_api.summary(ticket)
+
+
+class HandoffIn(Schema):
+    next: str = Field("", max_length=200, description="打开后进入的 H5 页面路径，如推送中的 /integrations/h5/tickets/FK…/；默认 提交反馈")
+
+
+class HandoffOut(Schema):
+    url: str = Field(..., description="一次性链接，在 App 的 webview 中打开")
+    expires_in: int = Field(..., description="秒")
+
+
+@router.post("/h5-links", response={201: HandoffOut, **errors()}, auth=signed, summary="H5 一次性登录链接")
+def h5_link(request: HttpRequest) -> tuple[int, dict[str, object]]:
+    """A one-time link (valid 2 minutes) that opens the H5 pages as this app user in the app's webview."""
+    data = tickets_api.validate_body(HandoffIn, tickets_api.json_object(request))
+    token = issue_handoff(_app_identity(request))
+    url = absolute_url("integrations:h5_start", token) + "?" + urlencode({"next": safe_next(data.next)})
+    return 201, {"url": url, "expires_in": HANDOFF_SECONDS}

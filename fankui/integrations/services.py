@@ -8,9 +8,11 @@ server is refused too.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,9 +25,12 @@ from django.utils import timezone
 
 from fankui.accounts.models import Profile
 from fankui.core.crypto import decrypt, encrypt
+from fankui.core.links import absolute_url
 from fankui.directory.models import Region, System
 from fankui.integrations import signing
 from fankui.integrations.models import AppIdentity, Integration, SigningSecret
+from fankui.tickets.models import Ticket
+from fankui.tickets.services import Intake
 
 SECRET_PREFIX = "fks_"
 
@@ -202,6 +207,18 @@ def _update_identity(identity: AppIdentity, claims: signing.Claims, region: Regi
         profile.save(update_fields=changed)
 
 
+def app_intake(identity: AppIdentity, intake: Intake, context: Mapping[str, str]) -> Intake:
+    """An app user's report: about the integration's system unless the text names another, filed as
+    the app user's kind, with what the app or page knew about where it came from."""
+    return dataclasses.replace(
+        intake,
+        channel=Ticket.Channel.APP,
+        reporter_kind=identity.kind,
+        default_system=identity.integration.system,
+        context={name: value for name, value in context.items() if value},
+    )
+
+
 def accept_call(call: SignedCall) -> AppIdentity:
     """Check a signed call and return the reporter it is made for."""
     integration, claims = verify_call(call)
@@ -212,8 +229,10 @@ def accept_call(call: SignedCall) -> AppIdentity:
 
 
 def push_address(user: AbstractBaseUser, ticket_ref: str) -> dict[str, object] | None:
-    """For an app user: their app user id and their integration, which the gateway delivers to."""
+    """For an app user: their app user id and their integration, which the gateway delivers to, and the
+    H5 conversation (the app opens it through a hand-off link, `POST /api/v1/integrations/h5-links`)."""
     identity = AppIdentity.objects.select_related("integration").filter(user_id=user.pk).first()
     if identity is None:
         return None
-    return {"recipient": identity.app_user_id, "integration": identity.integration.key}
+    url = absolute_url("integrations:h5_ticket", ticket_ref) if ticket_ref else absolute_url("integrations:h5_mine")
+    return {"recipient": identity.app_user_id, "integration": identity.integration.key, "url": url}

@@ -1,0 +1,171 @@
+"""The H5 pages an app's webview or the 问题反馈 panel shows: 提交反馈, 我的反馈, one conversation.
+
+They run on the H5 session (`handoff`), not on a fankui login, fetch every ticket through the
+tickets chokepoint as the app user, and may be framed only by the integration's registered origins.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+
+from fankui.integrations import handoff
+from fankui.integrations.forms import H5ReopenForm, H5ReplyForm, H5ReportForm
+from fankui.integrations.handoff import H5Session
+from fankui.integrations.models import Integration
+from fankui.integrations.services import app_intake
+from fankui.tickets import files as ticket_files
+from fankui.tickets import selectors
+from fankui.tickets.attachments import UploadRejected
+from fankui.tickets.models import Ticket
+from fankui.tickets.services import IncomingFile, Intake, TicketError, confirm_resolution, reopen_ticket, reply_to_ticket
+from fankui.tickets.upload_limits import upload_refusals
+from fankui.workflow.intake import file_report
+
+MY_PAGE_SIZE = 30
+H5View = Callable[..., HttpResponse]
+
+
+def frame_ancestors(integration: Integration | None) -> str:
+    origins = " ".join(integration.origins) if integration is not None else ""
+    return f"frame-ancestors {origins or chr(39) + 'none' + chr(39)}"
+
+
+def _guard(response: HttpResponse, integration: Integration | None) -> HttpResponse:
+    # CSP frame-ancestors replaces X-Frame-Options DENY on these pages only: the panel lives in an
+    # iframe on the integration's own pages, and nowhere else.
+    response["Content-Security-Policy"] = frame_ancestors(integration)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def _expired(request: HttpRequest) -> HttpResponse:
+    return _guard(render(request, "integrations/h5_expired.html", status=403), None)
+
+
+def h5_page(view: H5View) -> H5View:
+    """Load the H5 session (or say it has ended), check the form token on a POST, add the framing rules."""
+
+    @csrf_exempt  # the form token below does CSRF's work without a cookie that may not cross sites
+    @xframe_options_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        session = handoff.load_session(request)
+        if session is None or (request.method == "POST" and not handoff.form_token_ok(request, session)):
+            return _expired(request)
+        return _guard(view(request, session, *args, **kwargs), session.identity.integration)
+
+    return wrapper
+
+
+def _render(request: HttpRequest, session: H5Session, template: str, context: dict[str, object], status: int = 200) -> HttpResponse:
+    return render(request, template, {**context, "h5": session, "integration": session.identity.integration}, status=status)
+
+
+def _files(request: HttpRequest, form: H5ReportForm | H5ReplyForm) -> list[IncomingFile]:
+    return [IncomingFile(f.name or "upload", f.read()) for f in form.cleaned_data["files"]]
+
+
+@xframe_options_exempt
+@require_GET
+def start(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-time hand-off link: start the session and go to the page the app asked for."""
+    session = handoff.consume_handoff(token)
+    if session is None:
+        return _expired(request)
+    response = redirect(handoff.safe_next(request.GET.get("next", "")))
+    handoff.set_cookie(response, request, session)
+    return _guard(response, session.identity.integration)
+
+
+@h5_page
+def new(request: HttpRequest, session: H5Session) -> HttpResponse:
+    form = H5ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        for refusal in upload_refusals(request):
+            form.add_error("files", refusal.message)
+        if form.is_valid():
+            user, profile = session.identity.user, session.identity.user.profile
+            intake = Intake(
+                description=form.cleaned_data["description"],
+                channel=Ticket.Channel.APP,
+                region=profile.region,
+                project=profile.project,
+                files=_files(request, form),
+            )
+            try:
+                result = file_report(reporter=user, intake=app_intake(session.identity, intake, session.context))
+            except UploadRejected as error:
+                form.add_error("files", error.message)
+            except TicketError as error:
+                form.add_error(None, error.message)
+            else:
+                return redirect(reverse("integrations:h5_ticket", args=[result.ticket.ref]) + "?sent=1")
+        return _render(request, session, "integrations/h5_new.html", {"form": form, "tab": "new"}, status=400)
+    return _render(request, session, "integrations/h5_new.html", {"form": form, "tab": "new"})
+
+
+@h5_page
+def mine(request: HttpRequest, session: H5Session) -> HttpResponse:
+    user = session.identity.user
+    tickets = selectors.visible_tickets(user).filter(reporter=user).select_related("system").order_by("-created_at", "-id")
+    return _render(request, session, "integrations/h5_mine.html", {"page": Paginator(tickets, MY_PAGE_SIZE).get_page(request.GET.get("page")), "tab": "mine"})
+
+
+def _ticket_for(session: H5Session, ref: str) -> Ticket:
+    try:
+        return selectors.get_ticket_for(session.identity.user, ref)
+    except selectors.TicketNotFound:
+        raise Http404(_("找不到该反馈，或您无权查看。")) from None
+
+
+@h5_page
+def ticket(request: HttpRequest, session: H5Session, ref: str) -> HttpResponse:
+    """The conversation; POST `action` = reply, confirm or reopen."""
+    user = session.identity.user
+    item = _ticket_for(session, ref)
+    reply_form, reopen_form, error, status = H5ReplyForm(), H5ReopenForm(), "", 200
+    action = request.POST.get("action") if request.method == "POST" else None
+    try:
+        if action == "reply":
+            reply_form = H5ReplyForm(request.POST, request.FILES)
+            for refusal in upload_refusals(request):
+                reply_form.add_error("files", refusal.message)
+            if reply_form.is_valid():
+                reply_to_ticket(ticket=item, by=user, body=reply_form.cleaned_data["body"], files=_files(request, reply_form))
+                return redirect("integrations:h5_ticket", ref=item.ref)
+            status = 400
+        elif action == "confirm":
+            confirm_resolution(ticket=item, by=user)
+            return redirect("integrations:h5_ticket", ref=item.ref)
+        elif action == "reopen":
+            reopen_form = H5ReopenForm(request.POST)
+            if reopen_form.is_valid():
+                reopen_ticket(ticket=item, by=user, reason=reopen_form.cleaned_data["reason"] or _("报告人表示问题未解决"))
+                return redirect("integrations:h5_ticket", ref=item.ref)
+            status = 400
+    except UploadRejected as exc:
+        reply_form.add_error("files", exc.message)
+        status = 400
+    except TicketError as exc:
+        error, status = exc.message, 400
+    events = selectors.timeline_for(user, item).order_by("at", "id")
+    context = {"ticket": item, "events": events, "reply_form": reply_form, "reopen_form": reopen_form, "error": error, "sent": "sent" in request.GET}
+    return _render(request, session, "integrations/h5_ticket.html", context, status=status)
+
+
+@h5_page
+def attachment(request: HttpRequest, session: H5Session, ref: str, attachment_id: int, thumbnail: bool = False) -> FileResponse:
+    """A screenshot on the conversation, served by the tickets app's own view as the app user."""
+    request.user = session.identity.user
+    view = ticket_files.thumbnail if thumbnail else ticket_files.download
+    return view(request, ref, attachment_id)  # type: ignore[return-value]
