@@ -46,6 +46,7 @@ TEST_PACKAGES = {
     "fonts-noto-cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "slapd": "/usr/sbin/slapd",
     "ldap-utils": "/usr/bin/ldapsearch",
+    "dovecot-imapd": "/usr/sbin/dovecot",
 }
 
 

@@ -386,6 +386,17 @@ FANKUI_MAIL_RATE_LIMIT = env_int("FANKUI_MAIL_RATE_LIMIT", 20)
 FANKUI_MAIL_TRUSTED_RELAY = env_str("FANKUI_MAIL_TRUSTED_RELAY")
 # The group's own mail domains (comma-separated, e.g. "cc-pg.cn,einyun.com"): a colleague writing from one
 # of them with a ticket's reference is added to that ticket as a comment instead of filing a new one.
+# The helpdesk mailbox over IMAP (腾讯企业邮箱: imap.exmail.qq.com), for when mail cannot be pointed at the
+# SMTP listener: fetched by `fankui mail-fetch` and every minute by the worker while FANKUI_IMAP_HOST is set.
+# The password only from the environment or a mounted file, never stored (fankui/tickets/mail/imap.py).
+FANKUI_IMAP_HOST = env_str("FANKUI_IMAP_HOST")
+FANKUI_IMAP_PORT = env_int("FANKUI_IMAP_PORT", 0)  # 0: 993 with TLS, 143 without
+FANKUI_IMAP_USER = env_str("FANKUI_IMAP_USER")
+FANKUI_IMAP_PASSWORD = env_secret("FANKUI_IMAP_PASSWORD")  # or FANKUI_IMAP_PASSWORD_FILE
+FANKUI_IMAP_FOLDER = env_str("FANKUI_IMAP_FOLDER", "INBOX")
+FANKUI_IMAP_DONE_FOLDER = env_str("FANKUI_IMAP_DONE_FOLDER", "fankui-done")
+FANKUI_IMAP_TLS = env_bool("FANKUI_IMAP_TLS", True)
+FANKUI_IMAP_CA_FILE = env_str("FANKUI_IMAP_CA_FILE")  # a private CA to trust, else the system's
 # Acknowledgements of mailed reports per sender per hour (counted in the shared cache); more are not sent.
 FANKUI_MAIL_ACKS_PER_HOUR = env_int("FANKUI_MAIL_ACKS_PER_HOUR", 5)
 FANKUI_MAIL_STAFF_DOMAINS = [d.lower().lstrip("@") for d in env_list("FANKUI_MAIL_STAFF_DOMAINS", "")]

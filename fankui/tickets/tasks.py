@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import logging
 
+from django.core.cache import cache
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from fankui.tickets.mail.imap import Mailbox, MailboxError
+from fankui.tickets.mail.imap import fetch_mailbox as fetch_once
+from fankui.tickets.mail.intake import RateGuard
 from fankui.tickets.models import Attachment
 
 log = logging.getLogger(__name__)
@@ -63,3 +67,26 @@ def warn_of_calendar_gap() -> int:
     from fankui.tickets.sla import warn_of_calendar_gap as warn
 
     return warn()
+
+
+FETCH_LOCK = "fankui:imap-fetch"
+MAILBOX_GUARD = RateGuard()  # per worker process, like the SMTP listener's
+
+
+@db_periodic_task(crontab(minute="*"))
+def fetch_mailbox() -> int:
+    """Every minute, when FANKUI_IMAP_HOST is set: one pass over the helpdesk mailbox; return mails handled.
+
+    One pass at a time across all workers and servers (a lock in the shared cache): two passes would
+    only file duplicates the idempotency key folds, but each would fail moving the other's messages."""
+    mailbox = Mailbox.from_settings()
+    if mailbox is None or not cache.add(FETCH_LOCK, 1, timeout=600):
+        return 0
+    try:
+        return fetch_once(mailbox, guard=MAILBOX_GUARD).moved
+    except MailboxError as exc:
+        log.warning("mailbox intake: %s; trying again in a minute", exc)
+        return 0
+    finally:
+        cache.delete(FETCH_LOCK)
+
