@@ -27,8 +27,8 @@ class IntegrationAdmin(admin.ModelAdmin):
     list_display = ["name", "key", "system", "active", "created_at"]
     list_filter = ["active", "system"]
     search_fields = ["name", "key"]
-    fields = ["name", "key", "system", "allowed_origins", "active", "example_request"]
-    readonly_fields = ["example_request"]
+    fields = ["name", "key", "system", "allowed_origins", "active", "example_request", "script_tag"]
+    readonly_fields = ["example_request", "script_tag"]
     inlines = [SigningSecretInline]
     actions = ["rotate", "revoke"]
 
@@ -37,6 +37,12 @@ class IntegrationAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return "保存后显示"
         return format_html('<pre class="copyable" style="white-space:pre-wrap">{}</pre>', examples.example_request(obj))
+
+    @admin.display(description="问题反馈按钮（网页系统复制到页面中）")
+    def script_tag(self, obj: Integration) -> str:
+        if obj.pk is None:
+            return "保存后显示"
+        return format_html('<pre class="copyable" style="white-space:pre-wrap">{}</pre>', examples.script_tag(obj))
 
     def _show_secret(self, request: HttpRequest, integration: Integration, issued: IssuedSecret) -> HttpResponse:
         # Rendered into this one response, never stored in a message cookie or the session.

@@ -19,3 +19,13 @@ SIG=$(printf 'fankui-v1\\n%s\\n%s\\n%s\\n%s\\n%s' "$KEY" "$TS" "$NONCE" "$PURPOS
 curl -s -X POST {base}/api/v1/integrations/tickets -H 'Content-Type: application/json' \\
   -H "X-Fankui-Integration: $KEY" -H "X-Fankui-Timestamp: $TS" -H "X-Fankui-Nonce: $NONCE" \\
   -H "X-Fankui-Identity: $IDENTITY" -H "X-Fankui-Signature: $SIG" -d "$BODY\""""
+
+
+def script_tag(integration: Integration) -> str:
+    """The tag a web system puts on its pages; its backend fills in the signed user on each page."""
+    base = str(settings.FANKUI_BASE_URL).rstrip("/")
+    return (
+        f'<script src="{base}/integrations/{integration.key}/button.js" async\n'
+        '        data-identity="{{ 用户身份 base64url }}" data-timestamp="{{ Unix 秒 }}"\n'
+        '        data-nonce="{{ 随机数 }}" data-signature="{{ HMAC-SHA256，用途 panel }}"></script>'
+    )

@@ -30,9 +30,13 @@ H5_PREFIX = "/integrations/h5/"
 
 @dataclass(frozen=True)
 class H5Session:
+    """`panel`: opened by the 问题反馈 button inside another site's page, where a cookie of ours may
+    not be kept (third-party); the page then carries the session in its form instead (`h5s`)."""
+
     identity: AppIdentity
     context: Mapping[str, str] = field(default_factory=dict)
     cookie: str = ""
+    panel: bool = False
 
     @property
     def form_token(self) -> str:
@@ -52,10 +56,10 @@ def safe_next(path: str) -> str:
     return H5_PREFIX + "new/"
 
 
-def issue_handoff(identity: AppIdentity, *, context: Mapping[str, str] | None = None) -> str:
-    """A new one-time token for `identity`; put it in the link the app opens."""
+def issue_handoff(identity: AppIdentity, *, context: Mapping[str, str] | None = None, panel: bool = False) -> str:
+    """A new one-time token for `identity`; put it in the link the app (or the panel) opens."""
     token = secrets.token_urlsafe(24)
-    cache.set(_key(token), {"identity": identity.pk, "context": dict(context or {})}, timeout=HANDOFF_SECONDS)
+    cache.set(_key(token), {"identity": identity.pk, "context": dict(context or {}), "panel": panel}, timeout=HANDOFF_SECONDS)
     return token
 
 
@@ -71,8 +75,9 @@ def consume_handoff(token: str) -> H5Session | None:
     identity = _identity(data["identity"])
     if identity is None:
         return None
-    cookie = signing.dumps({"i": identity.pk, "c": data["context"]}, salt=_SALT)
-    return H5Session(identity=identity, context=data["context"], cookie=cookie)
+    panel = bool(data.get("panel"))
+    cookie = signing.dumps({"i": identity.pk, "c": data["context"], "p": panel}, salt=_SALT)
+    return H5Session(identity=identity, context=data["context"], cookie=cookie, panel=panel)
 
 
 def _identity(pk: object) -> AppIdentity | None:
@@ -84,15 +89,16 @@ def _identity(pk: object) -> AppIdentity | None:
 
 
 def load_session(request: HttpRequest) -> H5Session | None:
-    cookie = request.COOKIES.get(COOKIE, "")
-    if not cookie:
+    """The session of a panel's form post (`h5s`), else of the webview's cookie."""
+    cookie = (request.POST.get("h5s", "") if request.method == "POST" else "") or request.COOKIES.get(COOKIE, "")
+    if not cookie or len(cookie) > 4096:
         return None
     try:
         data = signing.loads(cookie, salt=_SALT, max_age=settings.FANKUI_H5_SESSION_MINUTES * 60)
     except signing.BadSignature:
         return None
     identity = _identity(data.get("i"))
-    return None if identity is None else H5Session(identity=identity, context=data.get("c") or {}, cookie=cookie)
+    return None if identity is None else H5Session(identity=identity, context=data.get("c") or {}, cookie=cookie, panel=bool(data.get("p")))
 
 
 def form_token_ok(request: HttpRequest, session: H5Session) -> bool:

@@ -13,4 +13,6 @@ urlpatterns = [
     path("h5/tickets/<str:ref>/", views.ticket, name="h5_ticket"),
     path("h5/tickets/<str:ref>/files/<int:attachment_id>/", views.attachment, name="h5_attachment"),
     path("h5/tickets/<str:ref>/files/<int:attachment_id>/thumb/", views.attachment, {"thumbnail": True}, name="h5_attachment_thumb"),
+    path("<slug:key>/button.js", views.button_js, name="button_js"),
+    path("<slug:key>/panel/start", views.panel_start, name="panel_start"),
 ]

@@ -8,20 +8,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+import pydantic
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from fankui.core.links import absolute_url
 from fankui.integrations import handoff
 from fankui.integrations.forms import H5ReopenForm, H5ReplyForm, H5ReportForm
 from fankui.integrations.handoff import H5Session
 from fankui.integrations.models import Integration
-from fankui.integrations.services import app_intake
+from fankui.integrations.services import SignatureRefused, SignedCall, accept_call, app_intake
+from fankui.integrations.signing import PURPOSE_PANEL
 from fankui.tickets import files as ticket_files
 from fankui.tickets import selectors
 from fankui.tickets.attachments import UploadRejected
@@ -78,10 +82,14 @@ def _files(request: HttpRequest, form: H5ReportForm | H5ReplyForm) -> list[Incom
 @xframe_options_exempt
 @require_GET
 def start(request: HttpRequest, token: str) -> HttpResponse:
-    """The one-time hand-off link: start the session and go to the page the app asked for."""
+    """The one-time hand-off link: start the session and go to the page the app asked for.
+
+    The panel shows its form right here, with the session in the form rather than in a cookie."""
     session = handoff.consume_handoff(token)
     if session is None:
         return _expired(request)
+    if session.panel:
+        return _guard(_new_page(request, session), session.identity.integration)
     response = redirect(handoff.safe_next(request.GET.get("next", "")))
     handoff.set_cookie(response, request, session)
     return _guard(response, session.identity.integration)
@@ -89,6 +97,10 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
 
 @h5_page
 def new(request: HttpRequest, session: H5Session) -> HttpResponse:
+    return _new_page(request, session)
+
+
+def _new_page(request: HttpRequest, session: H5Session) -> HttpResponse:
     form = H5ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         for refusal in upload_refusals(request):
@@ -109,6 +121,8 @@ def new(request: HttpRequest, session: H5Session) -> HttpResponse:
             except TicketError as error:
                 form.add_error(None, error.message)
             else:
+                if session.panel:
+                    return _render(request, session, "integrations/h5_sent.html", {"ticket": result.ticket})
                 return redirect(reverse("integrations:h5_ticket", args=[result.ticket.ref]) + "?sent=1")
         return _render(request, session, "integrations/h5_new.html", {"form": form, "tab": "new"}, status=400)
     return _render(request, session, "integrations/h5_new.html", {"form": form, "tab": "new"})
@@ -169,3 +183,65 @@ def attachment(request: HttpRequest, session: H5Session, ref: str, attachment_id
     request.user = session.identity.user
     view = ticket_files.thumbnail if thumbnail else ticket_files.download
     return view(request, ref, attachment_id)  # type: ignore[return-value]
+
+
+# ---- the 问题反馈 button for web systems ----------------------------------------------------------
+
+
+@require_GET
+def button_js(request: HttpRequest, key: str) -> HttpResponse:
+    """The script an integration's pages include; served by fankui itself (no CDN)."""
+    integration = Integration.objects.filter(key=key, active=True).first()
+    if integration is None:
+        raise Http404
+    context = {"base": str(settings.FANKUI_BASE_URL).rstrip("/"), "key": integration.key}
+    response = render(request, "integrations/button.js", context, content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _json_error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message}}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _cors(response: HttpResponse, origin: str) -> HttpResponse:
+    response["Access-Control-Allow-Origin"] = origin
+    response["Access-Control-Allow-Methods"] = "POST"
+    response["Access-Control-Allow-Headers"] = "Content-Type"
+    response["Access-Control-Max-Age"] = "600"
+    response["Vary"] = "Origin"
+    return response
+
+
+@csrf_exempt  # called cross-origin by the button; the signature, not a cookie, vouches for the caller
+@require_http_methods(["OPTIONS", "POST"])
+def panel_start(request: HttpRequest, key: str) -> HttpResponse:
+    """Open the panel: a registered page sends its signed user and the page's context; the answer is
+    a one-time link for the iframe. Other origins get no CORS headers and a 403."""
+    integration = Integration.objects.filter(key=key, active=True).first()
+    origin = request.headers.get("Origin", "").rstrip("/")
+    if integration is None or not origin or origin not in integration.origins:
+        return _json_error(403, "origin_not_allowed", "该网站未登记为此系统集成的来源，不能打开问题反馈。")
+    if request.method == "OPTIONS":
+        return _cors(HttpResponse(status=204), origin)
+    try:
+        data = PanelStart.model_validate_json(request.body)
+    except pydantic.ValidationError:
+        return _cors(_json_error(422, "invalid_request", "请求内容不符合要求。"), origin)
+    call = SignedCall(key=key, timestamp=data.timestamp, nonce=data.nonce, signature=data.signature, identity=data.identity, purpose=PURPOSE_PANEL)
+    try:
+        identity = accept_call(call)
+    except SignatureRefused as exc:
+        return _cors(_json_error(exc.status, exc.code, exc.message), origin)
+    token = handoff.issue_handoff(identity, context={"page_url": data.page_url, "browser": data.browser}, panel=True)
+    url = absolute_url("integrations:h5_start", token)
+    return _cors(JsonResponse({"url": url, "expires_in": handoff.HANDOFF_SECONDS}, status=201), origin)
+
+
+class PanelStart(pydantic.BaseModel):
+    identity: str = pydantic.Field(..., max_length=4096)
+    timestamp: str = pydantic.Field(..., max_length=12)
+    nonce: str = pydantic.Field(..., max_length=64)
+    signature: str = pydantic.Field(..., max_length=64)
+    page_url: str = pydantic.Field("", max_length=2000)
+    browser: str = pydantic.Field("", max_length=300)

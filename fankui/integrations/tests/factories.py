@@ -71,3 +71,9 @@ class AppBackend:
 def register(name: str = "一应生活APP后端", key: str = "yiying-life", system: str = "一应生活APP", origins: str = "") -> AppBackend:
     integration, issued = create_integration(name=name, key=key, system=System.objects.get(name=system), allowed_origins=origins)
     return AppBackend(integration=integration, secret=issued.secret)
+
+
+def panel_signature(app: AppBackend, identity: dict[str, str]) -> dict[str, str]:
+    """What a web system's page hands the 问题反馈 button: its user, signed for the panel."""
+    signed = app.headers(identity, signing.PURPOSE_PANEL)
+    return {name: signed[f"X-Fankui-{name.title()}"] for name in ("identity", "timestamp", "nonce", "signature")}

@@ -29,7 +29,7 @@ def test_an_admin_registers_an_integration_and_the_secret_shown_once_signs_calls
     integration = Integration.objects.get()
     assert AppBackend(integration=integration, secret=secret).file(OWNER_X, "门禁卡开不了门").status_code == 201
     page = admin.get(f"/admin/integrations/integration/{integration.pk}/change/").content.decode()
-    assert "X-Fankui-Signature" in page and "yiying-life" in page and secret not in page
+    assert "X-Fankui-Signature" in page and "/integrations/yiying-life/button.js" in page and secret not in page
 
 
 def test_rotating_from_the_admin_shows_the_new_secret_once() -> None:
