@@ -22,6 +22,7 @@ import urllib.parse
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -239,3 +240,37 @@ def app_servers(env: dict[str, str], count: int = 2, *, workers: int = 2) -> Ite
             server.terminate()
         for server in servers:
             server.wait(timeout=20)
+
+
+class FormFields(HTMLParser):
+    """The values a browser would submit for the page's main form."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "input" and a.get("name") and a.get("type") not in {"submit", "checkbox", "file"}:
+            self.fields[a["name"]] = a.get("value", "")
+        elif tag == "input" and a.get("type") == "checkbox" and "checked" in a:
+            self.fields[a["name"]] = a.get("value", "on")
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields[self._select] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self.fields[self._textarea or ""] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.fields[self._textarea] += data

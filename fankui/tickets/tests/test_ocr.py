@@ -1,40 +1,18 @@
 """Screenshots are read back to text; without the engine, nothing breaks."""
 from __future__ import annotations
 
-import io
 import logging
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
 from fankui.tickets import ocr
 from fankui.tickets.models import Attachment
 from fankui.tickets.services import IncomingFile, Intake, create_ticket
-from fankui.tickets.tests.upload_samples import PDF
-
-# Debian's fonts-noto-cjk; Pillow's built-in font has no Chinese glyphs.
-CJK_FONTS = ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"]
-
-
-def error_dialog() -> bytes:
-    """A 420×150 Windows-style error dialog, as reporters screenshot it."""
-    # dev.py test installs fonts-noto-cjk; a missing font is a broken test machine, not a skip.
-    font_path = next(p for p in CJK_FONTS if Path(p).exists())
-    font = ImageFont.truetype(font_path, 14, index=2 if font_path.endswith(".ttc") else 0)
-    img = Image.new("RGB", (420, 150), "white")
-    draw = ImageDraw.Draw(img)
-    draw.rectangle([0, 0, 420, 30], fill=(0, 90, 170))
-    draw.text((10, 7), "金蝶EAS", font=font, fill="white")
-    draw.text((60, 55), "登录失败：用户名或密码错误", font=font, fill="black")
-    draw.rectangle([320, 110, 400, 136], outline=(120, 120, 120), fill=(230, 230, 230))
-    draw.text((346, 114), "确定", font=font, fill="black")
-    out = io.BytesIO()
-    img.save(out, "PNG")
-    return out.getvalue()
-
+from fankui.tickets.tests.upload_samples import PDF, error_dialog
 
 def file_report(settings: Any, tmp_path: Path, *files: IncomingFile) -> list[Attachment]:
     settings.MEDIA_ROOT = tmp_path / "files"
