@@ -52,7 +52,6 @@ from django.db.models import Case, Q, When
 
 from fankui.accounts.models import Profile
 from fankui.accounts.selectors import profile_of
-from fankui.accounts.services import set_profile
 from fankui.directory.models import Person
 from fankui.notify.models import Delivery
 from fankui.tickets.attachments import UploadRejected, max_upload_files, validate_upload
@@ -213,8 +212,7 @@ def _new_contact(address: str, name: str) -> AbstractUser | None:
     except IntegrityError:  # a second mail from the same newcomer, handled at the same moment
         return User.objects.filter(username=address, profile__mail_contact=True).first()
     ours = address.rpartition("@")[2] in settings.FANKUI_MAIL_STAFF_DOMAINS or Person.objects.filter(email__iexact=address).exists()
-    set_profile(user, role=Profile.Role.REPORTER, kind=Profile.Kind.STAFF if ours else Profile.Kind.OWNER)
-    Profile.objects.filter(user=user).update(mail_contact=True)
+    Profile.objects.create(user=user, role=Profile.Role.REPORTER, kind=Profile.Kind.STAFF if ours else Profile.Kind.OWNER, mail_contact=True)
     log.info("mail intake added a mail contact (no login) for %s", address)
     return user
 
@@ -232,7 +230,7 @@ def _candidates(mail: ParsedMail, user: AbstractUser) -> list[Ticket]:
             refs.append(ref)
         # An earlier mail filed as a ticket: the sender's own follow-up ("补充截图"), or a reply-all from
         # someone it was addressed or copied to. Who may add to that ticket is decided afterwards.
-        earlier = IdempotencyKey.objects.select_related("ticket").filter(key=_key_for(mid), key__startswith="mail:").order_by(
+        earlier = IdempotencyKey.objects.select_related("ticket").filter(key=_key_for(mid)).order_by(
             Case(When(user=user, then=0), default=1), "pk"
         ).first()
         if earlier is not None:

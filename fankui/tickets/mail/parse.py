@@ -2,7 +2,7 @@
 
 Nothing here touches the database: `parse_mail(raw)` gives a `ParsedMail` (sender, subject,
 body text, thread Message-IDs, attachments, and why it is automated if it is), and the pieces
-(`decode_bytes`, `decode_header_value`, `html_to_text`, `trim_quoted`, `ticket_refs`) are
+(`decode_bytes`, `decode_header_value`, `html_to_text`, `trim_quoted`, `strip_signature`, `ticket_refs`) are
 tested on their own.
 
 What real clients send, and what each part here is for:
@@ -281,6 +281,52 @@ def trim_quoted(text: str) -> str:
     return _strip_rules(rest)
 
 
+# A sign-off block most clients add with no "-- " above it: a few short lines after a blank line, one
+# of them a phone number (mainland mobile, landline with area code, Hong Kong 8 digits), or a
+# confidentiality notice. Only the last paragraphs are looked at; the whole mail stays with handlers.
+_PHONE = re.compile(r"(?<![\d-])(?:\+?86[\s-]?)?(?:1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}|0\d{2,3}[\s-]?\d{7,8}|(?:\+?852[\s-]?)?\d{4}[\s-]\d{4})(?![\d-])")
+_SIGNOFF_WORD = re.compile(r"手机|电话|座机|分机|传真|Tel|Mobile|Mob|Phone|Fax", re.IGNORECASE)
+_DISCLAIMER = re.compile(
+    r"(本邮件|此邮件|本电子邮件|this e-?mail|this message).{0,120}(保密|机密|confidential|privileged)"
+    r"|(保密|机密|confidential|privileged).{0,120}(本邮件|此邮件|本电子邮件|this e-?mail|this message)",
+    re.IGNORECASE | re.DOTALL,
+)
+_SENTENCE = re.compile(r"[，。！？；,!?;]")
+# What makes a block of short lines with a phone the sender's card rather than report details
+# ("业主：陈女士 / 电话：137… / 房号：3栋1201" stays): their name, a job title or unit, an address.
+_CARD_WORD = re.compile(
+    r"经理|主管|专员|工程师|顾问|总监|主任|助理|科长|部长|客服|部$|部\s|中心|公司|集团|Manager|Engineer|Director|Dept|Department|@|www\.|https?://",
+    re.IGNORECASE,
+)
+MAX_SIGNATURE_LINES = 6
+MAX_SIGNATURE_LINE = 50
+
+
+def _is_signature(paragraph: str, name: str) -> bool:
+    lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+    if _DISCLAIMER.search(paragraph) and len(paragraph) <= 800:
+        return True
+    if not lines or len(lines) > MAX_SIGNATURE_LINES or any(len(line) > MAX_SIGNATURE_LINE for line in lines):
+        return False
+    if not any(_PHONE.search(line) for line in lines):
+        return False
+    # One line alone must read like a sign-off ("手机 139…", "张三 | 客服部 | 139…"), not a sentence
+    # ("请回电 139…，谢谢").
+    if len(lines) > 1:
+        return bool(_CARD_WORD.search(paragraph)) or bool(name and name in paragraph)
+    line = lines[0]
+    return not _SENTENCE.search(line) and (bool(_SIGNOFF_WORD.search(line)) or len(re.split(r"\s*[|｜]\s*", line)) >= 3)
+
+
+def strip_signature(text: str, name: str = "") -> str:
+    """The text without a trailing signature (`name`: the sender's) or confidentiality notice; never the
+    only paragraph."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    while len(paragraphs) > 1 and _is_signature(paragraphs[-1], name.strip()):
+        paragraphs.pop()
+    return "\n\n".join(paragraphs)
+
+
 def _strip_rules(lines: list[str]) -> str:
     """Drop the trailing blank and separator lines (Outlook's "_____" above its From: block)."""
     while lines and (not lines[-1].strip() or _RULE_LINE.match(lines[-1])):
@@ -374,7 +420,7 @@ class ParsedMail:
     @property
     def reply_text(self) -> str:
         """The body without quoted history and signature: what a reply adds."""
-        return trim_quoted(self.text)
+        return strip_signature(trim_quoted(self.text), self.sender_name)
 
     @property
     def thread_ids(self) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from fankui.tickets.mail.parse import (
     html_to_text,
     parse_mail,
     ref_from_message_id,
+    strip_signature,
     ticket_refs,
     trim_quoted,
 )
@@ -170,6 +171,56 @@ def test_a_bottom_posted_answer_survives_trimming() -> None:
 def test_an_ordinary_from_line_is_not_a_quote_marker() -> None:
     text = "From: 华南区 项目部\n门禁打不开"
     assert trim_quoted(text) == text
+
+
+# --- signatures without a "-- " line -------------------------------------------------------------
+
+ASKED = "EAS 付款单提交后一直显示审批中，已经两天了"
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "王磊\n华东区 客服主管\n手机：139 0000 1234\n邮箱：wanglei@cc-pg.cn",  # Outlook's signature, no "-- "
+        "李梅 | 财务共享中心 | 0755-2666 8888",  # a one-line Foxmail signature
+        "Tel: +86 20 3812 0000\nMob: 186-0000-5678\nwww.cc-pg.cn",
+        "陈晓 物业服务中心\n座机 020-38120000 转 8012",
+        "本邮件及其附件含有保密信息，仅限于发送给上面地址中列出的个人或群组，禁止任何其他人使用或传播。",
+    ],
+)
+def test_a_signature_without_a_dash_line_is_left_off(signature: str) -> None:
+    assert strip_signature(f"{ASKED}\n\n{signature}", "王磊") == ASKED
+
+
+def test_a_signature_and_a_disclaimer_under_it_both_go() -> None:
+    text = f"{ASKED}\n\n谢谢\n\n赵琳\n一应科技 实施工程师\n手机 13512345678\n\nThis e-mail may contain confidential information."
+    assert strip_signature(text) == f"{ASKED}\n\n谢谢"
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "请尽快回电 13800001111，谢谢",  # a sentence, not a sign-off
+        "业主：陈女士\n电话：13700002222\n房号：3栋1201",  # the owner's details are the report
+        "车牌 粤B12345\n时间 10:30",
+    ],
+)
+def test_report_details_at_the_end_stay(ending: str) -> None:
+    text = f"{ASKED}\n\n{ending}"
+    assert strip_signature(text, "王磊") == text
+
+
+def test_the_only_paragraph_is_never_taken_for_a_signature() -> None:
+    assert strip_signature("孙丽 | 客服部 | 13911112222") == "孙丽 | 客服部 | 13911112222"
+
+
+def test_a_mailed_report_keeps_neither_quote_nor_signature() -> None:
+    raw = samples.foxmail_gbk(
+        address="sunli@cc-pg.cn", name="孙丽", subject="门禁刷卡没反应",
+        body=f"{ASKED}\n\n孙丽\n华南一号项目 客服专员\n电话 020-38121234\n\n-----原始邮件-----\n发件人: 项目群\n主题: 通知",
+        message_id="<sl-1@cc-pg.cn>",
+    )
+    assert parse_mail(raw).reply_text == ASKED
 
 
 # --- automated mail -------------------------------------------------------------------------------

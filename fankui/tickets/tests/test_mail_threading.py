@@ -72,6 +72,8 @@ def test_a_colleagues_reply_with_the_reference_is_a_comment_on_that_ticket(smtp:
     ticket.refresh_from_db()
     assert ticket.first_responded_at is None  # a colleague's word is not the handler's answer
     assert Notice.objects.filter(ticket=ticket, recipient__username="dingjiagui", subject__contains="同事补充").exists()
+    page = testing.client_for(ticket.reporter).get(f"/tickets/{ticket.ref}/").content.decode()
+    assert "王海" in page and "同事来信" in page and "重启网关后恢复" in page
 
 
 def test_a_redelivered_colleague_reply_is_added_once(smtp: Mailer, ticket: Ticket) -> None:
