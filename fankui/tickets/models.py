@@ -238,6 +238,24 @@ class TicketSeen(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "ticket"], name="ticketseen_unique_user_ticket")]
 
 
+class TicketFollower(models.Model):
+    """Someone who is neither the reporter nor a handler and hears of the ticket's public replies: a
+    colleague who joined it by mail (fankui.tickets.mail.intake). Mail to them carries their own reply
+    token, so their answers thread back."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name="工单", on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="关注人", on_delete=models.CASCADE, related_name="followed_tickets")
+    added_at = models.DateTimeField("关注时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "工单关注人"
+        verbose_name_plural = "工单关注人"
+        constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="ticketfollower_unique_ticket_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.ticket}"
+
+
 class CannedReply(models.Model):
     """A recurring answer (账号解锁步骤, 请提供截图和项目名称…): a handler's own, or shared with a region's
     handlers. {报告人} and {编号} are filled in with the ticket's reporter and reference when inserted."""

@@ -29,7 +29,7 @@ from fankui.directory.selectors import acting_person
 from fankui.notify.models import Notice
 from fankui.notify.services import notify_person, notify_user
 from fankui.tickets.attachments import save_attachment, validate_uploads
-from fankui.tickets.models import CannedReply, CannedUse, IdempotencyKey, SavedView, Secret, Ticket, TicketEvent, TicketSeen
+from fankui.tickets.models import CannedReply, CannedUse, IdempotencyKey, SavedView, Secret, Ticket, TicketEvent, TicketFollower, TicketSeen
 from fankui.tickets.secrets import mask_secrets
 
 log = logging.getLogger(__name__)
@@ -365,6 +365,15 @@ def _notify_reporter(ticket: Ticket, *, kind: str, dedup: str, subject: str, bod
     notify_user(ticket.reporter, kind=kind, ticket=ticket, dedup_key=f"{ticket.ref}:{dedup}", subject=f"[{ticket.ref}] {subject}", body=body)
 
 
+def _notify_followers(ticket: Ticket, event: TicketEvent) -> None:
+    """A handler's public reply reaches the colleagues who joined the ticket by mail, too."""
+    for follower in TicketFollower.objects.filter(ticket=ticket).exclude(user=event.actor_id).select_related("user"):
+        notify_user(
+            follower.user, kind=Notice.Kind.REPLY, ticket=ticket, dedup_key=f"{ticket.ref}:reply:{event.pk}:follower:{follower.user_id}",
+            subject=f"[{ticket.ref}] 您关注的问题有新回复：{ticket.title}", body=event.body,
+        )
+
+
 def _notify_assignee(ticket: Ticket, *, kind: str, dedup: str, subject: str, body: str) -> None:
     """Tell whoever works the ticket now (nobody, while it waits in the first-line queue)."""
     if ticket.assignee is not None:
@@ -406,6 +415,7 @@ def reply_to_ticket(
         save_attachment(ticket, upload, by=by, event=event)
     if public and not is_reporter:
         _notify_reporter(ticket, kind=Notice.Kind.REPLY, dedup=f"reply:{event.pk}", subject="您的问题有新回复", body=event.body)
+        _notify_followers(ticket, event)
     elif is_reporter:
         _notify_assignee(ticket, kind=Notice.Kind.REPLY, dedup=f"reply:{event.pk}", subject="报告人补充", body=event.body)
     return event
@@ -424,13 +434,16 @@ def add_colleague_comment(
     """A colleague of the group who is not on the ticket answers it by mail (a forward's Cc, a manager).
 
     It goes on the public timeline under their name, marked as a third party's: it does not count as
-    the handler's first response and does not reopen or pause anything; whoever works the ticket is told.
+    the handler's first response and does not reopen or pause anything; whoever works the ticket is told,
+    and the colleague follows the ticket (hears of its public replies).
     """
     body = body.strip()
     if not body:
         raise TicketError("empty_reply", "回复内容不能为空。")
     uploads = validate_uploads(files)
-    event = _event(ticket, TicketEvent.Kind.REPLY, actor=by, body=body, public=True, third_party=True, **(source or {}))
+    _follower, started = TicketFollower.objects.get_or_create(ticket=ticket, user=by)  # hears of replies from now on
+    follows = {"follows": True} if started else {}
+    event = _event(ticket, TicketEvent.Kind.REPLY, actor=by, body=body, public=True, third_party=True, **follows, **(source or {}))
     for upload in uploads:
         save_attachment(ticket, upload, by=by, event=event)
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())

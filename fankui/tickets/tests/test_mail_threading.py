@@ -10,13 +10,15 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth import get_user_model
 from django.test import override_settings
 
 from fankui.core import testing
 from fankui.directory.models import Region
+from fankui.notify.channels.email import reply_address
 from fankui.notify.models import Notice
 from fankui.tickets.models import Ticket, TicketEvent
-from fankui.tickets.services import Intake, create_ticket
+from fankui.tickets.services import Intake, create_ticket, reply_to_ticket
 from fankui.tickets.tests import mail_samples as samples
 from fankui.tickets.tests.mail_server import Mailer
 
@@ -73,7 +75,19 @@ def test_a_colleagues_reply_with_the_reference_is_a_comment_on_that_ticket(smtp:
     assert ticket.first_responded_at is None  # a colleague's word is not the handler's answer
     assert Notice.objects.filter(ticket=ticket, recipient__username="dingjiagui", subject__contains="同事补充").exists()
     page = testing.client_for(ticket.reporter).get(f"/tickets/{ticket.ref}/").content.decode()
-    assert "王海" in page and "同事来信" in page and "重启网关后恢复" in page
+    assert "王海" in page and "同事来信" in page and "已关注此工单" in page and "重启网关后恢复" in page
+
+
+def test_a_colleague_who_commented_hears_the_handlers_answer_and_can_answer_back(smtp: Mailer, ticket: Ticket) -> None:
+    smtp.send(colleague_reply(ticket, extra=RELAY_PASS), mail_from=COLLEAGUE, to=HELPDESK)
+    ding = get_user_model().objects.get(username="dingjiagui")
+    reply_to_ticket(ticket=ticket, by=ding, body="已远程重启门禁网关，请再试")
+    notice = Notice.objects.get(ticket=ticket, email=COLLEAGUE)
+    assert notice.subject.startswith(f"[{ticket.ref}] 您关注的问题有新回复") and notice.body == "已远程重启门禁网关，请再试"
+    # His answer to that notice carries his reply token: it threads without the relay's word.
+    answer = samples.utf8_plain(address=COLLEAGUE, subject=f"回复：{notice.subject}", body="好的，我们这边也恢复了", message_id="<wh-2@einyun.com>")
+    assert smtp.send(answer, mail_from=COLLEAGUE, to=reply_address(ticket.ref, COLLEAGUE)) == (250, f"2.0.0 OK commented {ticket.ref}")
+    assert ticket.followers.count() == 1
 
 
 def test_a_redelivered_colleague_reply_is_added_once(smtp: Mailer, ticket: Ticket) -> None:
