@@ -3,11 +3,16 @@
     .venv/bin/python benchmarks/bench_intake.py                       # SQLite, sync and gthread
     .venv/bin/python benchmarks/bench_intake.py --worker-class gthread --seconds 20
     .venv/bin/python benchmarks/bench_intake.py --database-url postgres://postgres@127.0.0.1:5432/fankui_bench
+    .venv/bin/python benchmarks/bench_intake.py --worker-class sync --database-url postgres://postgres@127.0.0.1:5432/fankui_bench \
+        --redis-url redis://127.0.0.1:6379/13 --servers 1,2       # one app server, then two sharing PostgreSQL + Redis
 
 Each run uses a fresh data folder (and, for PostgreSQL, a fresh database it creates and drops),
 migrates, imports the guide, creates a 华南 reporter and an API token, starts gunicorn
 (`fankui.wsgi`, 2 workers) on a free port, then keeps C client threads (http.client, keep-alive)
 posting reports for N seconds per level and prints requests/s and p50/p95/p99 latency.
+With `--servers 1,2` it runs once per count of app servers (each with `--workers` workers; the clients
+spread over them round-robin), so what the shared state (Redis cache and queue, one database) costs when
+several servers share it is visible beside one server on the same machine.
 
 The issue's target: ≥150 creations/s at concurrency 8 with p99 < 150 ms on SQLite
 (django-helpdesk, the peer, manages 51/s). The rate limit is lifted through a settings module
@@ -136,7 +141,7 @@ def postgres_admin(url: str, sql: str) -> None:
         conn.execute(sql)  # type: ignore[arg-type]
 
 
-def prepare(data_dir: Path, database_url: str | None, conn_max_age: int | None) -> tuple[dict[str, str], str]:
+def prepare(data_dir: Path, database_url: str | None, conn_max_age: int | None, redis_url: str | None) -> tuple[dict[str, str], str]:
     settings = SETTINGS_MODULE
     if conn_max_age is not None:
         # An experiment, not the product default: keep each worker's connection (and its PRAGMAs).
@@ -151,8 +156,12 @@ def prepare(data_dir: Path, database_url: str | None, conn_max_age: int | None) 
         "FANKUI_HUEY_IMMEDIATE": "0",
     }
     env.pop("DATABASE_URL", None)
-    if database_url:
-        env["DATABASE_URL"] = database_url
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    if database_url or redis_url:
+        if database_url:
+            env["DATABASE_URL"] = database_url
         sys.path.insert(0, str(ROOT))
         from fankui.core.crypto import new_server_keys
 
@@ -171,7 +180,7 @@ def start_gunicorn(env: dict[str, str], port: int, worker_class: str, workers: i
     if worker_class == "gthread":
         cmd += ["--threads", str(threads)]
     # The server's log goes to a file: a pipe nobody reads fills up and stalls the workers.
-    log = open(Path(env["FANKUI_DATA_DIR"]) / "gunicorn.log", "wb")  # noqa: SIM115 (closed with the data folder)
+    log = open(Path(env["FANKUI_DATA_DIR"]) / "gunicorn.log", "ab")  # noqa: SIM115 (closed with the data folder)
     server = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -186,12 +195,12 @@ def start_gunicorn(env: dict[str, str], port: int, worker_class: str, workers: i
     sys.exit(f"gunicorn did not start:\n{(Path(env['FANKUI_DATA_DIR']) / 'gunicorn.log').read_text()[-3000:]}")
 
 
-def hammer(port: int, token: str, level: Level) -> None:
+def hammer(ports: list[int], token: str, level: Level) -> None:
     stop_at = time.monotonic() + level.seconds
     lock = threading.Lock()
 
     def client(n: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", ports[n % len(ports)], timeout=30)
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Connection": "keep-alive"}
         i = n
         latencies: list[float] = []
@@ -226,7 +235,7 @@ def hammer(port: int, token: str, level: Level) -> None:
     level.elapsed = time.monotonic() - started
 
 
-def bench(args: argparse.Namespace, worker_class: str) -> list[Level]:
+def bench(args: argparse.Namespace, worker_class: str, server_count: int = 1) -> list[Level]:
     data_dir = Path(tempfile.mkdtemp(prefix="fankui-bench-"))
     database_url = None
     if args.database_url:
@@ -234,13 +243,18 @@ def bench(args: argparse.Namespace, worker_class: str) -> list[Level]:
         name = f"{base.path.lstrip('/') or 'fankui_bench'}_{os.getpid()}_{worker_class}"
         database_url = base._replace(path=f"/{name}").geturl()
         postgres_admin(database_url, f'CREATE DATABASE "{name}"')
-    server = None
+    servers: list[subprocess.Popen[bytes]] = []
     try:
-        env, token = prepare(data_dir, database_url, args.conn_max_age)
-        port = free_port()
-        server = start_gunicorn(env, port, worker_class, args.workers, args.threads)
-        warm = Level(concurrency=2, seconds=args.warmup)
-        hammer(port, token, warm)
+        if args.redis_url:
+            import redis
+
+            redis.Redis.from_url(args.redis_url).flushdb()  # a queue and counters of an earlier run start again
+        env, token = prepare(data_dir, database_url, args.conn_max_age, args.redis_url)
+        ports = [free_port() for _ in range(server_count)]
+        servers = [start_gunicorn(env, port, worker_class, args.workers, args.threads) for port in ports]
+        server = servers[0]
+        warm = Level(concurrency=2 * server_count, seconds=args.warmup)
+        hammer(ports, token, warm)
         levels = []
         for concurrency in args.levels:
             level = Level(concurrency=concurrency, seconds=args.seconds)
@@ -253,9 +267,9 @@ def bench(args: argparse.Namespace, worker_class: str) -> list[Level]:
                      "--duration", str(int(args.seconds)), "--output", str(out)],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 )
-            cpu_before = server_cpu_seconds(server.pid)
-            hammer(port, token, level)
-            level.server_cpu = server_cpu_seconds(server.pid) - cpu_before
+            cpu_before = sum(server_cpu_seconds(each.pid) for each in servers)
+            hammer(ports, token, level)
+            level.server_cpu = sum(server_cpu_seconds(each.pid) for each in servers) - cpu_before
             if spy is not None:
                 spy.wait()
                 print(f"  py-spy samples (collapsed stacks) in {out}")
@@ -263,13 +277,14 @@ def bench(args: argparse.Namespace, worker_class: str) -> list[Level]:
             print(level.line(), flush=True)
         return levels
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
+        for each in servers:
+            each.send_signal(signal.SIGTERM)
             try:
-                server.wait(timeout=30)
+                each.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+                each.kill()
+                each.wait()
+        if servers:
             errors = [line for line in (data_dir / "gunicorn.log").read_text().splitlines() if "Traceback" in line or "ERROR" in line]
             if errors:
                 print(f"  server log: {len(errors)} error lines, see {data_dir / 'gunicorn.log'} (use --keep)")
@@ -291,19 +306,25 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--database-url", help="postgres://user@host:port/name — a fresh database is created and dropped")
+    parser.add_argument("--redis-url", help="redis://host:port/db — the cache and task queue, as several servers share them (flushed first)")
+    parser.add_argument("--servers", type=lambda s: [int(x) for x in s.split(",")], default=[1],
+                        help="app servers sharing the database, one run per count (e.g. 1,2)")
     parser.add_argument("--keep", action="store_true", help="keep the data folder")
     parser.add_argument("--py-spy", metavar="FILE", help="profile the workers with py-spy during the second level (collapsed stacks)")
     parser.add_argument("--conn-max-age", type=int, help="experiment: override DATABASES CONN_MAX_AGE (product default: 0 for SQLite)")
     args = parser.parse_args()
     classes = ["sync", "gthread"] if args.worker_class == "both" else [args.worker_class]
     db = "PostgreSQL" if args.database_url else "SQLite"
+    if args.redis_url:
+        db += " + Redis"
     if args.conn_max_age is not None:
         db += f" (CONN_MAX_AGE={args.conn_max_age})"
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start", flush=True)
     for worker_class in classes:
         extra = f", {args.threads} threads each" if worker_class == "gthread" else ""
-        print(f"{db}, gunicorn {worker_class}, {args.workers} workers{extra}, {args.seconds:g} s per level:", flush=True)
-        bench(args, worker_class)
+        for count in args.servers:
+            print(f"{db}, {count} app server(s), gunicorn {worker_class}, {args.workers} workers each{extra}, {args.seconds:g} s per level:", flush=True)
+            bench(args, worker_class, count)
 
 
 if __name__ == "__main__":

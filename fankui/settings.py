@@ -419,6 +419,9 @@ FANKUI_INCIDENT_MIN_REPORTERS = env_int("FANKUI_INCIDENT_MIN_REPORTERS", 3)
 FANKUI_INCIDENT_MIN_REGIONS = env_int("FANKUI_INCIDENT_MIN_REGIONS", 2)
 FANKUI_INCIDENT_SAME_REGION_REPORTERS = env_int("FANKUI_INCIDENT_SAME_REGION_REPORTERS", 5)
 FANKUI_INCIDENT_RECENT_DAYS = env_int("FANKUI_INCIDENT_RECENT_DAYS", 3)
+# A system with at most this many reports in the week before is "usually quiet": failures reported minutes
+# apart on it link on weaker evidence (fankui/incidents/services.py QUIET_LINK_SCORE).
+FANKUI_INCIDENT_QUIET_WEEKLY = env_int("FANKUI_INCIDENT_QUIET_WEEKLY", 70)
 FANKUI_INCIDENT_STATUS_FOR_OWNERS = env_bool("FANKUI_INCIDENT_STATUS_FOR_OWNERS")
 # A business-hours calendar file of your own (hours, holidays, 调休); empty: fankui/core/data/calendar.yaml.
 FANKUI_BUSINESS_CALENDAR = env_str("FANKUI_BUSINESS_CALENDAR") or None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from fankui.core.i18n import in_site_language
@@ -76,6 +76,7 @@ class Report:
     signature: Signature
     routed: bool = True  # False: it names no system, and is compared because it may belong to this one
     system_id: int | None = None
+    incident_system_id: int | None = None
 
 
 _CANDIDATES = 400  # the most recent tickets on one system that a new one is compared with
@@ -85,6 +86,10 @@ _HOPS = 10  # look-alikes of the closest look-alikes: the third report often res
 # problem (it has no system name to agree on, so it needs more than LINK_SCORE).
 _BURST_MINUTES = 60
 BURST_LINK_SCORE = 0.5
+# On a system that is usually quiet, failures reported minutes apart are themselves the signal: the burst
+# links reports that share anything at all (still never two different functions, never a request).
+QUIET_LINK_SCORE = 0.1
+QUIET_PAIR_MINUTES = 30
 
 
 def window_hours() -> float:
@@ -97,7 +102,9 @@ def _reports(
     """A system's recent reports, and those that name no system but say what fails (a function or an error
     code: a bare "打不开" could belong to any system's outage), read as that system's reports."""
     reports = _read_reports(Q(system_id=system_id) | Q(system__isnull=True), since, until, exclude_pk=exclude_pk, limit=limit, read_as=system_id)
-    return [r for r in reports if r.routed or r.signature.functions or r.signature.codes]
+    # One that already joined another system's incident belongs there: it must not carry this system's
+    # reports into that incident.
+    return [r for r in reports if (r.routed or r.signature.functions or r.signature.codes) and r.incident_system_id in (None, system_id)]
 
 
 def _read_reports(
@@ -111,19 +118,37 @@ def _read_reports(
         .exclude(pk=exclude_pk)
         .order_by("-created_at")
         .values_list("pk", "ref", "reporter_id", "region__name", "created_at", "title", "description",
-                     "incident_link__incident_id", "incident_link__incident__state", "system_id")[:limit]
+                     "incident_link__incident_id", "incident_link__incident__state", "system_id", "incident_link__incident__system_id")[:limit]
     )
     return [
         Report(pk, ref, reporter_id, region, created_at, incident_id, state,
-               selectors.signature_of(title, description, read_as or routed_to), routed=routed_to is not None, system_id=routed_to)
-        for pk, ref, reporter_id, region, created_at, title, description, incident_id, state, routed_to in rows
+               selectors.signature_of(title, description, read_as or routed_to), routed=routed_to is not None, system_id=routed_to,
+               incident_system_id=incident_system)
+        for pk, ref, reporter_id, region, created_at, title, description, incident_id, state, routed_to, incident_system in rows
     ]
 
 
-def _links(a: Signature, b: Signature, *, both_routed: bool) -> float:
-    """same_problem's score if it is enough to link: a report that names no system needs a clearer match."""
+def _links(a: Signature, b: Signature, *, both_routed: bool, quiet_pair: bool = False) -> float:
+    """same_problem's score if it is enough to link: a report that names no system needs a clearer match,
+    two reports minutes apart on a usually quiet system a weaker one."""
     score = same_problem(a, b)
-    return score if score >= (LINK_SCORE if both_routed else BURST_LINK_SCORE) else 0.0
+    if both_routed:
+        needed = QUIET_LINK_SCORE if quiet_pair else LINK_SCORE
+    else:
+        needed = LINK_SCORE if quiet_pair else BURST_LINK_SCORE
+    return score if score >= needed else 0.0
+
+
+def quiet_systems(systems: Collection[int | None], before: datetime.datetime) -> frozenset[int]:
+    """The systems among `systems` that usually get few reports: over the week before `before`, at most
+    FANKUI_INCIDENT_QUIET_WEEKLY — fewer than one per half hour of the working week (5 days × 10 hours),
+    so three reporters within minutes are far above their usual rate."""
+    from fankui.tickets.models import Ticket
+
+    wanted = {s for s in systems if s is not None}
+    week = Ticket.objects.filter(system_id__in=wanted, created_at__gte=before - datetime.timedelta(days=7), created_at__lt=before)
+    busy = {row["system_id"] for row in week.values("system_id").annotate(n=Count("id")) if row["n"] > settings.FANKUI_INCIDENT_QUIET_WEEKLY}
+    return frozenset(wanted - busy)
 
 
 class Window:
@@ -131,8 +156,10 @@ class Window:
     only against the reports that share something with it, so a pass over thousands stays near-linear.
     Reports in an open incident have an index of their own: joining one is the pass's commonest question."""
 
-    def __init__(self, reports: list[Report]) -> None:
+    def __init__(self, reports: list[Report], *, quiet: Collection[int] = (), system_id: int | None = None) -> None:
         self.reports = reports
+        self.quiet = quiet  # the usually quiet systems among the reports': see QUIET_LINK_SCORE
+        self.system_id = system_id  # one system's window: the system its unrouted reports are read as
         self._at = {report.pk: i for i, report in enumerate(reports)}
         self._postings: dict[str, list[int]] = {}
         self._open_postings: dict[str, list[int]] = {}
@@ -141,22 +168,26 @@ class Window:
             if report.incident_state in Incident.OPEN_STATES:
                 self._index(i, self._open_postings)
 
-    def alike(self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int) -> list[tuple[Report, float]]:
-        """Reports enough like `sig` to link, closest first (newest first among equals)."""
-        return self._scored(self._near(sig, self._postings), sig, routed, since, exclude_pk)
+    def alike(self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime) -> list[tuple[Report, float]]:
+        """Reports enough like `sig` (reported `at`) to link, closest first (newest first among equals)."""
+        return self._scored(self._near(sig, self._postings), sig, routed, since, exclude_pk, at)
 
-    def open_match(self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int) -> tuple[tuple[int, str], float, str] | None:
+    def open_match(
+        self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime
+    ) -> tuple[tuple[int, str], float, str] | None:
         """`_best_open(self.alike(...))`, scoring only the reports already in an open incident."""
-        return _best_open(self._scored(self._near(sig, self._open_postings), sig, routed, since, exclude_pk))
+        return _best_open(self._scored(self._near(sig, self._open_postings), sig, routed, since, exclude_pk, at))
 
-    def enough_reporters(self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int, reporter: int, needed: int) -> bool:
+    def enough_reporters(
+        self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime, reporter: int, needed: int
+    ) -> bool:
         """Whether look-alikes come from at least `needed` reporters (with `reporter`), stopping once they do."""
         seen = {reporter}
         for i in self._near(sig, self._postings):
             r = self.reports[i]
             if r.reporter_id in seen or r.pk == exclude_pk or r.created_at < since:
                 continue
-            if _links(sig, r.signature, both_routed=routed and r.routed):
+            if _links(sig, r.signature, both_routed=routed and r.routed, quiet_pair=self._quiet_pair(r, at)):
                 seen.add(r.reporter_id)
                 if len(seen) >= needed:
                     return True
@@ -177,14 +208,34 @@ class Window:
     def _near(sig: Signature, postings: dict[str, list[int]]) -> set[int]:
         return {i for key in sig.features for i in postings.get(key, ())}
 
-    def _scored(self, near: set[int], sig: Signature, routed: bool, since: datetime.datetime, exclude_pk: int) -> list[tuple[Report, float]]:
+    def _quiet_pair(self, r: Report, at: datetime.datetime) -> bool:
+        system = r.system_id if r.system_id is not None else self.system_id
+        return system in self.quiet and abs(r.created_at - at) <= datetime.timedelta(minutes=QUIET_PAIR_MINUTES)
+
+    def _scored(
+        self, near: set[int], sig: Signature, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime
+    ) -> list[tuple[Report, float]]:
         found = []
         for i in near:
             r = self.reports[i]
-            if r.pk != exclude_pk and r.created_at >= since and (score := _links(sig, r.signature, both_routed=routed and r.routed)):
+            if r.pk == exclude_pk or r.created_at < since:
+                continue
+            if score := _links(sig, r.signature, both_routed=routed and r.routed, quiet_pair=self._quiet_pair(r, at)):
                 found.append((-score, i, r))
         found.sort(key=lambda item: item[:2])
         return [(r, -negative) for negative, _, r in found]
+
+
+def _system_window(system_id: int, since: datetime.datetime, until: datetime.datetime, *, limit: int = _CANDIDATES,
+                   exclude_pk: int | None = None) -> Window:
+    reports = _reports(system_id, since, until, exclude_pk=exclude_pk, limit=limit)
+    return Window(reports, quiet=quiet_systems([system_id], since), system_id=system_id)
+
+
+def _routed_window(since: datetime.datetime, until: datetime.datetime, *, limit: int) -> Window:
+    """Recent reports that name a system, on every system: where a report that names none may belong."""
+    reports = _read_reports(Q(system__isnull=False), since, until, limit=limit)
+    return Window(reports, quiet=quiet_systems({r.system_id for r in reports}, since))
 
 
 def group_ticket(
@@ -214,15 +265,15 @@ def group_ticket(
     window = datetime.timedelta(hours=window_hours())
     since = t.created_at - window
     if recent is None:
-        recent = Window(_reports(system_id, since, max(now, t.created_at), exclude_pk=t.pk))
-    direct = recent.alike(mine, routed=t.system_id is not None, since=since, exclude_pk=t.pk)
+        recent = _system_window(system_id, since, max(now, t.created_at), exclude_pk=t.pk)
+    direct = recent.alike(mine, routed=t.system_id is not None, since=since, exclude_pk=t.pk, at=t.created_at)
     joined = _open_incident_among(direct) or _open_incident_matching(mine, system_id)
     if joined is not None:
         return _join(t, *joined)
     unlinked = [(r, score, t.ref) for r, score in direct if r.incident_id is None]
     found = {r.pk for r, _, _ in unlinked}
     for hop, _, _ in unlinked[:_HOPS]:
-        for r, score in recent.alike(hop.signature, routed=hop.routed, since=since, exclude_pk=t.pk):
+        for r, score in recent.alike(hop.signature, routed=hop.routed, since=since, exclude_pk=t.pk, at=hop.created_at):
             if r.pk not in found and r.incident_id is None:
                 unlinked.append((r, score, hop.ref))
                 found.add(r.pk)
@@ -252,8 +303,8 @@ def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | No
         return None  # a bare "打不开" could belong to any system's outage
     since = t.created_at - datetime.timedelta(minutes=_BURST_MINUTES)
     if routed is None:
-        routed = Window(_read_reports(Q(system__isnull=False), since, max(now, t.created_at), limit=_CANDIDATES))
-    systems = {r.system_id for r, _ in routed.alike(plain, routed=False, since=since, exclude_pk=t.pk)}
+        routed = _routed_window(since, max(now, t.created_at), limit=_CANDIDATES)
+    systems = {r.system_id for r, _ in routed.alike(plain, routed=False, since=since, exclude_pk=t.pk, at=t.created_at)}
     return systems.pop() if len(systems) == 1 else None
 
 
@@ -292,7 +343,7 @@ def regroup_recent(*, now: datetime.datetime | None = None, minutes: float | Non
     grouped = 0
     if unrouted := by_system.pop(None, []):
         # Reports that name no system join the per-system passes below when they describe one system's burst.
-        routed = Window(_read_reports(Q(system__isnull=False), since - datetime.timedelta(minutes=_BURST_MINUTES), now, limit=candidates))
+        routed = _routed_window(since - datetime.timedelta(minutes=_BURST_MINUTES), now, limit=candidates)
         for ticket in unrouted:
             if (burst_system := _system_of_burst(ticket, now, routed)) is not None:
                 by_system.setdefault(burst_system, []).append(ticket)
@@ -308,7 +359,7 @@ def _regroup_system(system_id: int, tickets: Sequence[object], *, now: datetime.
     from fankui.directory.models import System
 
     System.objects.select_for_update().filter(pk=system_id).first()
-    recent = Window(_reports(system_id, since, now, limit=candidates))
+    recent = _system_window(system_id, since, now, limit=candidates)
     linked = {r.pk for r in recent.reports if r.incident_id is not None}
     confirmed = Incident.objects.filter(system_id=system_id, state=Incident.State.CONFIRMED).exists()
     joins: list[IncidentTicket] = []
@@ -319,7 +370,8 @@ def _regroup_system(system_id: int, tickets: Sequence[object], *, now: datetime.
         mine = selectors.signature_of(ticket.title, ticket.description, system_id)  # type: ignore[attr-defined]
         if not mine.groupable:
             continue
-        scope = {"routed": ticket.system_id is not None, "since": ticket.created_at - (now - since), "exclude_pk": ticket.pk}  # type: ignore[attr-defined]
+        scope = {"routed": ticket.system_id is not None, "since": ticket.created_at - (now - since), "exclude_pk": ticket.pk,  # type: ignore[attr-defined]
+                 "at": ticket.created_at}  # type: ignore[attr-defined]
         open_match = recent.open_match(mine, **scope)
         if open_match is None and confirmed and (older := _open_incident_matching(mine, system_id)):
             open_match = (older[0].pk, older[0].state), older[1], older[2]  # an outage that began before the window

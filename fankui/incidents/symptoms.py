@@ -64,7 +64,8 @@ GENERIC_SYMPTOMS = frozenset({"失败"})
 _FAILURE = re.compile(
     r"失败|错误|出错|报错|异常|故障|不了|不上|不进|不去|不开|不出|不来|不起来|不动|不能|不行|无法|没法|用不了|打不开|超时|闪退|白屏|黑屏|空白|"
     r"收不到|没收到|未收到|没到账|未到账|没反应|无响应|卡住|卡死|很卡|好卡|挂了|崩|瘫痪|坏了|停了|断了|慢|离线|掉线|失效|乱码|不正常|"
-    r"不抬杆|不显示|转圈|不到|没结果|无结果|为空|空的|不见了|消失|没了|不好使|用不成|弹窗报|不成功|没有反应|没响应|没有响应|加载中|一直加载|不对|不正确|不一致|重复扣|扣了两次|多扣|瘫了|挂掉|没出来|卡在|error|fail|exception|timeout|timed out|crash|refused|reset|unavailable|\b[45]\d\d\b"
+    r"不抬杆|不显示|转圈|不到|没结果|无结果|为空|空的|不见了|消失|没了|不好使|用不成|弹窗报|不成功|没有反应|没响应|没有响应|加载中|一直加载|不对|不正确|不一致|重复扣|扣了两次|多扣|瘫了|挂掉|没出来|卡在|"
+    r"已满|满了|超出|上限|出问题|有问题|毛病|失灵|不灵|罢工|歇菜|不工作|不管用|断网|没网|error|fail|exception|timeout|timed out|crash|refused|reset|unavailable|\b[45]\d\d\b"
 )
 # A request for a change (an account, a permission, a setting) is individual work, even when it mentions an
 # error; a question ("怎么登录不了？") about a failure is still a failure.
@@ -91,8 +92,9 @@ class Signature:
 
     @cached_property
     def groupable(self) -> bool:
-        """Only a failure can be part of an outage; a change request never is, unless it quotes an error code."""
-        return self.failure and (not self.request or bool(self.codes))
+        """Only a failure can be part of an outage; a change request never is, unless it quotes an error code
+        or a symptom no request causes ("一直转圈，是不是权限没设置好" is an outage report with a guess)."""
+        return self.failure and (not self.request or bool(self.codes) or bool(self.telling_symptoms))
 
     @cached_property
     def telling_symptoms(self) -> frozenset[str]:

@@ -223,3 +223,36 @@ def test_a_stale_proposal_does_not_swallow_a_later_burst(people: People) -> None
     for key, text in zip(("huanan", "huadong", "huazhong"), APP_OUTAGE[1:]):
         file(people[key], text)
     assert Incident.objects.count() == 2  # a new proposal, not three more reports in the stale one
+
+
+# A door-access outage as three people put it: "门口机" is all that ties the second report to the others.
+DOOR_OUTAGE = ["太川门口机没反应了，业主进不来", "太川门禁的门口机失灵，叫了师傅也没办法", "太川门口机报故障，进不来"]
+
+
+def test_a_burst_on_a_usually_quiet_system_groups_reports_that_share_little(people: People) -> None:
+    for key, text in zip(("huanan", "huadong", "huabei"), DOOR_OUTAGE):
+        file(people[key], text)
+    incident = Incident.objects.get()
+    assert incident.system.name == "太川门禁" and IncidentTicket.objects.filter(incident=incident).count() == 3
+
+
+@override_settings(FANKUI_INCIDENT_QUIET_WEEKLY=5)
+def test_on_a_busy_system_the_same_reports_need_more_in_common(people: People) -> None:
+    usual = [file(people["huazhong"], f"太川门禁第{n}个门卡怎么申请授权").ticket for n in range(6)]
+    Ticket.objects.filter(pk__in=[t.pk for t in usual]).update(created_at=timezone.now() - datetime.timedelta(days=2))
+    for key, text in zip(("huanan", "huadong", "huabei"), DOOR_OUTAGE):
+        file(people[key], text)
+    assert not Incident.objects.exists()
+
+
+def test_a_report_that_names_no_system_does_not_carry_another_systems_reports_into_its_incident(people: People) -> None:
+    _outage(people)
+    incident = Incident.objects.get()
+    unnamed = file(people["huazhong"], "登录一直转圈，报错 10086").ticket
+    assert unnamed.system is None
+    IncidentTicket.objects.get_or_create(incident=incident, ticket=unnamed, defaults={"score": 0.5, "matched_ref": unnamed.ref})
+
+    km = file(people["huanan"], "KM 搜索报错 10086").ticket
+
+    assert km.system is not None and km.system.name == "KM"
+    assert not IncidentTicket.objects.filter(ticket=km).exists()

@@ -109,3 +109,16 @@ def test_two_app_servers_alternating_and_concurrent_give_the_same_one_incident()
     assert len(incidents) == 1
     assert {t["ref"] if isinstance(t, dict) else t for t in incidents[0]["tickets"]} == {refs["huanan"], refs["huadong"], refs["huabei"]}
 
+
+
+@pytest.mark.parametrize(("text", "groupable"), [
+    ("KM 搜索一直转圈，是不是权限没设置好", True),  # an outage report with a guess at the cause
+    ("帮我开通一下EAS凭证的权限", False),
+    ("邮箱空间已满，发不出去", True),
+    ("CMP 附件超出上限传不上去", True),
+    ("请问一应生活怎么切换小区", False),
+])
+def test_what_counts_as_a_failure_that_can_be_part_of_an_outage(text: str, groupable: bool) -> None:
+    from fankui.incidents.symptoms import signature
+
+    assert signature(text).groupable is groupable
