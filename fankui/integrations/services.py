@@ -74,7 +74,10 @@ def _issue_secret(integration: Integration) -> IssuedSecret:
 
 @transaction.atomic
 def create_integration(*, name: str, key: str, system: System, allowed_origins: str = "") -> tuple[Integration, IssuedSecret]:
-    integration = Integration.objects.create(name=name, key=key, system=system, allowed_origins=allowed_origins)
+    """Register an integration and issue its first secret; raise ValidationError for a bad or taken name or key."""
+    integration = Integration(name=name, key=key, system=system, allowed_origins=allowed_origins)
+    integration.full_clean()
+    integration.save()
     return integration, _issue_secret(integration)
 
 

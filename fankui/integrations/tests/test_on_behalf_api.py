@@ -95,3 +95,10 @@ def test_a_push_for_an_app_user_is_addressed_to_their_app_user_id(settings: obje
     delivery = Delivery.objects.get(notice__ticket__ref=ref, notice__kind="resolved", channel="webhook")
     payload = payload_for(delivery)
     assert (payload["recipient"], payload["integration"], payload["ticket"]) == ("owner-x-1001", "yiying-life", ref)
+
+
+def test_handlers_see_the_context_on_the_ticket_page() -> None:
+    app = register()
+    ref = app.file(OWNER_X, "缴费页面一直转圈", context={**CONTEXT, "page_url": "https://bms.example.cn/pay?id=1"}).json()["ref"]
+    page = testing.client_for(testing.admin()).get(f"/tickets/{ref}/").content.decode()
+    assert "提交环境" in page and "App 版本 5.2.0" in page and "iPhone 15" in page and "https://bms.example.cn/pay?id=1" in page
