@@ -165,6 +165,7 @@ def reopen(request: HttpRequest, ref: str) -> dict[str, object]:
 
 class HandoffIn(Schema):
     next: str = Field("", max_length=200, description="打开后进入的 H5 页面路径，如推送中的 /integrations/h5/tickets/FK…/；默认 提交反馈")
+    context: ContextIn = Field(default_factory=ContextIn, description="App 版本、机型等，随在 H5 中提交的反馈保存")
 
 
 class HandoffOut(Schema):
@@ -176,6 +177,6 @@ class HandoffOut(Schema):
 def h5_link(request: HttpRequest) -> tuple[int, dict[str, object]]:
     """A one-time link (valid 2 minutes) that opens the H5 pages as this app user in the app's webview."""
     data = tickets_api.validate_body(HandoffIn, tickets_api.json_object(request))
-    token = issue_handoff(_app_identity(request))
+    token = issue_handoff(_app_identity(request), context={name: value for name, value in data.context.model_dump().items() if value})
     url = absolute_url("integrations:h5_start", token) + "?" + urlencode({"next": safe_next(data.next)})
     return 201, {"url": url, "expires_in": HANDOFF_SECONDS}

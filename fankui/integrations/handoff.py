@@ -51,7 +51,7 @@ def _key(token: str) -> str:
 
 def safe_next(path: str) -> str:
     """Only an H5 page of this site; anything else lands on 提交反馈."""
-    if path.startswith(H5_PREFIX) and "//" not in path and "\\\\" not in path and len(path) <= 200:
+    if path.startswith(H5_PREFIX) and "//" not in path and "\\" not in path and len(path) <= 200:
         return path
     return H5_PREFIX + "new/"
 

@@ -40,7 +40,7 @@ H5View = Callable[..., HttpResponse]
 
 def frame_ancestors(integration: Integration | None) -> str:
     origins = " ".join(integration.origins) if integration is not None else ""
-    return f"frame-ancestors {origins or chr(39) + 'none' + chr(39)}"
+    return "frame-ancestors " + (origins or "'none'")
 
 
 def _guard(response: HttpResponse, integration: Integration | None) -> HttpResponse:

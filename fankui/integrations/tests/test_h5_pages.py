@@ -120,4 +120,15 @@ def test_the_handoff_can_open_the_conversation_a_push_links_to() -> None:
     browser = Client()
     response = browser.get(handoff(app, OWNER_X, f"/integrations/h5/tickets/{ref}/"))
     assert response["Location"] == f"/integrations/h5/tickets/{ref}/"
-    assert Client().get(handoff(app, OWNER_X, "https://evil.example/"))["Location"] == "/integrations/h5/new/"
+    for elsewhere in ("https://evil.example/", "/integrations/h5//evil.example/", "/integrations/h5/\\evil.example/", "/tickets/"):
+        assert Client().get(handoff(app, OWNER_X, elsewhere))["Location"] == "/integrations/h5/new/"
+
+
+def test_a_report_from_the_webview_keeps_the_context_the_app_sent_with_the_link() -> None:
+    app = register()
+    response = app.call("POST", "/api/v1/integrations/h5-links", OWNER_X, json_body={"context": {"app_version": "5.2.0", "os": "Android 14"}})
+    browser = Client()
+    browser.get(str(response.json()["url"]).removeprefix("http://127.0.0.1:8000"))
+    token = form_token(browser.get("/integrations/h5/new/").content.decode())
+    browser.post("/integrations/h5/new/", {"h5t": token, "description": "缴费页面一直转圈，付款失败"})
+    assert Ticket.objects.get().context == {"app_version": "5.2.0", "os": "Android 14"}

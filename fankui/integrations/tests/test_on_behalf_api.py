@@ -1,6 +1,8 @@
 """The on-behalf-of API as an app backend uses it: file, list, read, reply, confirm, reopen — one user's own."""
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -102,3 +104,21 @@ def test_handlers_see_the_context_on_the_ticket_page() -> None:
     ref = app.file(OWNER_X, "缴费页面一直转圈", context={**CONTEXT, "page_url": "https://bms.example.cn/pay?id=1"}).json()["ref"]
     page = testing.client_for(testing.admin()).get(f"/tickets/{ref}/").content.decode()
     assert "提交环境" in page and "App 版本 5.2.0" in page and "iPhone 15" in page and "https://bms.example.cn/pay?id=1" in page
+
+
+# The integration, its live secrets, the app user (with login, profile and region), the chokepoint's
+# role and person lookups, the page and its count: the same for 3 reports as for 25.
+LIST_QUERY_BUDGET = 7
+
+
+def test_listing_an_app_users_reports_has_a_fixed_query_budget(django_assert_max_num_queries: Any) -> None:
+    app = register()
+    for i in range(3):
+        app.file(OWNER_X, f"门禁卡开不了门 {i}")
+    with django_assert_max_num_queries(LIST_QUERY_BUDGET):
+        small = app.call("GET", "/api/v1/integrations/tickets", OWNER_X)
+    for i in range(22):
+        app.file(OWNER_X, f"停车缴费失败 {i}")
+    with django_assert_max_num_queries(LIST_QUERY_BUDGET):
+        full = app.call("GET", "/api/v1/integrations/tickets?page_size=100", OWNER_X)
+    assert (small.json()["count"], len(full.json()["results"])) == (3, 25)
