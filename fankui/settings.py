@@ -363,6 +363,8 @@ FANKUI_OCR = env_bool("FANKUI_OCR", True)
 FANKUI_MAX_UPLOAD_BYTES = env_int("FANKUI_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 FANKUI_MAX_IMAGE_PIXELS = env_int("FANKUI_MAX_IMAGE_PIXELS", 40_000_000)
 FANKUI_MAX_UPLOAD_FILES = env_int("FANKUI_MAX_UPLOAD_FILES", 10)
+# How long an attachment link handed out by the API works without a session (an app's image view).
+FANKUI_ATTACHMENT_LINK_SECONDS = env_int("FANKUI_ATTACHMENT_LINK_SECONDS", 600)
 # Counted while a file streams in, before any view reads it (fankui/tickets/upload_limits.py).
 FILE_UPLOAD_HANDLERS = [
     "fankui.tickets.upload_limits.BoundedUploadHandler",

@@ -47,6 +47,7 @@ from fankui.tickets.api_schemas import (
     ListQuery,
 )
 from fankui.tickets.attachments import UploadRejected
+from fankui.tickets.files import signed_link
 from fankui.tickets.upload_limits import upload_refusals
 from fankui.tickets.models import Attachment, Ticket, TicketEvent
 from fankui.tickets.services import VAULTED_NOTICE, Intake, IntakeResult, IncomingFile, SecretInput, TicketError, reply_to_ticket
@@ -223,7 +224,7 @@ def ticket_url(ticket: Ticket) -> str:
     return absolute_url("tickets:detail", ticket.ref)
 
 
-def _attachment(ticket: Ticket, item: Attachment) -> dict[str, object]:
+def _attachment(user: AbstractBaseUser, ticket: Ticket, item: Attachment) -> dict[str, object]:
     url = absolute_url("tickets:attachment", ticket.ref, item.pk)
     return {
         "id": item.pk,
@@ -234,6 +235,8 @@ def _attachment(ticket: Ticket, item: Attachment) -> dict[str, object]:
         "height": item.height,
         "url": url,
         "thumbnail_url": absolute_url("tickets:attachment_thumb", ticket.ref, item.pk) if item.has_thumbnail else None,
+        "link": signed_link(user, ticket.ref, item),
+        "thumbnail_link": signed_link(user, ticket.ref, item, thumbnail=True) if item.has_thumbnail else None,
     }
 
 
@@ -301,14 +304,14 @@ def detail(user: AbstractBaseUser, ticket: Ticket) -> dict[str, object]:
             "actor": _actor(event.actor),
             "body": event.body,
             "details": {k: event.data[k] for k in _EVENT_DETAILS if k in event.data},
-            "attachments": [_attachment(ticket, a) for a in event.attachments.all()],
+            "attachments": [_attachment(user, ticket, a) for a in event.attachments.all()],
         }
         for event in events
     ]
     attachments = [a for event in timeline for a in event["attachments"]]  # type: ignore[attr-defined]
     if handler:
         # Files not tied to any event were never shown on a timeline: handlers only.
-        attachments += [_attachment(ticket, a) for a in ticket.attachments.filter(event__isnull=True)]
+        attachments += [_attachment(user, ticket, a) for a in ticket.attachments.filter(event__isnull=True)]
     return {
         **summary(ticket),
         "description": ticket.description,

@@ -61,8 +61,10 @@ class AttachmentOut(Schema):
     size: int
     width: int | None
     height: int | None
-    url: str
+    url: str = Field(..., description="网页地址：浏览器会话，或带 Authorization: Bearer 令牌")
     thumbnail_url: str | None
+    link: str = Field(..., description="签名链接，无需登录即可打开，FANKUI_ATTACHMENT_LINK_SECONDS（默认 10 分钟）内有效，仅限本用户")
+    thumbnail_link: str | None
 
 
 class EventOut(Schema):

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<str:ref>/reveal", views.reveal, name="reveal"),
     path("<str:ref>/confirm", views.confirm, name="confirm"),
     path("<str:ref>/reopen", views.reopen, name="reopen"),
+    path("files/<str:token>", files.by_link, name="attachment_link"),
     path("<str:ref>/files/<int:attachment_id>", files.download, name="attachment"),
     path("<str:ref>/files/<int:attachment_id>/thumb", files.thumbnail, name="attachment_thumb"),
 ]

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import time
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -95,8 +97,50 @@ def test_it_links_attachments_and_their_thumbnails(people: dict[str, Persona]) -
         "url": f"http://127.0.0.1:8000/tickets/{ref}/files/{attachment.pk}",
         "thumbnail_url": f"http://127.0.0.1:8000/tickets/{ref}/files/{attachment.pk}/thumb",
     }
-    assert body["attachments"] == [expected]
-    assert body["timeline"][0]["attachments"] == [expected]
+    (listed,) = body["attachments"]
+    links = {key: listed.pop(key) for key in ("link", "thumbnail_link")}
+    assert listed == expected
+    assert all(link.startswith("http://127.0.0.1:8000/tickets/files/") for link in links.values())
+    assert {k: v for k, v in body["timeline"][0]["attachments"][0].items() if k in expected} == expected
+
+
+def test_signed_links_work_without_a_session_for_their_user_only_and_expire(people: dict[str, Persona], settings: Any) -> None:
+    alice = people["reporter_a"]
+    buffer = io.BytesIO()
+    Image.new("RGB", (80, 60), "blue").save(buffer, "PNG")
+    buffer.seek(0)
+    buffer.name = "报错截图.png"
+    ref = alice.api.post("/api/v1/tickets", data={"description": "悦帮 报修单无法派单", "files": buffer}).json()["ref"]
+    (listed,) = alice.api.get(f"/api/v1/tickets/{ref}").json()["attachments"]
+    link = listed["link"].removeprefix("http://127.0.0.1:8000")
+
+    response = Client().get(link)  # an app's image view: no cookie, no header
+    assert response.status_code == 200 and b"".join(response.streaming_content) == buffer.getvalue()
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert Client().get(listed["thumbnail_link"].removeprefix("http://127.0.0.1:8000"))["Content-Type"] == "image/jpeg"
+    assert Client().get(link[:-4] + ("AAAA" if not link.endswith("AAAA") else "BBBB")).status_code == 404  # tampered
+
+    alice.user.is_active = False  # access is checked again when a link is used
+    alice.user.save(update_fields=["is_active"])
+    assert Client().get(link).status_code == 404
+    alice.user.is_active = True
+    alice.user.save(update_fields=["is_active"])
+    settings.FANKUI_ATTACHMENT_LINK_SECONDS = 0
+    time.sleep(1.1)
+    assert Client().get(link).status_code == 410
+
+
+def test_an_app_reads_the_file_url_with_its_bearer_token(people: dict[str, Persona]) -> None:
+    alice = people["reporter_a"]
+    buffer = io.BytesIO(b"EAS 2026-12-04 ERROR login failed\n")
+    buffer.name = "eas.log"
+    ref = alice.api.post("/api/v1/tickets", data={"description": "EAS 登录失败", "files": buffer}).json()["ref"]
+    (listed,) = alice.api.get(f"/api/v1/tickets/{ref}").json()["attachments"]
+    path = listed["url"].removeprefix("http://127.0.0.1:8000")
+    assert b"".join(alice.api.get(path).streaming_content) == buffer.getvalue()
+    assert people["reporter_b"].api.get(path).status_code == 404
+    assert Client(headers={"Authorization": "Bearer fk_made-up-token"}).get(path).status_code == 401
+    assert Client().get(path).status_code == 302  # a browser without a session is sent to sign in
 
 
 def test_missing_and_not_yours_are_the_same_404(people: dict[str, Persona]) -> None:
