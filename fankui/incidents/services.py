@@ -361,6 +361,8 @@ def _regroup_system(system_id: int, tickets: Sequence[object], *, now: datetime.
     System.objects.select_for_update().filter(pk=system_id).first()
     recent = _system_window(system_id, since, now, limit=candidates)
     linked = {r.pk for r in recent.reports if r.incident_id is not None}
+    # A report naming no system may have joined another system's incident (not in this window) meanwhile.
+    linked |= set(IncidentTicket.objects.filter(ticket_id__in=[t.pk for t in tickets]).values_list("ticket_id", flat=True))  # type: ignore[attr-defined]
     confirmed = Incident.objects.filter(system_id=system_id, state=Incident.State.CONFIRMED).exists()
     joins: list[IncidentTicket] = []
     proposed = 0

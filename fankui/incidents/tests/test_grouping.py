@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -256,3 +257,21 @@ def test_a_report_that_names_no_system_does_not_carry_another_systems_reports_in
 
     assert km.system is not None and km.system.name == "KM"
     assert not IncidentTicket.objects.filter(ticket=km).exists()
+
+
+def test_a_report_naming_no_system_already_in_an_incident_is_left_alone_by_another_systems_pass(people: People) -> None:
+    from fankui.directory.models import System
+
+    _outage(people)
+    incident = Incident.objects.get()
+    unnamed = file(people["huazhong"], "登录一直转圈，报错 10086").ticket
+    IncidentTicket.objects.get_or_create(incident=incident, ticket=unnamed, defaults={"score": 0.5, "matched_ref": unnamed.ref})
+    for key in ("huanan", "huadong", "huabei"):
+        file(people[key], "KM 搜索报错 10086")
+    assert Incident.objects.filter(system__name="KM").exists()  # an open incident the unnamed report matches
+    now = timezone.now()
+
+    with transaction.atomic():
+        services._regroup_system(System.objects.get(name="KM").pk, [unnamed], now=now, since=now - datetime.timedelta(hours=2), candidates=100)
+
+    assert list(IncidentTicket.objects.filter(ticket=unnamed).values_list("incident_id", flat=True)) == [incident.pk]
