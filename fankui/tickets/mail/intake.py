@@ -34,17 +34,17 @@ Every write goes through the same functions as the web and API intake (`workflow
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
-import threading
 import time
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from typing import Literal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.db import IntegrityError, transaction
@@ -91,30 +91,34 @@ class MailResult:
 class RateGuard:
     """At most N mails per sender in a sliding hour: more is a loop or a flood, and is dropped.
 
-    Kept in memory by the running listener: a restart forgets the counts, which only lets a
-    loop run for one more hour's allowance.
+    Counted in Django's cache, which every process shares (Redis with REDIS_URL; the data folder's files on
+    one machine), so the SMTP listener and the workers fetching by IMAP on any server count together. The
+    hour slides as two fixed windows, the previous one weighted by how much of it still overlaps.
     """
 
     def __init__(self, limit: int | None = None, window_seconds: float = 3600) -> None:
         self._limit = limit
         self.window = window_seconds
-        self._seen: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
 
     @property
     def limit(self) -> int:
         return self._limit if self._limit is not None else settings.FANKUI_MAIL_RATE_LIMIT
 
     def allow(self, sender: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            seen = self._seen.setdefault(sender, deque())
-            while seen and seen[0] <= now - self.window:
-                seen.popleft()
-            if len(seen) >= self.limit:
-                return False
-            seen.append(now)
-            return True
+        now = time.time() if now is None else now
+        index, into = divmod(now, self.window)
+        who = hashlib.sha256(sender.lower().encode()).hexdigest()[:32]  # an address never becomes a key
+        current, previous = (f"fankui:mail-rate:{who}:{int(i)}" for i in (index, index - 1))
+        counts = cache.get_many([current, previous])
+        estimate = counts.get(previous, 0) * (1 - into / self.window) + counts.get(current, 0)
+        if estimate >= self.limit:
+            return False
+        if not cache.add(current, 1, timeout=int(2 * self.window) + 60):
+            try:
+                cache.incr(current)
+            except ValueError:  # evicted between add and incr
+                cache.set(current, 1, timeout=int(2 * self.window) + 60)
+        return True
 
 
 def handle_raw(raw: bytes, *, envelope_from: str | None = None, envelope_to: Sequence[str] = (), guard: RateGuard | None = None) -> MailResult:

@@ -1,4 +1,4 @@
-"""The mail rate guard: N mails per sender in a sliding hour, then drop. No database."""
+"""The mail rate guard: N mails per sender in a sliding hour, then drop; counted in the shared cache."""
 from __future__ import annotations
 
 from django.test import override_settings
@@ -23,3 +23,10 @@ def test_the_limit_is_read_from_settings_at_call_time() -> None:
 def test_the_default_is_twenty_an_hour() -> None:
     guard = RateGuard()
     assert sum(guard.allow("a@cc-pg.cn", now=i) for i in range(25)) == 20
+
+
+def test_every_listener_and_worker_counts_together_in_the_shared_cache() -> None:
+    """The SMTP listener and the IMAP workers are separate guards (and processes) reading one cache."""
+    listener, worker = RateGuard(limit=3), RateGuard(limit=3)
+    assert [listener.allow("loop@cc-pg.cn", now=100), worker.allow("loop@cc-pg.cn", now=101),
+            listener.allow("loop@cc-pg.cn", now=102), worker.allow("loop@cc-pg.cn", now=103)] == [True, True, True, False]
