@@ -103,7 +103,8 @@ def on_behalf_request(secret: str) -> Caller:
     path = "/api/v1/integrations/tickets"
 
     def request(i: int, body: bytes) -> tuple[str, dict[str, str]]:
-        user = {"id": f"bench-owner-{i % APP_USERS}", "name": f"业主{i % APP_USERS}", "kind": "owner"}
+        # In 华南 like the bearer reporter, so both modes route and notify alike.
+        user = {"id": f"bench-owner-{i % APP_USERS}", "name": f"业主{i % APP_USERS}", "kind": "owner", "region": "huanan"}
         identity = base64.urlsafe_b64encode(json.dumps(user, ensure_ascii=False).encode()).decode().rstrip("=")
         timestamp, nonce = str(int(time.time())), secrets.token_hex(16)
         message = "\n".join(["fankui-v1", "bench-app", timestamp, nonce, f"POST {path} {hashlib.sha256(body).hexdigest()}", identity])

@@ -84,3 +84,21 @@ class AppIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.integration.key}:{self.app_user_id})"
+
+
+class UsedNonce(models.Model):
+    """A nonce an integration has signed with, kept while its timestamp could still pass the clock
+    check: a second call with it is a replay. In the database, so every server sees it, whatever cache
+    is configured (the file cache forgets entries at random once it is full)."""
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="+")
+    nonce = models.CharField(max_length=64)
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "已用随机数"
+        verbose_name_plural = "已用随机数"
+        constraints = [models.UniqueConstraint(fields=["integration", "nonce"], name="used_nonce_unique_per_integration")]
+
+    def __str__(self) -> str:
+        return self.nonce

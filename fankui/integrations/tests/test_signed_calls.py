@@ -1,14 +1,16 @@
 """Every signed call is checked before anything is stored: forged, expired, replayed, foreign, revoked."""
 from __future__ import annotations
 
+import datetime
 import time
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
+from django.utils import timezone
 
-from fankui.integrations.models import AppIdentity
-from fankui.integrations.services import revoke_secrets, rotate_secret
+from fankui.integrations.models import AppIdentity, UsedNonce
+from fankui.integrations.services import forget_old_nonces, revoke_secrets, rotate_secret
 from fankui.integrations.tests.factories import OWNER_X, register
 from fankui.tickets.models import Ticket
 
@@ -133,3 +135,13 @@ def test_later_calls_update_the_app_user_and_never_duplicate_them() -> None:
     assert identity.display_name == "业主甲（改名）"
     assert (identity.user.profile.phone, identity.user.profile.region.name) == ("13900000009", "华南")
     assert identity.user.first_name == "业主甲（改名）"
+
+
+def test_nonces_are_forgotten_only_once_the_clock_check_refuses_their_calls_anyway() -> None:
+    app = register()
+    signed = app.sign("POST", PATH, OWNER_X, json_body={"description": TEXT})
+    assert app.send("POST", PATH, signed).status_code == 201
+    assert forget_old_nonces(timezone.now() + datetime.timedelta(minutes=5)) == 0
+    assert app.send("POST", PATH, signed).json()["error"]["code"] == "replayed_signature"
+    assert forget_old_nonces(timezone.now() + datetime.timedelta(minutes=12)) == 1
+    assert UsedNonce.objects.count() == 0
