@@ -70,7 +70,7 @@ def warn_of_calendar_gap() -> int:
 
 
 FETCH_LOCK = "fankui:imap-fetch"
-MAILBOX_GUARD = RateGuard()  # per worker process, like the SMTP listener's
+MAILBOX_GUARD = RateGuard()  # counts in the shared cache, together with the SMTP listener
 
 
 @db_periodic_task(crontab(minute="*"))
