@@ -52,12 +52,13 @@ SYMPTOMS: dict[str, tuple[str, ...]] = {
              "connection", "连接服务器失败", "断开", "中断", "转圈", "reset", "请重试"),
     "服务器错误": ("服务器内部错误", "服务器错误", "服务器异常", "bad gateway", "internal server error", "服务不可用",
               "service unavailable", "gateway"),
-    "打不开": ("打不开", "无法打开", "打开失败", "访问不了", "无法访问", "进不去", "白屏", "空白", "黑屏", "blank", "挂了", "崩了", "宕机"),
+    "打不开": ("打不开", "无法打开", "打开失败", "访问不了", "无法访问", "进不去", "白屏", "空白", "是空的", "黑屏", "blank", "挂了", "崩了", "宕机"),
     "闪退": ("闪退", "崩溃", "crash", "自动退出", "打开就退", "秒退"),
     "很慢": ("很慢", "特别慢", "好慢", "太慢", "卡顿", "卡住", "卡死", "很卡", "好卡", "加载不出", "一直加载", "加载很久", "半天", "转半天"),
     "离线": ("离线", "掉线", "offline", "不在线"),
     "失败": ("失败", "报错", "错误", "异常", "不成功", "error", "fail", "exception"),
-    "收不到": ("收不到", "没收到", "未收到", "不到账", "没到账"),
+    "收不到": ("收不到", "没收到", "未收到", "不到账", "没到账", "没过来", "没有过来", "过不来"),
+    "没声音": ("没声音", "没有声音", "无声", "听不到", "听不见", "没画面", "没有画面", "没图像"),
 }
 # Symptoms too general to tie two reports together without something more specific.
 GENERIC_SYMPTOMS = frozenset({"失败"})
@@ -65,13 +66,17 @@ _FAILURE = re.compile(
     r"失败|错误|出错|报错|异常|故障|不了|不上|不进|不去|不开|不出|不来|不起来|不动|不能|不行|无法|没法|用不了|打不开|超时|闪退|白屏|黑屏|空白|"
     r"收不到|没收到|未收到|没到账|未到账|没反应|无响应|卡住|卡死|很卡|好卡|挂了|崩|瘫痪|坏了|停了|断了|慢|离线|掉线|失效|乱码|不正常|"
     r"不抬杆|不显示|转圈|不到|没结果|无结果|为空|空的|不见了|消失|没了|不好使|用不成|弹窗报|不成功|没有反应|没响应|没有响应|加载中|一直加载|不对|不正确|不一致|重复扣|扣了两次|多扣|瘫了|挂掉|没出来|卡在|"
-    r"已满|满了|超出|上限|出问题|有问题|毛病|失灵|不灵|罢工|歇菜|不工作|不管用|断网|没网|error|fail|exception|timeout|timed out|crash|refused|reset|unavailable|\b[45]\d\d\b"
+    r"已满|满了|超出|上限|出问题|有问题|毛病|失灵|不灵|罢工|歇菜|不工作|不管用|断网|没网|"
+    r"当成|识别成|算成|没变|没有变|不变|没更新|没有更新|不更新|没刷新|没过来|没有过来|过不来|没声|没有声音|无声|听不见|没画面|error|fail|exception|timeout|timed out|crash|refused|reset|unavailable|(?<![a-z0-9.])[45]\d\d(?![a-z0-9.])"
 )
 # A request for a change (an account, a permission, a setting) is individual work, even when it mentions an
 # error; a question ("怎么登录不了？") about a failure is still a failure.
 _REQUEST = re.compile(r"申请|开通|新开|新增|增加|添加|设置|配置|修改|更改|变更|重置|权限|培训|怎么设|如何设|怎么改|如何改|怎么导|如何导")
+# A guess at the cause ("是不是权限被改了") asks for nothing: it is left out when looking for a request.
+_GUESS = re.compile(r"(?:是不是|是否|难道|会不会|可能是)[^，。,.!?！？；;\n]*")
 # Error codes and messages: HTTP statuses, numeric codes, exception and constant names.
-_CODES = re.compile(r"(?<![\w.])(?:[45]0\d|\d{4,6})(?![\w.])|[A-Za-z]+Exception|ERR_[A-Z_]+|E[A-Z]{3,}\b", re.IGNORECASE)
+# Codes glued to Chinese count ("页面404了"): only letters, digits and dots around one make it part of a word.
+_CODES = re.compile(r"(?<![A-Za-z0-9.])(?:[45]0\d|\d{4,6})(?![A-Za-z0-9.])|[A-Za-z]+Exception|ERR_[A-Z_]+|E[A-Z]{3,}\b", re.IGNORECASE)
 _NOT_CODES = re.compile(r"^(?:19|20)\d\d$")  # a year
 # Words that say nothing about the problem, besides the segmenter's own stop words.
 FILLERS = frozenset(
@@ -126,7 +131,7 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
         codes=codes,
         words=words,
         failure=bool(_FAILURE.search(norm)) or bool(codes),
-        request=bool(_REQUEST.search(norm)),
+        request=bool(_REQUEST.search(_GUESS.sub(" ", norm))),
     )
 
 

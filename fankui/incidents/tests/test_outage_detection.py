@@ -117,6 +117,13 @@ def test_two_app_servers_alternating_and_concurrent_give_the_same_one_incident()
     ("邮箱空间已满，发不出去", True),
     ("CMP 附件超出上限传不上去", True),
     ("请问一应生活怎么切换小区", False),
+    ("是不是权限被改了，审批单打开是空的", True),  # a guess asks for nothing
+    ("月卡车进场被当成临时车收费了", True),  # a wrong result is a failure too
+    ("业主钱包充值了余额没变", True),
+    ("主数据同步到EAS的人员没有过来", True),
+    ("开会没声音", True),
+    ("页面404了", True),  # a code glued to Chinese is still a code
+    ("是不是要申请权限才能看？", False),
 ])
 def test_what_counts_as_a_failure_that_can_be_part_of_an_outage(text: str, groupable: bool) -> None:
     from fankui.incidents.symptoms import signature
