@@ -23,7 +23,7 @@ from fankui.core.wakeup import Wakeup
 from fankui.incidents import selectors
 from fankui.incidents.models import Incident, IncidentFollower, IncidentTicket, IncidentUpdate
 from fankui.incidents.similarity import Reporter, Verdict, assess
-from fankui.incidents.symptoms import LINK_SCORE, Signature, describe, same_problem
+from fankui.incidents.symptoms import LINK_SCORE, Signature, at_odds, describe, same_problem
 from fankui.notify.models import Notice
 from fankui.notify.services import notify_person, notify_user
 from fankui.tickets.secrets import mask_secrets
@@ -87,8 +87,9 @@ _HOPS = 10  # look-alikes of the closest look-alikes: the third report often res
 _BURST_MINUTES = 60
 BURST_LINK_SCORE = 0.5
 # On a system that is usually quiet, failures reported minutes apart are themselves the signal: the burst
-# links reports that share anything at all (still never two different functions, never a request).
-QUIET_LINK_SCORE = 0.1
+# links them even when their wording shares nothing (still never two different functions, never a request).
+QUIET_LINK_SCORE = 0.05
+QUIET_JOIN_SCORE = 0.1  # joining an open incident on a quiet system still takes wording in common
 QUIET_PAIR_MINUTES = 30
 
 
@@ -128,14 +129,15 @@ def _read_reports(
     ]
 
 
-def _links(a: Signature, b: Signature, *, both_routed: bool, quiet_pair: bool = False) -> float:
+def _links(a: Signature, b: Signature, *, both_routed: bool, quiet_pair: bool = False, forming: bool = True) -> float:
     """same_problem's score if it is enough to link: a report that names no system needs a clearer match,
     two reports minutes apart on a usually quiet system a weaker one."""
     score = same_problem(a, b)
-    if both_routed:
-        needed = QUIET_LINK_SCORE if quiet_pair else LINK_SCORE
-    else:
-        needed = LINK_SCORE if quiet_pair else BURST_LINK_SCORE
+    # Wording that shares nothing may start an incident on a quiet system, never join one already open:
+    # an open incident would otherwise collect every failure reported beside it.
+    if quiet_pair and both_routed and not at_odds(a, b) and (forming or score >= QUIET_JOIN_SCORE):
+        return max(score, QUIET_LINK_SCORE)
+    needed = LINK_SCORE if both_routed or quiet_pair else BURST_LINK_SCORE
     return score if score >= needed else 0.0
 
 
@@ -170,20 +172,20 @@ class Window:
 
     def alike(self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime) -> list[tuple[Report, float]]:
         """Reports enough like `sig` (reported `at`) to link, closest first (newest first among equals)."""
-        return self._scored(self._near(sig, self._postings), sig, routed, since, exclude_pk, at)
+        return self._scored(self._near(sig, self._postings, at), sig, routed, since, exclude_pk, at)
 
     def open_match(
         self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime
     ) -> tuple[tuple[int, str], float, str] | None:
         """`_best_open(self.alike(...))`, scoring only the reports already in an open incident."""
-        return _best_open(self._scored(self._near(sig, self._open_postings), sig, routed, since, exclude_pk, at))
+        return _best_open(self._scored(self._near(sig, self._open_postings), sig, routed, since, exclude_pk, at, forming=False))
 
     def enough_reporters(
         self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime, reporter: int, needed: int
     ) -> bool:
         """Whether look-alikes come from at least `needed` reporters (with `reporter`), stopping once they do."""
         seen = {reporter}
-        for i in self._near(sig, self._postings):
+        for i in self._near(sig, self._postings, at):
             r = self.reports[i]
             if r.reporter_id in seen or r.pk == exclude_pk or r.created_at < since:
                 continue
@@ -204,23 +206,30 @@ class Window:
         for key in self.reports[i].signature.features:
             postings.setdefault(key, []).append(i)
 
-    @staticmethod
-    def _near(sig: Signature, postings: dict[str, list[int]]) -> set[int]:
-        return {i for key in sig.features for i in postings.get(key, ())}
+    def _near(self, sig: Signature, postings: dict[str, list[int]], at: datetime.datetime | None = None) -> set[int]:
+        """The reports sharing something with `sig`; on a quiet system, with `at`, also every one reported near
+        it (a quiet system's window is small, so this stays cheap)."""
+        near = {i for key in sig.features for i in postings.get(key, ())}
+        if at is not None and self.system_id is not None and self.system_id in self.quiet:
+            pool = {i for indices in postings.values() for i in indices}
+            span = datetime.timedelta(minutes=QUIET_PAIR_MINUTES)
+            near |= {i for i in pool if abs(self.reports[i].created_at - at) <= span}
+        return near
 
     def _quiet_pair(self, r: Report, at: datetime.datetime) -> bool:
         system = r.system_id if r.system_id is not None else self.system_id
         return system in self.quiet and abs(r.created_at - at) <= datetime.timedelta(minutes=QUIET_PAIR_MINUTES)
 
     def _scored(
-        self, near: set[int], sig: Signature, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime
+        self, near: set[int], sig: Signature, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime,
+        *, forming: bool = True,
     ) -> list[tuple[Report, float]]:
         found = []
         for i in near:
             r = self.reports[i]
             if r.pk == exclude_pk or r.created_at < since:
                 continue
-            if score := _links(sig, r.signature, both_routed=routed and r.routed, quiet_pair=self._quiet_pair(r, at)):
+            if score := _links(sig, r.signature, both_routed=routed and r.routed, quiet_pair=self._quiet_pair(r, at), forming=forming):
                 found.append((-score, i, r))
         found.sort(key=lambda item: item[:2])
         return [(r, -negative) for negative, _, r in found]
@@ -267,7 +276,8 @@ def group_ticket(
     if recent is None:
         recent = _system_window(system_id, since, max(now, t.created_at), exclude_pk=t.pk)
     direct = recent.alike(mine, routed=t.system_id is not None, since=since, exclude_pk=t.pk, at=t.created_at)
-    joined = _open_incident_among(direct) or _open_incident_matching(mine, system_id)
+    joinable = [(r, score) for r, score in direct if score >= QUIET_JOIN_SCORE]
+    joined = _open_incident_among(joinable) or _open_incident_matching(mine, system_id)
     if joined is not None:
         return _join(t, *joined)
     unlinked = [(r, score, t.ref) for r, score in direct if r.incident_id is None]

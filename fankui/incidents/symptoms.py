@@ -156,6 +156,14 @@ def same_problem(a: Signature, b: Signature) -> float:
     return min(1.0, 0.35 * shared_function + 0.35 * shared_symptom + 0.6 * min(1.0, 2 * words))
 
 
+def at_odds(a: Signature, b: Signature) -> bool:
+    """Whether two reports cannot be one problem whatever else says so: a request or a non-failure among
+    them, or each about a different function."""
+    if not (a.groupable and b.groupable):
+        return True
+    return bool(a.functions and b.functions and a.functions.isdisjoint(b.functions))
+
+
 def describe(signatures: Iterable[Signature]) -> str:
     """What several reports have in common, in words for the proposal ("登录 网络超时")."""
     sigs = list(signatures)

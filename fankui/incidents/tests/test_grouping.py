@@ -275,3 +275,21 @@ def test_a_report_naming_no_system_already_in_an_incident_is_left_alone_by_anoth
         services._regroup_system(System.objects.get(name="KM").pk, [unnamed], now=now, since=now - datetime.timedelta(hours=2), candidates=100)
 
     assert list(IncidentTicket.objects.filter(ticket=unnamed).values_list("incident_id", flat=True)) == [incident.pk]
+
+
+# Three people, three regions, minutes apart, one quiet system: nothing in common but the system and the time.
+ACADEMY_OUTAGE = ["一应青藤学院的课程视频播放不了", "青藤学院登录以后报错了", "一应青藤学院一直在转圈"]
+
+
+def test_on_a_quiet_system_a_burst_of_failures_is_an_incident_even_worded_apart(people: People) -> None:
+    for key, text in zip(("huanan", "huadong", "huabei"), ACADEMY_OUTAGE):
+        file(people[key], text)
+    incident = Incident.objects.get()
+    assert incident.system.name == "一应青藤学院" and IncidentTicket.objects.filter(incident=incident).count() == 3
+
+
+def test_an_open_incident_on_a_quiet_system_does_not_collect_every_failure_beside_it(people: People) -> None:
+    for key, text in zip(("huanan", "huadong", "huabei"), ACADEMY_OUTAGE):
+        file(people[key], text)
+    other = file(people["huazhong"], "一应青藤学院的证书下载下来是乱码").ticket  # another problem, nothing in common
+    assert not IncidentTicket.objects.filter(ticket=other).exists()
