@@ -185,9 +185,13 @@ def identity_for(integration: Integration, claims: signing.Claims) -> AppIdentit
     except AppIdentity.DoesNotExist:
         region = _region(claims.region, None)
         try:
-            return _create_identity(integration, claims, region)
+            created = _create_identity(integration, claims, region)
+            created.integration = integration
+            return created
         except IntegrityError:  # the same new user's first two calls raced: the other one created it
             found = known.get(integration=integration, app_user_id=claims.app_user_id)
+    # The integration (with its system) is loaded already: intake reads it, and would query it twice.
+    found.integration = integration
     _update_identity(found, claims, _region(claims.region, found.user.profile.region))
     return found
 
