@@ -6,6 +6,7 @@ user's reporter login is the `request.auth` of every endpoint, so the tickets ch
 """
 from __future__ import annotations
 
+import dataclasses
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -17,13 +18,13 @@ from fankui.core.api import ApiError, errors
 from fankui.core.links import absolute_url
 from fankui.integrations.handoff import HANDOFF_SECONDS, issue_handoff, safe_next
 from fankui.integrations.models import AppIdentity
-from fankui.integrations.services import SignatureRefused, SignedCall, accept_call, app_intake
+from fankui.integrations.services import SignatureRefused, SignedCall, accept_call, accept_filing_call, app_intake
 from fankui.integrations.signing import request_purpose
 from fankui.tickets import api as tickets_api
 from fankui.tickets import selectors
 from fankui.tickets.api_schemas import CreatedOut, ListQuery, ReplyOut, TicketIn, TicketOut, TicketPageOut, TicketSummaryOut
 from fankui.tickets.models import TEXT_MAX_LENGTH
-from fankui.tickets.services import TicketError, confirm_resolution, reopen_ticket, reply_to_ticket
+from fankui.tickets.services import Intake, TicketError, confirm_resolution, reopen_ticket, reply_to_ticket
 
 router = Router(tags=["integrations"])
 
@@ -31,7 +32,14 @@ HEADERS = ("X-Fankui-Integration", "X-Fankui-Timestamp", "X-Fankui-Nonce", "X-Fa
 
 
 class SignedIdentity(AuthBase):
-    """`X-Fankui-*` headers: the integration, and the app user it signs for (see signing.py)."""
+    """`X-Fankui-*` headers: the integration, and the app user it signs for (see signing.py).
+
+    `files_report`: the endpoint files a report, whose transaction records the call's nonce
+    (`request.nonce_claim`), so a report takes the database's write lock once."""
+
+    def __init__(self, *, files_report: bool = False) -> None:
+        super().__init__()
+        self.files_report = files_report
 
     openapi_type = "apiKey"
     openapi_in = "header"
@@ -57,7 +65,10 @@ class SignedIdentity(AuthBase):
             purpose=request_purpose(request.method or "GET", request.get_full_path(), body),
         )
         try:
-            app_identity = accept_call(call)
+            if self.files_report:
+                app_identity, request.nonce_claim = accept_filing_call(call)  # type: ignore[attr-defined]
+            else:
+                app_identity = accept_call(call)
         except SignatureRefused as exc:
             raise ApiError(exc.status, exc.code, exc.message) from None
         request.app_identity = app_identity  # type: ignore[attr-defined]
@@ -65,6 +76,7 @@ class SignedIdentity(AuthBase):
 
 
 signed = [SignedIdentity()]
+signed_filing = [SignedIdentity(files_report=True)]
 
 
 class ContextIn(Schema):
@@ -95,16 +107,21 @@ def _app_identity(request: HttpRequest) -> AppIdentity:
     return request.app_identity  # type: ignore[attr-defined,no-any-return]
 
 
-@router.post("/tickets", response={200: CreatedOut, 201: CreatedOut, **errors(400, 409, 413, 415, 429)}, auth=signed, summary="代用户提交问题")
+@router.post("/tickets", response={200: CreatedOut, 201: CreatedOut, **errors(400, 409, 413, 415, 429)}, auth=signed_filing, summary="代用户提交问题")
 def create(request: HttpRequest) -> HttpResponse | tuple[int, dict[str, object]]:
     """As `POST /api/v1/tickets` (JSON or multipart with screenshots), plus `context`."""
     limited = tickets_api.rate_limited(request)
     if limited is not None:
         return limited
     identity = _app_identity(request)
-    result = tickets_api.file_from_request(
-        request, identity.user, OnBehalfTicketIn, lambda intake, data: app_intake(identity, intake, data.context.model_dump())
-    )
+
+    def adapt(intake: Intake, data: OnBehalfTicketIn) -> Intake:
+        return dataclasses.replace(app_intake(identity, intake, data.context.model_dump()), claims=[request.nonce_claim])  # type: ignore[attr-defined]
+
+    try:
+        result = tickets_api.file_from_request(request, identity.user, OnBehalfTicketIn, adapt)
+    except SignatureRefused as exc:  # the nonce was used meanwhile: nothing was written
+        raise ApiError(exc.status, exc.code, exc.message) from None
     return (201 if result.created else 200), tickets_api.created_body(result.ticket, result.notices)
 
 

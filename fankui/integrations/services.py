@@ -11,7 +11,7 @@ import dataclasses
 import datetime
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -118,8 +118,11 @@ def _integration_and_secrets(key: str, now: datetime.datetime) -> tuple[Integrat
 # ---- checking a signed call --------------------------------------------------------------------
 
 
-def verify_call(call: SignedCall, *, now: datetime.datetime | None = None) -> tuple[Integration, signing.Claims]:
-    """The integration and app user of a signed call; raise SignatureRefused (and record nothing) otherwise."""
+def verify_call(call: SignedCall, *, now: datetime.datetime | None = None, use_nonce: bool = True) -> tuple[Integration, signing.Claims]:
+    """The integration and app user of a signed call; raise SignatureRefused (and record nothing) otherwise.
+
+    With `use_nonce=False` the caller records the nonce itself (`nonce_claim`), inside the transaction that
+    writes what the call asked for."""
     now = now or timezone.now()
     if not (call.key and call.timestamp and call.nonce and call.signature and call.identity):
         raise SignatureRefused(401, "signature_missing", "缺少签名信息（集成标识、时间戳、随机数、身份或签名）。")
@@ -140,12 +143,22 @@ def verify_call(call: SignedCall, *, now: datetime.datetime | None = None) -> tu
     except signing.IdentityInvalid as exc:
         raise SignatureRefused(422, "invalid_identity", f"用户身份不符合要求：{exc}") from None
     # Last, so that a refused call never uses up its nonce; the unique constraint decides a race.
-    try:
-        with transaction.atomic():
-            UsedNonce.objects.create(integration=integration, nonce=call.nonce, seen_at=now)
-    except IntegrityError:
-        raise SignatureRefused(401, "replayed_signature", "该签名已使用过（随机数重复），请重新签名。") from None
+    if use_nonce:
+        nonce_claim(integration, call.nonce, now)()
     return integration, claims
+
+
+def nonce_claim(integration: Integration, nonce: str, now: datetime.datetime) -> Callable[[], None]:
+    """Record a call's nonce, refusing the call (SignatureRefused) if it was used before."""
+
+    def claim() -> None:
+        try:
+            with transaction.atomic():
+                UsedNonce.objects.create(integration=integration, nonce=nonce, seen_at=now)
+        except IntegrityError:
+            raise SignatureRefused(401, "replayed_signature", "该签名已使用过（随机数重复），请重新签名。") from None
+
+    return claim
 
 
 def forget_old_nonces(now: datetime.datetime | None = None) -> int:
@@ -248,6 +261,14 @@ def accept_call(call: SignedCall) -> AppIdentity:
     """Check a signed call and return the reporter it is made for."""
     integration, claims = verify_call(call)
     return identity_for(integration, claims)
+
+
+def accept_filing_call(call: SignedCall) -> tuple[AppIdentity, Callable[[], None]]:
+    """Check a signed call that files a report: the reporter, and the claim of the call's nonce, which the
+    report's own transaction makes (one write transaction per report, not two)."""
+    now = timezone.now()
+    integration, claims = verify_call(call, now=now, use_nonce=False)
+    return identity_for(integration, claims), nonce_claim(integration, call.nonce, now)
 
 
 # ---- push --------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import json
 import logging
 import secrets as random_secrets
 from functools import partial
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -84,6 +84,9 @@ class Intake:
     default_system: System | None = None
     # Where it was filed from (app version, device, page …), as the calling app reports it.
     context: Mapping[str, str] = field(default_factory=dict)
+    # Single-use claims made inside the ticket's own transaction (an integration's nonce): one that raises
+    # writes nothing, and on SQLite the report takes the write lock once, not twice.
+    claims: Sequence[Callable[[], None]] = ()
 
 
 @dataclass
@@ -214,6 +217,8 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
     resolution_due = business_hours.add_business_time(now, resolve_in)
     try:
         with transaction.atomic():
+            for claim in intake.claims:
+                claim()
             ticket = _insert_with_new_ref(
                 now,
                 reporter=reporter,

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fankui.core import testing
+from fankui.integrations.models import UsedNonce
 from fankui.integrations.tests.factories import OWNER_X, OWNER_Y, register
 from fankui.notify.channels.webhook import payload_for
 from fankui.notify.models import Delivery
@@ -123,3 +124,19 @@ def test_listing_an_app_users_reports_has_a_fixed_query_budget(django_assert_max
     with django_assert_max_num_queries(LIST_QUERY_BUDGET):
         full = app.call("GET", "/api/v1/integrations/tickets?page_size=100", OWNER_X)
     assert (small.json()["count"], len(full.json()["results"])) == (3, 25)
+
+
+def test_a_report_and_its_nonce_are_written_together() -> None:
+    """The nonce of a filing call is recorded in the report's own transaction: a replay files nothing, and a
+    call refused for its content does not use its nonce up."""
+    app = register()
+    path = "/api/v1/integrations/tickets"
+    refused = app.sign("POST", path, OWNER_X, json_body={"description": "   "}, nonce="n" * 20)
+    assert app.send("POST", path, refused).status_code == 422
+    assert not UsedNonce.objects.exists()
+
+    signed = app.sign("POST", path, OWNER_X, json_body={"description": "一应生活APP 缴费后账单没变"}, nonce="n" * 20)
+    assert app.send("POST", path, signed).status_code == 201
+    replay = app.send("POST", path, signed)
+    assert replay.status_code == 401 and replay.json()["error"]["code"] == "replayed_signature"
+    assert Ticket.objects.count() == 1 and UsedNonce.objects.count() == 1
