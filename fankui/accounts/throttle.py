@@ -11,6 +11,8 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
+from fankui.core.counters import count_one
+
 
 def _key(kind: str, value: str) -> str:
     return f"login-fail:{kind}:" + hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
@@ -28,11 +30,7 @@ def is_locked(username: str, address: str) -> bool:
 
 def record_failure(username: str, address: str) -> None:
     for key in _keys(username, address):
-        cache.add(key, 0, timeout=settings.FANKUI_LOGIN_LOCK_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.FANKUI_LOGIN_LOCK_SECONDS)
+        count_one(key, timeout=settings.FANKUI_LOGIN_LOCK_SECONDS)
 
 
 def record_success(username: str) -> None:

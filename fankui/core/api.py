@@ -15,7 +15,7 @@ from ninja.security import SessionAuth
 
 
 class ChineseJSONRenderer(JSONRenderer):
-    """UTF-8 JSON: Chinese stays readable with curl instead of becoming \\uXXXX escapes."""
+    """UTF-8 JSON: Chinese stays readable with curl instead of becoming \\u escapes."""
 
     json_dumps_params = {"ensure_ascii": False}
 

@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 import pydantic
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -25,6 +24,7 @@ from ninja.errors import ValidationError
 
 from fankui.accounts.models import Profile
 from fankui.core.api import ApiError, api_auth, errors
+from fankui.core.counters import count_one
 from fankui.core.links import absolute_url
 from fankui.directory.models import Region, System
 from fankui.directory.selectors import normalize
@@ -144,13 +144,7 @@ def rate_limited(request: HttpRequest) -> HttpResponse | None:
     who = f"token:{token.pk}" if token is not None else f"user:{request.auth.pk}"  # type: ignore[attr-defined]
     now = int(timezone.now().timestamp())
     key = f"fankui:api-posts:{who}:{now // 60}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
-    if count <= limit:
+    if count_one(key, timeout=120) <= limit:
         return None
     body = {"error": {"code": "rate_limited", "message": f"提交过于频繁（每分钟最多 {limit} 次），请稍后再试。"}}
     response = JsonResponse(body, status=429, json_dumps_params={"ensure_ascii": False})

@@ -18,9 +18,9 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.utils import timezone
 
+from fankui.core.counters import count_one
 from fankui.kb.suggest import suggest
 from fankui.notify.models import Notice
 from fankui.notify.services import notify_user
@@ -73,10 +73,4 @@ def acknowledgement_text(ticket: Ticket) -> str:
 def _within_allowance(address: str) -> bool:
     """Count one acknowledgement for `address` in the shared cache; False once the hour's allowance is used."""
     key = "mail-ack:" + hashlib.sha256(address.strip().lower().encode()).hexdigest()
-    cache.add(key, 0, timeout=WINDOW_SECONDS)
-    try:
-        sent = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=WINDOW_SECONDS)
-        sent = 1
-    return sent <= settings.FANKUI_MAIL_ACKS_PER_HOUR
+    return count_one(key, timeout=WINDOW_SECONDS) <= settings.FANKUI_MAIL_ACKS_PER_HOUR

@@ -52,6 +52,7 @@ from django.db.models import Case, Q, When
 
 from fankui.accounts.models import Profile
 from fankui.accounts.selectors import profile_of
+from fankui.core.counters import count_one
 from fankui.directory.models import Person
 from fankui.notify.models import Delivery
 from fankui.tickets.attachments import UploadRejected, max_upload_files, validate_upload
@@ -113,11 +114,7 @@ class RateGuard:
         estimate = counts.get(previous, 0) * (1 - into / self.window) + counts.get(current, 0)
         if estimate >= self.limit:
             return False
-        if not cache.add(current, 1, timeout=int(2 * self.window) + 60):
-            try:
-                cache.incr(current)
-            except ValueError:  # evicted between add and incr
-                cache.set(current, 1, timeout=int(2 * self.window) + 60)
+        count_one(current, timeout=int(2 * self.window) + 60)
         return True
 
 
