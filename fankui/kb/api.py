@@ -76,11 +76,13 @@ class SearchOut(Schema):
     query: str
     articles: list[ArticleHitOut] = Field(..., description="只在第 1 页")
     tickets: list[TicketHitOut]
-    capped: bool = Field(..., description="匹配超过 1000 条：只在最新的 1000 条中排序")
+    capped: bool = Field(..., description="匹配超过 1000 条：总数只数到 1000；最新的 1000 条按相关度排序，更早的按时间从新到旧接在后面")
     page: int
-    total: int = Field(..., description="你可以查看的匹配工单数（capped 时为 1000）")
+    total: int = Field(..., description="你可以查看的匹配工单数（capped 时为 1000，意为 1000 条以上）")
     total_text: str = Field(..., description="如 302 或 1,000+")
-    next_page: int | None = Field(..., description="下一页的页码；没有下一页时为 null")
+    total_articles: int = Field(..., description="匹配的文章数（文章与工单一起分页）")
+    next_page: int | None = Field(..., description="下一页的页码；没有下一页、或只能用 next_cursor 继续时为 null")
+    next_cursor: str | None = Field(..., description="下一页的翻页标记：作为 cursor 传回，按第 1 页定下的顺序继续，任意深度都一样快；没有下一页时为 null")
 
 
 def _system_name(raw: str) -> str:
@@ -138,9 +140,10 @@ def search_endpoint(
     region: str = Query("", max_length=20),  # type: ignore[type-arg]
     state: str = Query("", max_length=10),  # type: ignore[type-arg]
     page: int = Query(1, ge=1, le=1000),  # type: ignore[type-arg]
+    cursor: str = Query("", max_length=500, description="上一页返回的 next_cursor；给出时忽略 page"),  # type: ignore[type-arg]
 ) -> dict[str, object]:
     try:
-        results = search(request.auth, q, page=page, filters=Filters(system=_system_name(system) if system else "", region=region.strip(), state=state.strip()))  # type: ignore[arg-type]
+        results = search(request.auth, q, page=page, cursor=cursor, filters=Filters(system=_system_name(system) if system else "", region=region.strip(), state=state.strip()))  # type: ignore[arg-type]
     except SearchRefused as refused:
         raise ApiError(403 if refused.code == "forbidden" else 400, refused.code, refused.message) from refused
     return {
@@ -168,5 +171,7 @@ def search_endpoint(
         "page": results.page,
         "total": results.total_tickets,
         "total_text": results.total_text,
-        "next_page": results.page + 1 if results.has_next else None,
+        "total_articles": results.total_articles,
+        "next_page": results.next_page,
+        "next_cursor": results.next_cursor,
     }

@@ -62,8 +62,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
         state=request.GET.get("state", "").strip()[:10],
     )
     query = request.GET.get("q", "").strip()[:200]
+    # The pager's links keep the search and its filters and change only where the page starts.
+    kept = request.GET.copy()
+    for name in ("page", "cursor"):
+        kept.pop(name, None)
     context: dict[str, object] = {
         "query": query,
+        "kept": kept.urlencode(),
         "filters": filters,
         "systems": System.objects.order_by("department__position", "position").values_list("name", flat=True),
         "regions": Region.objects.order_by("position").values_list("name", flat=True),
@@ -71,7 +76,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     }
     try:
         page = int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
-        context["results"] = search(request.user, query, filters=filters, page=min(page, 1000)) if query else None
+        cursor = request.GET.get("cursor", "")[:500]
+        context["results"] = search(request.user, query, filters=filters, page=min(page, 1000), cursor=cursor) if query else None
     except SearchRefused as refused:
         if refused.code == "forbidden":
             return render(request, "kb/search.html", {**context, "error": refused.message}, status=403)
