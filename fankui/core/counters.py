@@ -1,4 +1,4 @@
-"""Counting in Django's shared cache (Redis with REDIS_URL, the data folder's files on one machine), so every
+"""Counting in Django's shared cache (Redis with REDIS_URL, the data folder's SQLite cache on one machine), so every
 process and server adds to one count: rate limits, lock-outs, per-sender allowances."""
 from __future__ import annotations
 

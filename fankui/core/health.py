@@ -47,7 +47,7 @@ def _cache() -> str:
     cache.set("fankui:readyz", "ok", timeout=30)
     if cache.get("fankui:readyz") != "ok":
         raise RuntimeError("缓存写入后读不回")
-    return type(caches["default"]).__name__  # RedisCache, FileBasedCache …
+    return type(caches["default"]).__name__  # RedisCache, DjangoCache …
 
 
 def _storage() -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -272,7 +272,7 @@ def known_notice(title: str, eta: datetime.datetime | None) -> str:
 
 def known_notice_for(title: str, description: str, system_id: int | None) -> str | None:
     """The known-issue notice for a report that describes a confirmed incident, or None."""
-    matches = match_open_incidents(signature_of(title, description, system_id), system_id, states=[Incident.State.CONFIRMED])
+    matches = match_open_incidents(functools.partial(signature_of, title, description, system_id), system_id, states=[Incident.State.CONFIRMED])
     return known_notice(matches[0][0].title, matches[0][0].eta) if matches else None
 
 
@@ -280,11 +280,13 @@ _INCIDENTS = 20
 _MEMBERS_PER_INCIDENT = 4
 
 
-def match_open_incidents(mine: Signature, system_id: int | None, *, states: Sequence[str]) -> list[tuple[Incident, float]]:
+def match_open_incidents(describe: Callable[[], Signature], system_id: int | None, *, states: Sequence[str]) -> list[tuple[Incident, float]]:
     """Open incidents on this system whose recent member reports describe the same problem, best first.
 
     Compares against the 20 newest incidents, at most 4 recent members each, so the cost stays bounded
-    however large an outage grows; one query for the incidents, one for members.
+    however large an outage grows; one query for the incidents, one for members. `describe` gives the
+    report's signature; it is called only when there is an incident to compare with, since segmenting
+    the text is most of the cost and most reports arrive while nothing is open on their system.
     """
     if system_id is None:
         return []
@@ -292,6 +294,7 @@ def match_open_incidents(mine: Signature, system_id: int | None, *, states: Sequ
     if not incidents:
         return []
     by_id = {i.pk: i for i in incidents}
+    mine = describe()
     counts: dict[int, int] = {}
     best: dict[int, float] = {}
     members = (
@@ -319,7 +322,7 @@ def known_incidents_for(text: str, system: System | str | int | None = None, reg
     """
     system_obj = _system_from(system, text)
     system_id = system_obj.pk if system_obj else None
-    matches = match_open_incidents(signature_of("", text, system_id), system_id, states=[Incident.State.CONFIRMED])
+    matches = match_open_incidents(functools.partial(signature_of, "", text, system_id), system_id, states=[Incident.State.CONFIRMED])
     if not matches:
         return []
     ids = [incident.pk for incident, _ in matches]

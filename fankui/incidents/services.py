@@ -428,7 +428,7 @@ def _open_incident_among(matches: Sequence[tuple[Report, float]]) -> tuple[Incid
 def _open_incident_matching(mine: Signature, system_id: int) -> tuple[Incident, float, str] | None:
     """A confirmed incident older than the window (no members left in it), matched on its own reports. A
     proposal nobody confirmed and nobody reported within the window is stale: a new burst is a new proposal."""
-    found = selectors.match_open_incidents(mine, system_id, states=[Incident.State.CONFIRMED])
+    found = selectors.match_open_incidents(lambda: mine, system_id, states=[Incident.State.CONFIRMED])
     return (found[0][0], found[0][1], "") if found else None
 
 

@@ -52,13 +52,30 @@ def notify_user(
     The dedup key makes this safe to call again for the same event: one notice, one delivery each.
     """
     address = email or (getattr(user, "email", "") or "")
+    return _queue(user.pk if user is not None else None, address, kind=kind, dedup_key=dedup_key, subject=subject, body=body,
+                  ticket=ticket, in_reply_to=in_reply_to)
+
+
+def notify_person(person: Person, *, kind: str, dedup_key: str, subject: str, body: str, ticket: object | None = None) -> Notice | None:
+    """Notify a directory person through their login if they have one, else by their email."""
+    if person.email:
+        # The login is only the inbox's owner here: its id will do, no need to read the user.
+        return _queue(person.user_id, person.email, kind=kind, dedup_key=dedup_key, subject=subject, body=body, ticket=ticket)
+    if person.user_id is None:
+        return None
+    return notify_user(person.user, kind=kind, dedup_key=dedup_key, subject=subject, body=body, ticket=ticket)
+
+
+def _queue(
+    recipient_id: int | None, address: str, *, kind: str, dedup_key: str, subject: str, body: str, ticket: object | None, in_reply_to: str = ""
+) -> Notice:
     # Insert first, read only on a clash: almost every key is new (intake's is `{ref}:new`), so this
     # saves get_or_create's SELECT inside the caller's write transaction (benchmarks/bench_intake.py).
     try:
         with transaction.atomic():
             notice = Notice.objects.create(
-                dedup_key=dedup_key[:200], kind=kind, recipient=user, email=address, ticket=ticket, subject=subject[:200], body=body,
-                in_reply_to=in_reply_to[:300],
+                dedup_key=dedup_key[:200], kind=kind, recipient_id=recipient_id, email=address, ticket=ticket, subject=subject[:200],
+                body=body, in_reply_to=in_reply_to[:300],
             )
     except IntegrityError:
         existing = Notice.objects.filter(dedup_key=dedup_key[:200]).first()
@@ -68,21 +85,12 @@ def notify_user(
     Delivery.objects.bulk_create(
         [
             Delivery(notice=notice, channel=channel)
-            for channel in channels_for(email=address, has_user=user is not None, kind=kind)
+            for channel in channels_for(email=address, has_user=recipient_id is not None, kind=kind)
         ]
     )
     # robust: the change is committed whatever happens to the wake-up; the sweep sends it anyway.
     transaction.on_commit(wake_worker, robust=True)
     return notice
-
-
-def notify_person(person: Person, *, kind: str, dedup_key: str, subject: str, body: str, ticket: object | None = None) -> Notice | None:
-    """Notify a directory person through their login if they have one, else by their email."""
-    if person.user is None and not person.email:
-        return None
-    return notify_user(
-        person.user, kind=kind, dedup_key=dedup_key, subject=subject, body=body, ticket=ticket, email=person.email
-    )
 
 
 # At most one wake-up per process per this many seconds. Each one is a queue write and, in the

@@ -138,7 +138,7 @@ def intake_payload(request: HttpRequest) -> tuple[object, list[IncomingFile]]:
 
 def rate_limited(request: HttpRequest) -> HttpResponse | None:
     """Fixed one-minute window per token (or per session user), counted in Django's cache, which every
-    process shares (Redis, or the data folder's files on one machine)."""
+    process shares (Redis, or the data folder's SQLite cache on one machine)."""
     limit = settings.FANKUI_API_POSTS_PER_MINUTE
     token = getattr(request, "api_token", None)
     who = f"token:{token.pk}" if token is not None else f"user:{request.auth.pk}"  # type: ignore[attr-defined]

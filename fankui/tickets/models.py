@@ -56,7 +56,8 @@ class Ticket(models.Model):
     routing = models.JSONField("路由建议", default=dict, blank=True, help_text="intake 时路由器的完整建议")
     # What the calling app or page knew (app version, device, OS, page, network, page URL, browser),
     # shown to handlers; filled only by integrations, already masked.
-    context = models.JSONField("提交环境", default=dict, blank=True)
+    # db_default: rows inserted outside Django (the peer harness's seeding, bulk loads) get {} too.
+    context = models.JSONField("提交环境", default=dict, db_default=models.Value({}, output_field=models.JSONField()), blank=True)
 
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     tier = models.PositiveSmallIntegerField("层级", choices=Tier.choices, default=Tier.CONSULTANT)

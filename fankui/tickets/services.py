@@ -242,28 +242,17 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
                 IdempotencyKey.objects.create(user=reporter, key=intake.idempotency_key, request_hash=_intake_hash(intake), ticket=ticket)
             typed = (*masked_title.secrets, *masked.secrets)
             _store_secrets(ticket, [*intake.secrets, *(SecretInput(s.label, s.value) for s in typed)])
-            created = _event(
-                ticket,
-                TicketEvent.Kind.CREATED,
-                actor=reporter,
-                body=masked.text,
-                channel=intake.channel,
-                not_solved_by=list(intake.suggested_articles),
-            )
+            # Both bodies come from the masked text (the router read only that): one insert, no second masking.
+            created, _routed = TicketEvent.objects.bulk_create([
+                TicketEvent(ticket=ticket, kind=TicketEvent.Kind.CREATED, actor=reporter, body=masked.text,
+                            data={"channel": intake.channel, "not_solved_by": list(intake.suggested_articles)}),
+                TicketEvent(ticket=ticket, kind=TicketEvent.Kind.ROUTED, actor=None, public=False, body=route.explanation,
+                            data={"system": route.system, "contact": route.contact, "confidence": route.confidence}),
+            ])
             for upload in uploads:
                 save_attachment(ticket, upload, by=reporter, event=created)
             if settings.FANKUI_OCR and any(upload.content_type.startswith("image/") for upload in uploads):
                 transaction.on_commit(partial(_read_screenshots, ticket.pk), robust=True)
-            _event(
-                ticket,
-                TicketEvent.Kind.ROUTED,
-                actor=None,
-                public=False,
-                body=route.explanation,
-                system=route.system,
-                contact=route.contact,
-                confidence=route.confidence,
-            )
             body = f"{in_site_language(Ticket.Urgency(ticket.urgency).label)} · {ticket.region or '一线队列'} · {ticket.project}\n\n{ticket.description}"
             # Nobody to assign (no region, no FANKUI_FIRST_LINE_CONSULTANT): every consultant sees the
             # first-line queue, so every one of them hears of it rather than no one.

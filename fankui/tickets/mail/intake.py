@@ -92,7 +92,7 @@ class MailResult:
 class RateGuard:
     """At most N mails per sender in a sliding hour: more is a loop or a flood, and is dropped.
 
-    Counted in Django's cache, which every process shares (Redis with REDIS_URL; the data folder's files on
+    Counted in Django's cache, which every process shares (Redis with REDIS_URL; the data folder's SQLite cache on
     one machine), so the SMTP listener and the workers fetching by IMAP on any server count together. The
     hour slides as two fixed windows, the previous one weighted by how much of it still overlaps.
     """

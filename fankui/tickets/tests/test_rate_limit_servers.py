@@ -14,7 +14,7 @@ LIMIT = 5
 
 
 @pytest.mark.service
-@pytest.mark.parametrize("cache", ["files", "redis"])
+@pytest.mark.parametrize("cache", ["one-machine", "redis"])
 def test_posts_alternating_between_two_servers_are_counted_together(cache: str) -> None:
     env = testing.fresh_install_env(["migrate", "--no-input"], ["import-guide"], ["seed-demo"])
     env["FANKUI_API_POSTS_PER_MINUTE"] = str(LIMIT)

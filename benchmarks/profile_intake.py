@@ -1,0 +1,117 @@
+"""Where a report's creation spends its time: the queries one POST /api/v1/tickets runs, and a profile.
+
+    .venv/bin/python benchmarks/profile_intake.py [--requests 400] [--seeded 10000] [--top 25] [--sql]
+
+In one process, through Django's full request stack (middleware, bearer token, API, intake) with the
+test client, on a throw-away SQLite data folder holding the guide and `--seeded` tickets from the peer
+harness's corpus (../shared/bench, as compare.sh seeds them). Prints the queries of one creation, the
+CPU milliseconds per creation (process time, so other load on the machine does not count) and the
+functions where that time went (cProfile, cumulative and own time).
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "bench" / "peer-django-helpdesk"
+os.environ.pop("DATABASE_URL", None)
+os.environ["DJANGO_SETTINGS_MODULE"] = "fankui.settings"
+os.environ["FANKUI_DATA_DIR"] = tempfile.mkdtemp(prefix="fankui-profile-")
+os.environ["FANKUI_API_POSTS_PER_MINUTE"] = "100000000"
+os.environ["FANKUI_OCR"] = "0"
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--seeded", type=int, default=10_000)
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sql", action="store_true", help="print each query of one creation")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    call_command("migrate", verbosity=0)
+    call_command("import-guide", "--summary", stdout=io.StringIO())
+    accounts = json.loads(_capture(call_command, "seed-demo", "--json"))
+    reporter = next(a["username"] for a in accounts if a["role"] == "reporter")
+    from django.contrib.auth import get_user_model
+
+    from fankui.accounts.tokens import create_token
+
+    token = create_token(user=get_user_model().objects.get(username=reporter), name="profile").token
+    sys.path.insert(0, str(CORPUS))
+    import corpus  # the peer harness's corpus: the same reports compare.sh posts
+
+    if args.seeded:
+        _seed(args.seeded)
+    rng = random.Random(7)
+    payloads = [corpus.create_payload(rng, n) for n in range(args.requests + 20)]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    def post(i: int) -> None:
+        p = payloads[i]
+        body = json.dumps({"title": p["title"], "description": p["description"]}, ensure_ascii=False)
+        response = client.post("/api/v1/tickets", body, content_type="application/json; charset=utf-8")
+        assert response.status_code == 201, (response.status_code, response.content[:300])
+
+    for i in range(10):  # warm: the router's model, the segmenter, the directory
+        post(i)
+    with CaptureQueriesContext(connection) as queries:
+        post(10)
+    print(f"queries in one creation: {len(queries)}")
+    for q in queries.captured_queries:
+        print("   ", q["sql"][:160] if args.sql else q["sql"][:90])
+    profile = cProfile.Profile()
+    started = time.process_time()
+    profile.enable()
+    for i in range(20, 20 + args.requests):
+        post(i)
+    profile.disable()
+    cpu = (time.process_time() - started) / args.requests * 1000
+    print(f"\nCPU per creation (with the profiler on): {cpu:.2f} ms over {args.requests} requests")
+    started = time.process_time()
+    for i in range(20, 20 + min(args.requests, 200)):
+        post(i)
+    print(f"CPU per creation (profiler off): {(time.process_time() - started) / min(args.requests, 200) * 1000:.2f} ms")
+    if os.environ.get("PROFILE_OUT"):
+        profile.dump_stats(os.environ["PROFILE_OUT"])
+    for order in ("cumulative", "tottime"):
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)
+        print(f"\n== by {order} ==")
+        print("\n".join(line for line in out.getvalue().splitlines()[6:] if line.strip()))
+
+
+def _capture(fn, *a: str) -> str:
+    out = io.StringIO()
+    fn(*a, stdout=out)
+    return out.getvalue()
+
+
+def _seed(n: int) -> None:
+    import subprocess
+
+    subprocess.run([sys.executable, str(CORPUS.parent / "fk_seed.py"), str(n)], check=True, cwd=ROOT, env=os.environ,
+                   stdout=subprocess.DEVNULL)
+
+
+if __name__ == "__main__":
+    main()
