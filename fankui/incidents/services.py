@@ -135,7 +135,8 @@ def _links(a: Signature, b: Signature, *, both_routed: bool, quiet_pair: bool = 
     score = same_problem(a, b)
     # Wording that shares nothing may start an incident on a quiet system, never join one already open:
     # an open incident would otherwise collect every failure reported beside it.
-    if quiet_pair and both_routed and not at_odds(a, b) and (forming or score >= QUIET_JOIN_SCORE):
+    # A reporter who says it happens only to them gives the burst nothing to go on but their timing.
+    if quiet_pair and both_routed and not at_odds(a, b) and not (a.alone or b.alone) and (forming or score >= QUIET_JOIN_SCORE):
         return max(score, QUIET_LINK_SCORE)
     needed = LINK_SCORE if both_routed or quiet_pair else BURST_LINK_SCORE
     return score if score >= needed else 0.0

@@ -18,11 +18,12 @@ that names no failure. Different systems are never compared (the caller groups p
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from fankui.routing.text import normalize_text
+from fankui.routing.text import fold_traditional, normalize_text
 
 # Functions of a system that fail together in an outage. Each maps to the words people use for it.
 FUNCTIONS: dict[str, tuple[str, ...]] = {
@@ -57,26 +58,55 @@ SYMPTOMS: dict[str, tuple[str, ...]] = {
     "很慢": ("很慢", "特别慢", "好慢", "太慢", "卡顿", "卡住", "卡死", "很卡", "好卡", "加载不出", "一直加载", "加载很久", "半天", "转半天"),
     "离线": ("离线", "掉线", "offline", "不在线"),
     "失败": ("失败", "报错", "错误", "异常", "不成功", "error", "fail", "exception"),
-    "收不到": ("收不到", "没收到", "未收到", "不到账", "没到账", "没过来", "没有过来", "过不来"),
+    "收不到": ("收不到", "没收到", "未收到", "不到账", "没到账", "没过来", "没有过来", "过不来", "没进来", "进不来", "没推过来",
+             "推不过来", "没下发", "不下发", "看不到", "选不到", "没有新的", "没新的", "没人回", "没人理"),
     "没声音": ("没声音", "没有声音", "无声", "听不到", "听不见", "没画面", "没有画面", "没图像"),
+}
+# Wrong results: the system answers, but with the wrong data (charged twice, last month's bill, a discount
+# that is not applied). Nobody types a failure word ("扣了两次", "显示的还是上个月的"), yet several people
+# reporting one within minutes is an outage. General shapes of such answers, not any one system's.
+_COUNT = r"[两二2三3]"
+_STALE_AFTER = r"(?:上个?月|上期|上周|昨天|去年|之前|以前|旧|[0-9一二三四五六七八九十]+月)"
+WRONG_RESULTS: dict[str, re.Pattern[str]] = {
+    "重复翻倍": re.compile(
+        rf"重复|翻倍|翻了一倍|{_COUNT}倍|双倍|多扣|多收|多算|扣了?{_COUNT}(?:次|笔|遍)|{_COUNT}(?:笔|条|次|遍)(?:一样|一模一样|相同)"
+        rf"|(?:出现|出了|扣了|扣|生成了|收了|有){_COUNT}(?:笔|条|次|遍)"
+    ),
+    "数据陈旧": re.compile(
+        rf"(?:显示|还是|仍是|仍然是|依然是|出来的是|都是)[^，。,.；;!?！？\n]{{0,8}}{_STALE_AFTER}"
+        r"|未更新|没更新|不更新|没有更新|没刷新|不刷新|没变|没有变|一直不变|停在\d|延迟|滞后|旧数据"
+    ),
+    "未生效": re.compile(r"不生效|没生效|未生效|没有生效|无效|失效|原价|全价|没减|未扣减|没扣减|不抵扣|没抵扣|不认|识别成|识别为|当成|算成"
+                       r"|(?:显示|都|全部)[^，。,.；;!?！？\n]{0,4}过期"),
 }
 # Symptoms too general to tie two reports together without something more specific.
 GENERIC_SYMPTOMS = frozenset({"失败"})
 _FAILURE = re.compile(
     r"失败|错误|出错|报错|异常|故障|不了|不上|不进|不去|不开|不出|不来|不起来|不动|不能|不行|无法|没法|用不了|打不开|超时|闪退|白屏|黑屏|空白|"
     r"收不到|没收到|未收到|没到账|未到账|没反应|无响应|卡住|卡死|很卡|好卡|挂了|崩|瘫痪|坏了|停了|断了|慢|离线|掉线|失效|乱码|不正常|"
-    r"不抬杆|不显示|转圈|不到|没结果|无结果|为空|空的|不见了|消失|没了|不好使|用不成|弹窗报|不成功|没有反应|没响应|没有响应|加载中|一直加载|不对|不正确|不一致|重复扣|扣了两次|多扣|瘫了|挂掉|没出来|卡在|"
+    r"不抬杆|不显示|转圈|不走|走不动|不到|没结果|无结果|为空|空的|不见了|消失|没了|不好使|用不成|弹窗报|不成功|没有反应|没响应|没有响应|加载中|一直加载|不对|不正确|不一致|重复扣|扣了两次|多扣|瘫了|挂掉|没出来|卡在|"
     r"已满|满了|超出|上限|出问题|有问题|毛病|失灵|不灵|罢工|歇菜|不工作|不管用|断网|没网|"
     r"当成|识别成|算成|没变|没有变|不变|没更新|没有更新|不更新|没刷新|没过来|没有过来|过不来|没声|没有声音|无声|听不见|没画面|error|fail|exception|timeout|timed out|crash|refused|reset|unavailable|(?<![a-z0-9.])[45]\d\d(?![a-z0-9.])"
 )
 # A request for a change (an account, a permission, a setting) is individual work, even when it mentions an
 # error; a question ("怎么登录不了？") about a failure is still a failure.
-_REQUEST = re.compile(r"申请|开通|新开|新增|增加|添加|设置|配置|修改|更改|变更|重置|权限|培训|怎么设|如何设|怎么改|如何改|怎么导|如何导")
+# 申请单/付款申请 (a document), 新增的 (a modifier) and 配置错误 (an error message) ask for nothing.
+_REQUEST = re.compile(r"申请(?![单表])|开通|新开|新增(?!的)|增加|添加|设置(?!错误|有误|错了)|配置(?!错误|有误|异常|出错|错了)|修改|更改|变更|重置|权限|培训|怎么设|如何设|怎么改|如何改|怎么导|如何导")
 # A guess at the cause ("是不是权限被改了") asks for nothing: it is left out when looking for a request.
 _GUESS = re.compile(r"(?:是不是|是否|难道|会不会|可能是)[^，。,.!?！？；;\n]*")
+# A question about what a term means or how a figure is counted: its failure words are the term (工单超时,
+# 异常订单), not something that broke. "这是什么情况" asks what broke, and stays a failure.
+_DEFINITION = re.compile(r"口径|怎么算|如何算|怎么计算|如何计算|计算规则|统计规则|什么意思|(?<![这那])是什么(?!情况|原因|问题|鬼|毛病|错)")
+# "能不能加一个…" asks for a feature: its 不能 is no failure, and asking for something added is a request.
+# "就我这个项目数据多" / "别人都正常": the reporter says the failure is theirs alone.
+_ALONE = re.compile(r"就我(?:一个|自己|这个|这边|们这个)?(?!们)|只有我|别人(?:都|的)?(?:正常|可以|没问题|能)|其他人(?:都)?(?:正常|可以|没问题|能)")
+_ASKING = re.compile(r"能不能|可不可以|能否|可否")
+_WISH = re.compile(r"(?:能不能|可不可以|能否|可否|希望|建议)[^，。,.!?！？；;\n]{0,6}(?:加|增|做|开发|支持)|扩容")
 # Error codes and messages: HTTP statuses, numeric codes, exception and constant names.
 # Codes glued to Chinese count ("页面404了"): only letters, digits and dots around one make it part of a word.
-_CODES = re.compile(r"(?<![A-Za-z0-9.])(?:[45]0\d|\d{4,6})(?![A-Za-z0-9.])|[A-Za-z]+Exception|ERR_[A-Z_]+|E[A-Z]{3,}\b", re.IGNORECASE)
+# Read from the text before it is lower-cased: a constant name is upper case (ECONNRESET), and read
+# case-blind every English word starting with "e" ("error", "export") would look like a code.
+_CODES = re.compile(r"(?<![A-Za-z0-9.])(?:[45]0\d|\d{4,6})(?![A-Za-z0-9.])|[A-Za-z]+(?:Exception|EXCEPTION|exception)|ERR_[A-Z_]+|(?<![A-Za-z])E[A-Z]{3,}\b")
 _NOT_CODES = re.compile(r"^(?:19|20)\d\d$")  # a year
 # Words that say nothing about the problem, besides the segmenter's own stop words.
 FILLERS = frozenset(
@@ -94,12 +124,14 @@ class Signature:
     words: frozenset[str]
     failure: bool  # it names a failure
     request: bool  # a request for a change (account, permission, setting), not a failure
+    alone: bool = False  # the reporter says it happens only to them ("就我这个项目", "别人都正常")
+    definition: bool = False  # asks what a term means or how a figure is counted ("超时统计口径是什么")
 
     @cached_property
     def groupable(self) -> bool:
         """Only a failure can be part of an outage; a change request never is, unless it quotes an error code
         or a symptom no request causes ("一直转圈，是不是权限没设置好" is an outage report with a guess)."""
-        return self.failure and (not self.request or bool(self.codes) or bool(self.telling_symptoms))
+        return self.failure and not self.definition and (not self.request or bool(self.codes) or bool(self.telling_symptoms))
 
     @cached_property
     def telling_symptoms(self) -> frozenset[str]:
@@ -122,16 +154,19 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
     for term in strip:
         if term:
             norm = norm.replace(term, " ")
-    codes = frozenset(c.lower() for c in _CODES.findall(norm) if not _NOT_CODES.match(c))
+    codes = frozenset(c.lower() for c in _CODES.findall(fold_traditional(unicodedata.normalize("NFKC", text))) if not _NOT_CODES.match(c))
     cut = tokens(norm) if tokens else re.findall(r"[a-z0-9]+|[\u4e00-\u9fff]{2}", norm)
     words = frozenset(w for w in cut if w not in FILLERS and len(w) > 1)
+    symptoms = _kinds(norm, SYMPTOMS) | frozenset(kind for kind, pattern in WRONG_RESULTS.items() if pattern.search(norm))
     return Signature(
         functions=_kinds(norm, FUNCTIONS),
-        symptoms=_kinds(norm, SYMPTOMS),
+        symptoms=symptoms,
         codes=codes,
         words=words,
-        failure=bool(_FAILURE.search(norm)) or bool(codes),
-        request=bool(_REQUEST.search(_GUESS.sub(" ", norm))),
+        failure=bool(_FAILURE.search(_ASKING.sub(" ", norm))) or bool(codes) or bool(symptoms),
+        request=bool(_REQUEST.search(_GUESS.sub(" ", norm))) or bool(_WISH.search(norm)),
+        alone=bool(_ALONE.search(norm)),
+        definition=bool(_DEFINITION.search(norm)) and not codes,
     )
 
 

@@ -293,3 +293,22 @@ def test_an_open_incident_on_a_quiet_system_does_not_collect_every_failure_besid
         file(people[key], text)
     other = file(people["huazhong"], "一应青藤学院的证书下载下来是乱码").ticket  # another problem, nothing in common
     assert not IncidentTicket.objects.filter(ticket=other).exists()
+
+
+def test_on_a_quiet_system_a_report_the_reporter_says_is_theirs_alone_does_not_start_a_burst(people: People) -> None:
+    file(people["huanan"], "一应青藤学院的课程视频播放不了")
+    file(people["huadong"], "青藤学院导出学时报错，就我这个项目数据多")
+    file(people["huabei"], "一应青藤学院一直在转圈")
+    assert not Incident.objects.exists()
+
+
+# The same wrong answer seen by three people: nobody types a failure word.
+PAYSLIP_OUTAGE = ["EAS-HR里查本月工资条，显示的还是上个月的", "hr系统的薪资明细没更新，还是旧的数", "EAS-HR 我的薪酬 选了本月，出来的是上月的数据"]
+
+
+def test_three_people_seeing_the_same_stale_data_make_an_incident(people: People) -> None:
+    for key, text in zip(("huanan", "huadong", "huabei"), PAYSLIP_OUTAGE):
+        file(people[key], text)
+    incident = Incident.objects.get()
+    assert incident.system.name == "EAS-HR" and IncidentTicket.objects.filter(incident=incident).count() == 3
+    assert "数据陈旧" in incident.reason

@@ -1,0 +1,55 @@
+"""How one report is read (fankui.incidents.symptoms): pure, no database."""
+from __future__ import annotations
+
+import pytest
+
+from fankui.incidents.symptoms import same_problem, signature
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("会员积分兑换一次，积分被扣了两次", "重复翻倍"),
+    ("导出的月度汇总金额比实际多了一倍，是翻倍的", "重复翻倍"),
+    ("电费账单打开显示的还是上个月的读数", "数据陈旧"),
+    ("年报页面的数据一直没更新，停在9:30", "数据陈旧"),
+    ("满减活动不生效，结算还是原价", "未生效"),
+    ("新录的车牌被识别成外来车辆", "未生效"),
+])
+def test_a_wrong_result_is_a_failure_even_without_failure_words(text: str, kind: str) -> None:
+    read = signature(text)
+    assert kind in read.symptoms
+    assert read.groupable
+
+
+def test_two_people_describing_the_same_wrong_result_differently_share_its_kind() -> None:
+    first, second = signature("账单明细里同一笔出现两次"), signature("每笔都重复扣了，余额少了")
+    assert "重复翻倍" in first.symptoms & second.symptoms
+    assert same_problem(first, second) >= 0.35
+
+
+@pytest.mark.parametrize(("text", "groupable"), [
+    ("采购申请单提交以后流程走不动了", True),  # 申请单 is a document, not a request
+    ("付款时提示商户配置错误，付不了", True),  # 配置错误 is what the screen says
+    ("新增的客户同步不了", True),  # 新增的 describes the data
+    ("能不能在首页加一个快捷入口", False),  # a wish for a feature; its 不能 is no failure
+    ("邮箱空间满了，能扩容吗", False),
+    ("工单超时的统计口径是什么", False),  # asks what a figure means
+    ("这是什么情况，页面一直报错", True),  # asks what broke
+])
+def test_what_a_report_asks_for_decides_whether_it_can_be_part_of_an_outage(text: str, groupable: bool) -> None:
+    assert signature(text).groupable is groupable
+
+
+def test_only_upper_case_constant_names_are_read_as_error_codes() -> None:
+    # Read case-blind, every English word starting with "e" ("error", "export") would be a shared code.
+    assert signature("导出报 export error，请联系管理员").codes == frozenset()
+    assert signature("连接报 ECONNREFUSED").codes == {"econnrefused"}
+    assert signature("後台報 java.lang.IllegalStateException").codes == {"illegalstateexception"}
+
+
+@pytest.mark.parametrize(("text", "alone"), [
+    ("导出失败，就我这个项目数据多", True),
+    ("登录报错，别人都正常", True),
+    ("登录报错，我们全项目都不行", False),
+])
+def test_a_reporter_saying_it_happens_only_to_them_is_noted(text: str, alone: bool) -> None:
+    assert signature(text).alone is alone
