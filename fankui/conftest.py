@@ -1,6 +1,7 @@
 """Shared fixtures: the shipped guide is loaded once for the whole run."""
 from __future__ import annotations
 
+import base64
 import os
 import uuid
 from collections.abc import Iterator
@@ -33,6 +34,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # getDisplayMedia({preferCurrentTab}) shares the tab without the prompt no test can click; the
+    # page still has to ask (the 问题反馈 panel's screenshot, fankui/integrations/tests).
+    "--auto-accept-this-tab-capture",
 ]
 
 
@@ -60,6 +64,21 @@ def phone_page(browser: Any) -> Iterator[Any]:
 def assert_fits_phone(page: Any) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"page is {overflow}px wider than the 375px screen"
+
+
+def paste_image(page: Any, data: bytes) -> None:
+    """Fire the paste event a screenshot tool's Ctrl+V produces, with a PNG on the clipboard, in the
+    description box of `page` (a page or a frame)."""
+    page.evaluate(
+        """(b64) => {
+            const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+            const data = new DataTransfer();
+            data.items.add(new File([bytes], "image.png", { type: "image/png" }));
+            const event = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
+            document.querySelector("textarea[name=description]").dispatchEvent(event);
+        }""",
+        base64.b64encode(data).decode(),
+    )
 
 
 def login(page: Any, base_url: str, username: str, password: str) -> None:

@@ -31,12 +31,14 @@ H5_PREFIX = "/integrations/h5/"
 @dataclass(frozen=True)
 class H5Session:
     """`panel`: opened by the 问题反馈 button inside another site's page, where a cookie of ours may
-    not be kept (third-party); the page then carries the session in its form instead (`h5s`)."""
+    not be kept (third-party); the page then carries the session in its form instead (`h5s`).
+    `language`: the one the host page asked for (a code of settings.LANGUAGES), or "" to follow the browser."""
 
     identity: AppIdentity
     context: Mapping[str, str] = field(default_factory=dict)
     cookie: str = ""
     panel: bool = False
+    language: str = ""
 
     @property
     def form_token(self) -> str:
@@ -56,10 +58,11 @@ def safe_next(path: str) -> str:
     return H5_PREFIX + "new/"
 
 
-def issue_handoff(identity: AppIdentity, *, context: Mapping[str, str] | None = None, panel: bool = False) -> str:
+def issue_handoff(identity: AppIdentity, *, context: Mapping[str, str] | None = None, panel: bool = False, language: str = "") -> str:
     """A new one-time token for `identity`; put it in the link the app (or the panel) opens."""
     token = secrets.token_urlsafe(24)
-    cache.set(_key(token), {"identity": identity.pk, "context": dict(context or {}), "panel": panel}, timeout=HANDOFF_SECONDS)
+    data = {"identity": identity.pk, "context": dict(context or {}), "panel": panel, "language": language}
+    cache.set(_key(token), data, timeout=HANDOFF_SECONDS)
     return token
 
 
@@ -75,9 +78,9 @@ def consume_handoff(token: str) -> H5Session | None:
     identity = _identity(data["identity"])
     if identity is None:
         return None
-    panel = bool(data.get("panel"))
-    cookie = signing.dumps({"i": identity.pk, "c": data["context"], "p": panel}, salt=_SALT)
-    return H5Session(identity=identity, context=data["context"], cookie=cookie, panel=panel)
+    panel, language = bool(data.get("panel")), str(data.get("language") or "")
+    cookie = signing.dumps({"i": identity.pk, "c": data["context"], "p": panel, "l": language}, salt=_SALT)
+    return H5Session(identity=identity, context=data["context"], cookie=cookie, panel=panel, language=language)
 
 
 def _identity(pk: object) -> AppIdentity | None:
@@ -98,7 +101,9 @@ def load_session(request: HttpRequest) -> H5Session | None:
     except signing.BadSignature:
         return None
     identity = _identity(data.get("i"))
-    return None if identity is None else H5Session(identity=identity, context=data.get("c") or {}, cookie=cookie, panel=bool(data.get("p")))
+    if identity is None:
+        return None
+    return H5Session(identity=identity, context=data.get("c") or {}, cookie=cookie, panel=bool(data.get("p")), language=str(data.get("l") or ""))
 
 
 def form_token_ok(request: HttpRequest, session: H5Session) -> bool:

@@ -5,8 +5,10 @@ tickets chokepoint as the app user, and may be framed only by the integration's 
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit
 
 import pydantic
 from django.conf import settings
@@ -14,7 +16,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -66,9 +70,25 @@ def h5_page(view: H5View) -> H5View:
         session = handoff.load_session(request)
         if session is None or (request.method == "POST" and not handoff.form_token_ok(request, session)):
             return _expired(request)
+        _speak(session)
         return _guard(view(request, session, *args, **kwargs), session.identity.integration)
 
     return wrapper
+
+
+def _speak(session: H5Session) -> None:
+    # The panel speaks the host page's language (the button's data-lang); LocaleMiddleware activates
+    # the browser's afresh on every request, so this lasts for this one only.
+    if session.language:
+        translation.activate(session.language)
+
+
+def _host_origin(session: H5Session) -> str:
+    """The registered origin of the page the panel sits on: the only one the panel talks to (to step
+    aside while the user's screenshot is taken)."""
+    parts = urlsplit(session.context.get("page_url", ""))
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return origin if session.panel and origin in session.identity.integration.origins else ""
 
 
 def _render(request: HttpRequest, session: H5Session, template: str, context: dict[str, object], status: int = 200) -> HttpResponse:
@@ -89,6 +109,7 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     if session is None:
         return _expired(request)
     if session.panel:
+        _speak(session)
         return _guard(_new_page(request, session), session.identity.integration)
     response = redirect(handoff.safe_next(request.GET.get("next", "")))
     handoff.set_cookie(response, request, session)
@@ -101,7 +122,7 @@ def new(request: HttpRequest, session: H5Session) -> HttpResponse:
 
 
 def _new_page(request: HttpRequest, session: H5Session) -> HttpResponse:
-    form = H5ReportForm(request.POST or None, request.FILES or None)
+    form, status = H5ReportForm(request.POST or None, request.FILES or None), 200
     if request.method == "POST":
         for refusal in upload_refusals(request):
             form.add_error("files", refusal.message)
@@ -124,8 +145,8 @@ def _new_page(request: HttpRequest, session: H5Session) -> HttpResponse:
                 if session.panel:
                     return _render(request, session, "integrations/h5_sent.html", {"ticket": result.ticket})
                 return redirect(reverse("integrations:h5_ticket", args=[result.ticket.ref]) + "?sent=1")
-        return _render(request, session, "integrations/h5_new.html", {"form": form, "tab": "new"}, status=400)
-    return _render(request, session, "integrations/h5_new.html", {"form": form, "tab": "new"})
+        status = 400
+    return _render(request, session, "integrations/h5_new.html", {"form": form, "tab": "new", "host_origin": _host_origin(session)}, status=status)
 
 
 @h5_page
@@ -188,13 +209,44 @@ def attachment(request: HttpRequest, session: H5Session, ref: str, attachment_id
 # ---- the 问题反馈 button for web systems ----------------------------------------------------------
 
 
+# What the script itself shows, before the panel (which is a fankui page) takes over.
+BUTTON_STRINGS = {
+    "label": gettext_lazy("问题反馈"),
+    "close": gettext_lazy("关闭"),
+    "unreachable": gettext_lazy("本网站未在 fankui 登记，或网络不通，无法打开问题反馈。"),
+    "refused": gettext_lazy("无法打开问题反馈。"),
+}
+
+
+def button_strings() -> dict[str, dict[str, str]]:
+    """BUTTON_STRINGS in every language of the site: the host page, not the request, picks one."""
+    strings = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            strings[code] = {name: str(text) for name, text in BUTTON_STRINGS.items()}
+    return strings
+
+
+def panel_language(requested: str) -> str:
+    """The site's language closest to what the host page asked for (`en-US` is `en`); else the default."""
+    try:
+        return translation.get_supported_language_variant(requested.strip().lower())
+    except LookupError:
+        return str(settings.LANGUAGE_CODE)
+
+
 @require_GET
 def button_js(request: HttpRequest, key: str) -> HttpResponse:
     """The script an integration's pages include; served by fankui itself (no CDN)."""
     integration = Integration.objects.filter(key=key, active=True).first()
     if integration is None:
         raise Http404
-    context = {"base": str(settings.FANKUI_BASE_URL).rstrip("/"), "key": integration.key}
+    context = {
+        "base": str(settings.FANKUI_BASE_URL).rstrip("/"),
+        "key": integration.key,
+        "strings": json.dumps(button_strings(), ensure_ascii=True),
+        "default_language": settings.LANGUAGE_CODE,
+    }
     response = render(request, "integrations/button.js", context, content_type="application/javascript; charset=utf-8")
     response["Cache-Control"] = "public, max-age=300"
     return response
@@ -233,7 +285,8 @@ def panel_start(request: HttpRequest, key: str) -> HttpResponse:
         identity = accept_call(call)
     except SignatureRefused as exc:
         return _cors(_json_error(exc.status, exc.code, exc.message), origin)
-    token = handoff.issue_handoff(identity, context={"page_url": data.page_url, "browser": data.browser}, panel=True)
+    context = {"page_url": data.page_url, "browser": data.browser}
+    token = handoff.issue_handoff(identity, context=context, panel=True, language=panel_language(data.lang))
     url = absolute_url("integrations:h5_start", token)
     return _cors(JsonResponse({"url": url, "expires_in": handoff.HANDOFF_SECONDS}, status=201), origin)
 
@@ -245,3 +298,4 @@ class PanelStart(pydantic.BaseModel):
     signature: str = pydantic.Field(..., max_length=64)
     page_url: str = pydantic.Field("", max_length=2000)
     browser: str = pydantic.Field("", max_length=300)
+    lang: str = pydantic.Field("", max_length=35)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -66,3 +67,40 @@ def test_an_unregistered_origin_or_a_bad_signature_opens_nothing() -> None:
     wrong_use = _start(app, ORIGIN, signature=api["X-Fankui-Signature"], nonce=api["X-Fankui-Nonce"], timestamp=api["X-Fankui-Timestamp"])
     assert wrong_use.json()["error"]["code"] == "bad_signature"  # type: ignore[attr-defined]
     assert Ticket.objects.count() == 0
+
+
+def _panel(app: AppBackend, **changes: str) -> str:
+    started = _start(app, ORIGIN, **changes)
+    return Client().get(started.json()["url"].removeprefix("http://127.0.0.1:8000")).content.decode()  # type: ignore[attr-defined]
+
+
+def test_the_script_carries_its_words_in_both_languages_and_lets_the_panel_ask_for_a_screenshot() -> None:
+    register(name="BMS", key="bms", system="BMS", origins=ORIGIN)
+    script = Client().get("/integrations/bms/button.js").content.decode()
+    assert "Report a problem" in script and "This site is not registered with fankui" in script
+    assert 'iframe.allow = "display-capture"' in script
+
+
+def test_the_panel_speaks_the_language_the_page_asked_for_else_chinese() -> None:
+    app = register(name="BMS", key="bms", system="BMS", origins=ORIGIN)
+    english = _panel(app, lang="en-US")
+    assert '<html lang="en">' in english and "Capture this page" in english and "截取当前页面" not in english
+    for asked in ("fr", "", "zh-CN"):
+        chinese = _panel(app, lang=asked)
+        assert '<html lang="zh-hans">' in chinese and "截取当前页面" in chinese
+
+
+def test_an_english_panel_stays_english_when_its_form_comes_back_with_an_error() -> None:
+    app = register(name="BMS", key="bms", system="BMS", origins=ORIGIN)
+    page = _panel(app, lang="en")
+    fields = dict(re.findall(r'name="(h5[st])" value="([^"]+)"', page))
+    answer = Client().post("/integrations/h5/new/", {**fields, "description": ""}, headers={"Accept-Language": "zh-CN"})
+    assert answer.status_code == 400
+    assert '<html lang="en">' in answer.content.decode() and "This field is required." in answer.content.decode()
+
+
+def test_the_panel_talks_only_to_the_registered_page_it_was_opened_on() -> None:
+    app = register(name="BMS", key="bms", system="BMS", origins=ORIGIN)
+    assert f'data-host-origin="{ORIGIN}"' in _panel(app)
+    # A page address on an origin the integration never registered: the panel asks nobody to step aside.
+    assert 'data-host-origin=""' in _panel(app, page_url="https://evil.example/approvals/7")

@@ -6,14 +6,13 @@ the reporter sees the answer and the unread badge. (The e-mail leg is tested in 
 """
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from fankui.accounts.services import seed_demo_accounts
-from fankui.conftest import assert_fits_phone, login
+from fankui.conftest import assert_fits_phone, login, paste_image
 from fankui.tickets.models import Ticket
 from fankui.tickets.tests.page_factories import png_bytes
 
@@ -28,20 +27,6 @@ def logout(page: Any) -> None:
 def submit(page: Any, selector: str) -> None:
     with page.expect_navigation():
         page.click(selector)
-
-
-def paste_image(page: Any, data: bytes) -> None:
-    """Fire the paste event a screenshot tool's Ctrl+V produces, with a PNG on the clipboard."""
-    page.evaluate(
-        """(b64) => {
-            const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-            const data = new DataTransfer();
-            data.items.add(new File([bytes], "image.png", { type: "image/png" }));
-            const event = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
-            document.querySelector("textarea[name=description]").dispatchEvent(event);
-        }""",
-        base64.b64encode(data).decode(),
-    )
 
 
 def test_a_report_travels_from_staff_to_consultant_to_owner_and_back(
