@@ -249,7 +249,7 @@ def _id_list(ids: list[int]) -> RawSQL:
 def _matches(ticket: Ticket, replies: list[str], query: Query) -> bool:
     """Every word is in the ticket's text, or the query is the ticket's number. A word is never
     matched inside the number: "vpn" must not find FK261203-VPN8D."""
-    if [term.text for term in query.terms] == [fold(ticket.ref)]:
+    if len(query.terms) == 1 and query.terms[0].text == fold(ticket.ref):
         return True
     return accepted_spans(fold(ticket_words(ticket, replies)), query) is not None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -157,8 +158,10 @@ def relevance(bigram_texts: Sequence[str], query: Query, *, k1: float = 1.2, b: 
 
 
 @lru_cache(maxsize=4096)
-def _words(folded: str) -> tuple[tuple[int, int], ...]:
-    return tuple((start, end) for _, start, end in rjieba.tokenize(folded))
+def _words(folded: str) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
+    """The text's words as (start, end), in order and tiling the text, with their starts apart (for bisect)."""
+    words = tuple((start, end) for _, start, end in rjieba.tokenize(folded))
+    return tuple(start for start, _ in words), words
 
 
 def _cuts_a_word(folded: str, start: int, end: int) -> bool:
@@ -169,8 +172,13 @@ def _cuts_a_word(folded: str, start: int, end: int) -> bool:
     splits 上工单 as 上工/单, and 工单 must still be found there.
     """
     cut: list[int] = []
-    for word_start, word_end in _words(folded):
-        if word_end <= start or word_start >= end or not _HAS_CJK.search(folded, word_start, word_end):
+    starts, words = _words(folded)
+    # Only the words from the one holding `start` up to `end` can be cut: search pages check
+    # thousands of texts, and walking every word of each for every hit was their largest cost.
+    for word_start, word_end in words[max(0, bisect_right(starts, start) - 1) :]:
+        if word_start >= end:
+            break
+        if word_end <= start or not _HAS_CJK.search(folded, word_start, word_end):
             continue  # Latin words and numbers are bounded by _ascii_bounded instead
         inside = start <= word_start and word_end <= end
         covers = word_start <= start and end <= word_end
