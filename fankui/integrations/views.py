@@ -220,7 +220,7 @@ BUTTON_STRINGS = {
 
 def button_strings() -> dict[str, dict[str, str]]:
     """BUTTON_STRINGS in every language of the site: the host page, not the request, picks one."""
-    strings = {}
+    strings: dict[str, dict[str, str]] = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             strings[code] = {name: str(text) for name, text in BUTTON_STRINGS.items()}
@@ -244,7 +244,7 @@ def button_js(request: HttpRequest, key: str) -> HttpResponse:
     context = {
         "base": str(settings.FANKUI_BASE_URL).rstrip("/"),
         "key": integration.key,
-        "strings": json.dumps(button_strings(), ensure_ascii=True),
+        "strings": json.dumps(button_strings(), ensure_ascii=False),
         "default_language": settings.LANGUAGE_CODE,
     }
     response = render(request, "integrations/button.js", context, content_type="application/javascript; charset=utf-8")

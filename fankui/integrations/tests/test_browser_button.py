@@ -15,7 +15,7 @@ import pytest
 from django.test import override_settings
 from PIL import Image
 
-from fankui.conftest import assert_fits_phone, paste_image
+from fankui.conftest import CHROMIUM, CHROMIUM_ARGS, assert_fits_phone, paste_image
 from fankui.integrations.tests.factories import AppBackend, panel_signature, register
 from fankui.tickets.attachments import read_attachment
 from fankui.tickets.models import Ticket
@@ -101,9 +101,10 @@ def test_the_panel_captures_the_page_it_sits_on_and_the_ticket_keeps_the_picture
     with bms_page(browser, live_server) as (page, origin):
         panel = open_panel(page, f"{origin}/approvals/42", "审批页面的保存按钮不见了")
         panel.locator("#h5-capture").click()  # the browser's own prompt is accepted by a chromium switch (conftest)
-        panel.locator("#h5-previews figure").wait_for()
+        panel.locator("#h5-capture:enabled").wait_for()  # the capture is over
         assert panel.locator("#h5-previews figure").count() == 1
-        assert page.locator("#fankui-feedback-panel").evaluate("panel => getComputedStyle(panel).visibility") == "visible"
+        for stepped_aside in ("#fankui-feedback-panel", "#fankui-feedback-button"):
+            assert page.locator(stepped_aside).evaluate("it => getComputedStyle(it).visibility") == "visible"
         panel.locator("#h5-report button[type=submit]").click()
         ref = panel.locator("#sent").get_attribute("data-ref")
     [attachment] = Ticket.objects.get(ref=ref).attachments.all()
@@ -112,6 +113,21 @@ def test_the_panel_captures_the_page_it_sits_on_and_the_ticket_keeps_the_picture
     # Where the panel stands on the screen the picture shows the page: the panel stepped aside.
     pixel = image.getpixel((int(image.width * 0.85), int(image.height * 0.6)))
     assert all(abs(got - want) <= 24 for got, want in zip(pixel, PAGE_COLOUR, strict=True)), pixel
+
+
+def test_a_user_who_refuses_the_browsers_prompt_is_told_and_nothing_is_taken(guide_loaded: None, live_server: Any, browser: Any) -> None:
+    args = [arg for arg in CHROMIUM_ARGS if arg != "--auto-accept-this-tab-capture"] + ["--auto-reject-this-tab-capture"]
+    refusing = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=args)
+    try:
+        with bms_page(refusing, live_server) as (page, origin):
+            panel = open_panel(page, origin, "审批页面的保存按钮不见了")
+            panel.locator("#h5-capture").click()
+            panel.locator("#h5-capture:enabled").wait_for()
+            assert panel.locator("[data-capture-status]").inner_text() == "没有截图：未获得浏览器的截屏许可。"
+            assert panel.locator("#h5-previews figure").count() == 0
+            assert page.locator("#fankui-feedback-panel").evaluate("it => getComputedStyle(it).visibility") == "visible"
+    finally:
+        refusing.close()
 
 
 def test_at_375px_in_english_a_pasted_and_a_chosen_image_go_with_the_report(guide_loaded: None, live_server: Any, browser: Any) -> None:

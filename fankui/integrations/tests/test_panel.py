@@ -77,7 +77,8 @@ def _panel(app: AppBackend, **changes: str) -> str:
 def test_the_script_carries_its_words_in_both_languages_and_lets_the_panel_ask_for_a_screenshot() -> None:
     register(name="BMS", key="bms", system="BMS", origins=ORIGIN)
     script = Client().get("/integrations/bms/button.js").content.decode()
-    assert "Report a problem" in script and "This site is not registered with fankui" in script
+    assert '"label": "问题反馈"' in script and '"label": "Report a problem"' in script
+    assert "This site is not registered with fankui" in script and "本网站未在 fankui 登记" in script
     assert 'iframe.allow = "display-capture"' in script
 
 

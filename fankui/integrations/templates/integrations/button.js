@@ -87,13 +87,13 @@
         say(error.message);
       }).then(function () { button.disabled = false; });
     });
-    // While the user's screenshot is taken the panel steps aside, so the picture shows this page.
+    // While the user's screenshot is taken the panel and the button step aside, so the picture shows this page.
     window.addEventListener("message", function (event) {
       var iframe = panel && panel.querySelector("iframe");
       var data = event.data || {};
       if (!iframe || event.source !== iframe.contentWindow || event.origin !== new URL(base).origin) { return; }
       if (data.fankuiPanel === "hide" || data.fankuiPanel === "show") {
-        panel.style.visibility = data.fankuiPanel === "hide" ? "hidden" : "visible";
+        panel.style.visibility = button.style.visibility = data.fankuiPanel === "hide" ? "hidden" : "visible";
         iframe.contentWindow.postMessage({ fankuiPanel: data.fankuiPanel === "hide" ? "hidden" : "shown" }, event.origin);
       }
     });
