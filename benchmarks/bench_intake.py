@@ -6,6 +6,7 @@
     .venv/bin/python benchmarks/bench_intake.py --worker-class sync --database-url postgres://postgres@127.0.0.1:5432/fankui_bench \
         --redis-url redis://127.0.0.1:6379/13 --servers 1,2       # one app server, then two sharing PostgreSQL + Redis
     .venv/bin/python benchmarks/bench_intake.py --mode both --worker-class sync   # bearer vs on-behalf-of
+    .venv/bin/python benchmarks/bench_intake.py --worker-class sync --worker      # with the worker: its CPU per ticket too
 
 Each run uses a fresh data folder (and, for PostgreSQL, a fresh database it creates and drops),
 migrates, imports the guide, creates a 华南 reporter and an API token, starts gunicorn
@@ -125,6 +126,7 @@ class Level:
     errors: Counter[str] = field(default_factory=Counter)
     elapsed: float = 0.0
     server_cpu: float = 0.0  # CPU seconds the gunicorn workers spent during the level (user + system)
+    worker_cpu: float | None = None  # CPU seconds the Huey worker spent on the level's tickets (--worker)
 
     def percentile(self, p: float) -> float:
         if not self.latencies:
@@ -139,6 +141,8 @@ class Level:
         extra += f"  errors {dict(self.errors)}" if self.errors else ""
         # CPU per request stays meaningful when other jobs share the machine; requests/s does not.
         cpu = f"  server CPU {self.server_cpu * 1000 / max(1, sum(self.statuses.values())):5.1f} ms/req"
+        if self.worker_cpu is not None:
+            cpu += f"  worker CPU {self.worker_cpu * 1000 / max(1, created):5.1f} ms/ticket"
         return (
             f"  c={self.concurrency:<3} {created:>6} created  {created / self.elapsed:7.1f}/s   "
             f"p50 {self.percentile(50):6.1f} ms  p95 {self.percentile(95):6.1f} ms  p99 {self.percentile(99):6.1f} ms{cpu}{extra}"
@@ -153,15 +157,44 @@ def free_port() -> int:
 
 def server_cpu_seconds(master: int) -> float:
     """User + system CPU of the master's worker processes, from /proc (Linux; 0 elsewhere)."""
-    total = 0
     try:
         children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-        for pid in children:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
     except OSError:
         return 0.0
-    return total / os.sysconf("SC_CLK_TCK")
+    return sum(process_cpu_seconds(int(pid)) for pid in children)
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process, all its threads, from /proc (Linux; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (fields 14 and 15)
+
+
+def start_worker(env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
+    """The Huey worker as production runs it beside the web servers, mailing to a sink on loopback."""
+    port = free_port()
+    sink = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink", "-l", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = open(Path(env["FANKUI_DATA_DIR"]) / "worker.log", "ab")  # noqa: SIM115 (closed with the data folder)
+    worker = subprocess.Popen([sys.executable, "-m", "fankui.cli", "run_huey"], env={**env, "FANKUI_SMTP_HOST": "127.0.0.1",
+                              "FANKUI_SMTP_PORT": str(port)}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    return [worker, sink]
+
+
+def settled_cpu(pid: int, *, quiet: float = 1.5, limit: float = 60) -> float:
+    """The process's CPU once it has been idle for `quiet` seconds (the worker has caught up)."""
+    deadline, last, still = time.monotonic() + limit, process_cpu_seconds(pid), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now = process_cpu_seconds(pid)
+        if now - last > 0.02:  # more than the idle polling of its scheduler
+            last, still = now, time.monotonic()
+        elif time.monotonic() - still >= quiet:
+            break
+    return last
 
 
 def run(cmd: list[str], env: dict[str, str]) -> str:
@@ -286,6 +319,7 @@ def bench(args: argparse.Namespace, worker_class: str, server_count: int = 1, mo
         database_url = base._replace(path=f"/{name}").geturl()
         postgres_admin(database_url, f'CREATE DATABASE "{name}"')
     servers: list[subprocess.Popen[bytes]] = []
+    helpers: list[subprocess.Popen[bytes]] = []
     try:
         if args.redis_url:
             import redis
@@ -296,8 +330,12 @@ def bench(args: argparse.Namespace, worker_class: str, server_count: int = 1, mo
         ports = [free_port() for _ in range(server_count)]
         servers = [start_gunicorn(env, port, worker_class, args.workers, args.threads) for port in ports]
         server = servers[0]
+        helpers = start_worker(env) if args.worker else []
+        worker = helpers[0].pid if helpers else None
         warm = Level(concurrency=2 * server_count, seconds=args.warmup)
         hammer(ports, caller, warm)
+        if worker is not None:
+            settled_cpu(worker)
         levels = []
         for concurrency in args.levels:
             level = Level(concurrency=concurrency, seconds=args.seconds)
@@ -311,8 +349,11 @@ def bench(args: argparse.Namespace, worker_class: str, server_count: int = 1, mo
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 )
             cpu_before = sum(server_cpu_seconds(each.pid) for each in servers)
+            worker_before = process_cpu_seconds(worker) if worker is not None else 0.0
             hammer(ports, caller, level)
             level.server_cpu = sum(server_cpu_seconds(each.pid) for each in servers) - cpu_before
+            if worker is not None:
+                level.worker_cpu = settled_cpu(worker) - worker_before
             if spy is not None:
                 spy.wait()
                 print(f"  py-spy samples (collapsed stacks) in {out}")
@@ -320,7 +361,7 @@ def bench(args: argparse.Namespace, worker_class: str, server_count: int = 1, mo
             print(level.line(), flush=True)
         return levels
     finally:
-        for each in servers:
+        for each in [*servers, *helpers]:
             each.send_signal(signal.SIGTERM)
             try:
                 each.wait(timeout=30)
@@ -354,6 +395,8 @@ def main() -> None:
                         help="app servers sharing the database, one run per count (e.g. 1,2)")
     parser.add_argument("--mode", choices=["bearer", "on-behalf", "both"], default="bearer",
                         help="a reporter's bearer token, or an integration signing for its app users (default bearer)")
+    parser.add_argument("--worker", action="store_true", help="run the Huey worker beside the servers (as in production) and "
+                        "print its CPU per ticket, counted until it has caught up after each level")
     parser.add_argument("--keep", action="store_true", help="keep the data folder")
     parser.add_argument("--py-spy", metavar="FILE", help="profile the workers with py-spy during the second level (collapsed stacks)")
     parser.add_argument("--conn-max-age", type=int, help="experiment: override DATABASES CONN_MAX_AGE (product default: 0 for SQLite)")

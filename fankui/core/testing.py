@@ -24,10 +24,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
-from django.test import Client
+from django.test import Client, TestCase
 
 from fankui.accounts.models import Profile
 from fankui.accounts.services import set_profile
@@ -96,6 +97,12 @@ def make_personas() -> dict[str, AbstractUser]:
         "xiaou": owner_xiaou(),
         "admin": admin(),
     }
+
+
+def after_commit() -> Any:
+    """Run what a request schedules for after its commit (grouping, indexing: the worker's) as production
+    would: in a test's transaction nothing commits, so the callbacks run when this block ends."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def client_for(user: AbstractUser) -> Client:

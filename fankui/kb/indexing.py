@@ -3,17 +3,24 @@
 The index is derived data, not business state: it can be thrown away and rebuilt with
 `fankui kb reindex`. That is why it is maintained by post_save/post_delete receivers (connected in
 KbConfig.ready) rather than by the ticket services: every write path that saves a ticket, an article
-or a reply is covered without the ticket services knowing search exists, and the row is written in
-the same transaction as the change it indexes. Bulk writes (`update()`, `bulk_create`) bypass
-signals; run `fankui kb reindex` after them.
+or a reply is covered without the ticket services knowing search exists. A change is indexed in its
+own transaction, except a new ticket: reporters wait for intake, so the worker indexes new tickets
+after they commit (woken at once, coalesced; its once-a-minute pass indexes whatever a lost wake-up
+or a stopped worker left out). Bulk writes (`update()`, `bulk_create`) bypass signals; run
+`fankui kb reindex` after them.
 """
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from fankui.core.wakeup import Wakeup
 
 from fankui.kb.models import Article, SearchDoc
 from fankui.kb.textsearch import bigram_text
@@ -75,6 +82,39 @@ def index_article(article: Article) -> None:
     _upsert(SearchDoc.Kind.ARTICLE, article.pk, _article_fields(article))
 
 
+# Tickets commit in a different order than they took their ids (several servers at once): a woken pass
+# also looks this far below the newest indexed id.
+OUT_OF_ORDER = 500
+
+
+def index_new_tickets() -> int:
+    """Index the tickets that arrived since the newest one indexed; return how many. Cheap enough to run
+    on every wake-up: it reads only ids above the newest doc's (less OUT_OF_ORDER)."""
+    newest = SearchDoc.objects.filter(kind=SearchDoc.Kind.TICKET).aggregate(newest=Max("object_id"))["newest"] or 0
+    return _index_missing(Ticket.objects.filter(pk__gt=newest - OUT_OF_ORDER))
+
+
+def index_missed_tickets(*, minutes: int) -> int:
+    """Index the tickets created in the last `minutes` that have no doc yet (a lost wake-up, a stopped
+    worker, a ticket that committed long after its id was taken); return how many."""
+    return _index_missing(Ticket.objects.filter(created_at__gte=timezone.now() - datetime.timedelta(minutes=minutes)))
+
+
+def _index_missing(tickets: QuerySet[Ticket]) -> int:
+    unindexed = tickets.exclude(Exists(SearchDoc.objects.filter(kind=SearchDoc.Kind.TICKET, object_id=OuterRef("pk"))))
+    total = 0
+    while missing := list(unindexed.order_by("pk")[:BATCH]):
+        replies = _public_replies([t.pk for t in missing])
+        created, _updated = _sync_batch(SearchDoc.Kind.TICKET, {t.pk: _ticket_fields(t, replies.get(t.pk, [])) for t in missing})
+        total += created
+        if len(missing) < BATCH:
+            break
+    return total
+
+
+wake_indexing = Wakeup("fankui.kb.tasks:index_new_tickets", 0.5)
+
+
 # --------------------------------------------------------------------------------------------
 # Receivers (connected in KbConfig.ready)
 
@@ -83,15 +123,7 @@ def _ticket_saved(sender: type, instance: Ticket, raw: bool = False, created: bo
     if raw:
         return
     if created:
-        # A new ticket has no replies and (ids are never reused) no doc: one upsert instead of two
-        # reads and an insert, inside intake's write lock (benchmarks/bench_intake.py).
-        fields = _ticket_fields(instance, [])
-        SearchDoc.objects.bulk_create(
-            [SearchDoc(kind=SearchDoc.Kind.TICKET, object_id=instance.pk, **fields)],
-            update_conflicts=True,
-            unique_fields=["kind", "object_id"],
-            update_fields=[*fields, "updated_at"],
-        )
+        transaction.on_commit(wake_indexing, robust=True)
         return
     index_ticket(instance)
 

@@ -6,13 +6,12 @@ reporters in 华南, 华东, 华北 and 华中 (each with a mailbox), consultant
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.models import AbstractUser
-from django.test import TestCase
 
 from fankui.accounts.models import Profile
 from fankui.core import testing
+from fankui.core.testing import after_commit
 from fankui.directory.models import Region
 from fankui.tickets.models import Ticket
 from fankui.tickets.services import Intake, IntakeResult
@@ -56,12 +55,6 @@ def make_people() -> People:
 def region_of(user: AbstractUser) -> Region | None:
     profile = Profile.objects.filter(user=user).select_related("region").first()
     return profile.region if profile else None
-
-
-def after_commit() -> Any:
-    """Run what a request schedules for after its commit (grouping, in the worker) as production would: in a
-    test's transaction nothing commits, so the callbacks run when this block ends."""
-    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def file(user: AbstractUser, description: str, **fields: object) -> IntakeResult:
