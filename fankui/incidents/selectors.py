@@ -18,6 +18,7 @@ from fankui.core.dates import show
 from fankui.directory.models import Person, Region, System
 from fankui.directory.selectors import acting_person, match_system, normalize, people_acting_as
 from fankui.routing.selectors import get_index
+from fankui.routing.services import leaning_systems
 from fankui.routing.text import normalize_text
 from fankui.incidents.symptoms import LINK_SCORE, Signature, same_problem, signature
 from fankui.incidents.models import Incident, IncidentTicket
@@ -42,12 +43,47 @@ def signature_of(title: str, description: str, system_id: int | None) -> Signatu
     found = _SIGNATURES.get(key)
     if found is None:
         index = get_index()
-        text = description if not title.strip() or description.strip().startswith(title.strip()) else f"{title}\n{description}"
-        found = signature(text, strip=_system_terms(system_id, index.version), tokens=index.segmenter.tokens)
+        found = signature(_report_text(title, description), strip=_system_terms(system_id, index.version), tokens=index.segmenter.tokens)
         if len(_SIGNATURES) >= _SIGNATURES_MAX:
             _SIGNATURES.clear()
         _SIGNATURES[key] = found
     return found
+
+
+@dataclass(frozen=True)
+class Leans:
+    """`fankui.routing.services.Leaning` by system id."""
+
+    named: tuple[int, ...] = ()
+    systems: tuple[int, ...] = ()  # named first, then guessed
+
+
+_LEANINGS: dict[tuple[str, str], Leans] = {}
+
+
+def leanings_of(title: str, description: str) -> Leans:
+    """The systems a report that names none may be about, by id, likeliest first. Cached like signatures:
+    the worker's pass reads the same unrouted reports every minute."""
+    key = (title, description)
+    found = _LEANINGS.get(key)
+    if found is None:
+        ids = _system_ids(get_index().version)
+        leaning = leaning_systems(_report_text(title, description))
+        found = Leans(tuple(ids[n] for n in leaning.named if n in ids), tuple(ids[n] for n in leaning.systems if n in ids))
+        if len(_LEANINGS) >= _SIGNATURES_MAX:
+            _LEANINGS.clear()
+        _LEANINGS[key] = found
+    return found
+
+
+def _report_text(title: str, description: str) -> str:
+    """The title and the description as one text, the title left out when the description begins with it."""
+    return description if not title.strip() or description.strip().startswith(title.strip()) else f"{title}\n{description}"
+
+
+@functools.lru_cache(maxsize=8)
+def _system_ids(directory_version: tuple[object, ...]) -> dict[str, int]:
+    return dict(System.objects.values_list("name", "pk"))
 
 
 @functools.lru_cache(maxsize=256)

@@ -75,6 +75,7 @@ class Report:
     incident_state: str | None
     signature: Signature
     routed: bool = True  # False: it names no system, and is compared because it may belong to this one
+    leans: selectors.Leans = selectors.Leans()  # naming none, the systems it may be about
     system_id: int | None = None
     incident_system_id: int | None = None
 
@@ -104,14 +105,16 @@ def _reports(
     code: a bare "打不开" could belong to any system's outage), read as that system's reports."""
     reports = _read_reports(Q(system_id=system_id) | Q(system__isnull=True), since, until, exclude_pk=exclude_pk, limit=limit, read_as=system_id)
     # One that already joined another system's incident belongs there: it must not carry this system's
-    # reports into that incident.
-    return [r for r in reports if (r.routed or r.signature.functions or r.signature.codes) and r.incident_system_id in (None, system_id)]
+    # reports into that incident. One whose words name other systems (公众号) is theirs to join.
+    return [r for r in reports if (r.routed or (not r.leans.named and (r.signature.functions or r.signature.codes)))
+            and r.incident_system_id in (None, system_id)]
 
 
 def _read_reports(
     where: Q, since: datetime.datetime, until: datetime.datetime, *, limit: int, exclude_pk: int | None = None, read_as: int | None = None
 ) -> list[Report]:
-    """Recent reports, newest first; each signature leaves out the names of `read_as` (else its own system)."""
+    """Recent reports, newest first; each signature leaves out the names of `read_as` (else its own system).
+    A report that names no system but leans to `read_as` is read as naming it."""
     from fankui.tickets.models import Ticket
 
     rows = (
@@ -121,12 +124,14 @@ def _read_reports(
         .values_list("pk", "ref", "reporter_id", "region__name", "created_at", "title", "description",
                      "incident_link__incident_id", "incident_link__incident__state", "system_id", "incident_link__incident__system_id")[:limit]
     )
-    return [
-        Report(pk, ref, reporter_id, region, created_at, incident_id, state,
-               selectors.signature_of(title, description, read_as or routed_to), routed=routed_to is not None, system_id=routed_to,
-               incident_system_id=incident_system)
-        for pk, ref, reporter_id, region, created_at, title, description, incident_id, state, routed_to, incident_system in rows
-    ]
+    reports = []
+    for pk, ref, reporter_id, region, created_at, title, description, incident_id, state, routed_to, incident_system in rows:
+        leans = selectors.leanings_of(title, description) if routed_to is None else selectors.Leans()
+        reports.append(Report(pk, ref, reporter_id, region, created_at, incident_id, state,
+                              selectors.signature_of(title, description, read_as or routed_to),
+                              routed=routed_to is not None or read_as in leans.systems, system_id=routed_to, leans=leans,
+                              incident_system_id=incident_system))
+    return reports
 
 
 def _links(a: Signature, b: Signature, *, both_routed: bool, quiet_pair: bool = False, forming: bool = True) -> float:
@@ -276,7 +281,7 @@ def group_ticket(
     since = t.created_at - window
     if recent is None:
         recent = _system_window(system_id, since, max(now, t.created_at), exclude_pk=t.pk)
-    direct = recent.alike(mine, routed=t.system_id is not None, since=since, exclude_pk=t.pk, at=t.created_at)
+    direct = recent.alike(mine, routed=_names(t, system_id), since=since, exclude_pk=t.pk, at=t.created_at)
     joinable = [(r, score) for r, score in direct if score >= QUIET_JOIN_SCORE]
     joined = _open_incident_among(joinable) or _open_incident_matching(mine, system_id)
     if joined is not None:
@@ -301,20 +306,43 @@ def group_ticket(
     return Grouping(incident=incident, proposed=True, verdict=verdict)
 
 
+def _names(ticket: object, system_id: int) -> bool:
+    """Whether a report names the system it is grouped on, or, naming none, leans to it."""
+    from fankui.tickets.models import Ticket
+
+    t: Ticket = ticket  # type: ignore[assignment]
+    return t.system_id is not None or system_id in selectors.leanings_of(t.title, t.description).systems
+
+
 def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | None = None) -> int | None:
-    """The system a report that names none belongs to, if it describes the problem that recent reports on
-    exactly one system describe ("登录一直转圈，网络异常" while the app's outage is being reported).
+    """The system a report that names none belongs to: among the systems the router leans to (its business
+    words, a bare name shared by two systems, the model's likeliest), the one whose recent reports it
+    resembles; else the one system whose recent reports describe its problem clearly ("登录一直转圈，网络
+    异常" while the app's outage is being reported).
 
     `routed` is the window of recent reports that name a system, when the caller has read it."""
     from fankui.tickets.models import Ticket
 
     t: Ticket = ticket  # type: ignore[assignment]
     plain = selectors.signature_of(t.title, t.description, None)
-    if not plain.groupable or not (plain.functions or plain.codes):
-        return None  # a bare "打不开" could belong to any system's outage
+    if not plain.groupable:
+        return None
     since = t.created_at - datetime.timedelta(minutes=_BURST_MINUTES)
     if routed is None:
         routed = _routed_window(since, max(now, t.created_at), limit=_CANDIDATES)
+    # Among the systems the router leans to, the one whose recent reports it resembles most; timing alone
+    # (a quiet system's burst) is not enough to pick one, it takes wording in common.
+    best: tuple[float, int] | None = None
+    for system_id in selectors.leanings_of(t.title, t.description).systems:
+        mine = selectors.signature_of(t.title, t.description, system_id)
+        alike = routed.alike(mine, routed=True, since=since, exclude_pk=t.pk, at=t.created_at) if mine.groupable else []
+        score = max((score for r, score in alike if r.system_id == system_id), default=0.0)
+        if score >= QUIET_JOIN_SCORE and (best is None or score > best[0]):
+            best = (score, system_id)
+    if best is not None:
+        return best[1]
+    if not (plain.functions or plain.codes):
+        return None  # a bare "打不开" could belong to any system's outage
     systems = {r.system_id for r, _ in routed.alike(plain, routed=False, since=since, exclude_pk=t.pk, at=t.created_at)}
     return systems.pop() if len(systems) == 1 else None
 
@@ -383,7 +411,7 @@ def _regroup_system(system_id: int, tickets: Sequence[object], *, now: datetime.
         mine = selectors.signature_of(ticket.title, ticket.description, system_id)  # type: ignore[attr-defined]
         if not mine.groupable:
             continue
-        scope = {"routed": ticket.system_id is not None, "since": ticket.created_at - (now - since), "exclude_pk": ticket.pk,  # type: ignore[attr-defined]
+        scope = {"routed": _names(ticket, system_id), "since": ticket.created_at - (now - since), "exclude_pk": ticket.pk,  # type: ignore[attr-defined]
                  "at": ticket.created_at}  # type: ignore[attr-defined]
         open_match = recent.open_match(mine, **scope)
         if open_match is None and confirmed and (older := _open_incident_matching(mine, system_id)):

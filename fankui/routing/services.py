@@ -136,6 +136,41 @@ def route_report(text: str, *, region: str | None, reporter: str | None = "staff
     )
 
 
+# Leaning: a report the router leaves unrouted may still be narrowed to a few systems. Grouping lets such a
+# report join a burst already under way on one of them; routing itself never uses these.
+LEANING_MODEL_TOP = 2
+LEANING_FLOOR = 0.1
+
+
+@dataclass(frozen=True)
+class Leaning:
+    """The systems a report that the router leaves unrouted may be about, likeliest first."""
+
+    named: tuple[str, ...]  # names it mentions, or the few a bare name means (公众号 is one of two)
+    guessed: tuple[str, ...]  # its business words' systems (打卡 → 一应之家), then the model's two likeliest
+
+    @property
+    def systems(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self.named, *self.guessed)))
+
+
+def leaning_systems(text: str) -> Leaning:
+    """The systems a report may be about, even when none is sure enough to route it to."""
+    index = get_index()
+    normalized = rule_text(text)
+    mentions = find_mentions(normalized, index.lexicon.systems)
+    named = [m.system for m in mentions]
+    if (abstain := abstention_rule(normalized, mentions)) is not None:
+        named.extend(abstain.systems)
+    hints = hint_scores(normalized, index.lexicon.systems)
+    guessed = sorted(hints, key=lambda name: -hints[name][0])
+    probs = get_model().predict(normalized).distribution
+    likeliest = sorted((name for name in probs if name in index.systems), key=lambda name: -probs[name])
+    guessed.extend(name for name in likeliest[:LEANING_MODEL_TOP] if probs[name] >= LEANING_FLOOR)
+    known = index.systems
+    return Leaning(tuple(dict.fromkeys(n for n in named if n in known)), tuple(dict.fromkeys(n for n in guessed if n in known)))
+
+
 def _decide(text: str, index: DirectoryIndex) -> _Draft:
     draft = _Draft()
     systems = index.lexicon.systems

@@ -322,6 +322,7 @@ _MANY_SYSTEMS = re.compile(
 class Abstention:
     reason: str
     words: tuple[str, ...]
+    systems: tuple[str, ...] = ()  # the systems it could be (收费云 is one of two), when the text narrows them
 
 
 def abstention_rule(text: str, mentions: Sequence[Mention]) -> Abstention | None:
@@ -333,11 +334,11 @@ def abstention_rule(text: str, mentions: Sequence[Mention]) -> Abstention | None
         if not has_any(text, _BILLING_OWN) and not has_any(text, _BILLING_NEW):
             # A bare 收费云/收费系统 is one of two systems. Even beside another system ("主数据的车位同步不到
             # 收费系统") the fault may be on either side, so the billing system stays undecidable.
-            return Abstention("提到收费云/收费系统，但没说是长城自用收费云还是新版收费云", tuple(billing))
+            return Abstention("提到收费云/收费系统，但没说是长城自用收费云还是新版收费云", tuple(billing), ("长城自用收费云", "新版收费云"))
     account = has_any(text, _OFFICIAL_ACCOUNT)
     if account and not systems & {"一应生活微信公众号", "业主卡微信公众号"}:
         if not systems or systems <= CONTAINER_SYSTEMS:
-            return Abstention("提到公众号，但没说是一应生活公众号还是业主卡公众号", tuple(account))
+            return Abstention("提到公众号，但没说是一应生活公众号还是业主卡公众号", tuple(account), ("一应生活微信公众号", "业主卡微信公众号"))
     if len(systems) >= 2 and _both_failing(text, named):
         names = "、".join(sorted(systems))
         return Abstention(f"同时提到{names}出错，无法判断是哪个系统的问题", tuple(m.term for m in named))

@@ -312,3 +312,23 @@ def test_three_people_seeing_the_same_stale_data_make_an_incident(people: People
     incident = Incident.objects.get()
     assert incident.system.name == "EAS-HR" and IncidentTicket.objects.filter(incident=incident).count() == 3
     assert "数据陈旧" in incident.reason
+
+
+def test_a_report_that_names_no_system_joins_the_burst_its_business_words_point_to(people: People) -> None:
+    file(people["huanan"], "一应之家打卡一直失败，提示定位获取失败")
+    file(people["huadong"], "一应之家外勤打卡打不上，全项目都一样")
+    unnamed = file(people["huabei"], "考勤打卡一直转圈，打不上").ticket  # 打卡 is 一应之家's business word
+    assert unnamed.system is None
+    incident = Incident.objects.get()
+    assert incident.system.name == "一应之家"
+    assert IncidentTicket.objects.filter(incident=incident, ticket=unnamed).exists()
+
+
+def test_a_report_whose_words_name_other_systems_stays_out_of_a_burst_it_resembles(people: People) -> None:
+    for key, text in zip(("huanan", "huadong", "huabei"), PAYSLIP_OUTAGE):
+        file(people[key], text)
+    # Stale data too, but on a 公众号: the burst on EAS-HR is not its outage.
+    other = file(people["huazhong"], "公众号里的账单显示的还是上个月的").ticket
+    assert other.system is None
+    services.regroup_recent()
+    assert not IncidentTicket.objects.filter(ticket=other).exists()

@@ -1,0 +1,26 @@
+"""leaning_systems: where a report the router leaves unrouted may belong, for grouping only."""
+from __future__ import annotations
+
+import pytest
+
+from fankui.routing.services import leaning_systems, route_report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_name_two_systems_share_leans_to_both_without_routing() -> None:
+    text = "公众号上的账单一直打不开"
+    assert route_report(text, region=None).system is None
+    leaning = leaning_systems(text)
+    assert set(leaning.named) == {"一应生活微信公众号", "业主卡微信公众号"}
+    assert leaning.systems[:2] == leaning.named
+
+
+def test_a_systems_business_word_leans_to_it() -> None:
+    leaning = leaning_systems("今天下午定位打卡一直转圈")
+    assert leaning.named == ()
+    assert "一应之家" in leaning.guessed
+
+
+def test_a_report_about_nothing_in_the_directory_leans_nowhere() -> None:
+    assert leaning_systems("楼下装修的声音太吵了，晚上睡不着").systems == ()
