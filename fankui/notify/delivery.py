@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from fankui.notify.channels import CHANNELS, TransportError
+from fankui.notify.channels import CHANNELS, TransportError, sending
 from fankui.notify.models import Delivery
 
 log = logging.getLogger(__name__)
@@ -99,10 +99,11 @@ def deliver_due(now: datetime.datetime | None = None, limit: int = 100) -> int:
     """
     now = now or timezone.now()
     handled = 0
-    for pk in due_ids(now, limit):
-        if claim(pk, now):
-            send_one(pk, now)
-            handled += 1
+    with sending():
+        for pk in due_ids(now, limit):
+            if claim(pk, now):
+                send_one(pk, now)
+                handled += 1
     return handled
 
 

@@ -5,6 +5,9 @@ routing in `notify.services.channels_for`, and a test against a real local recei
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+
 from fankui.notify.channels.base import Channel, TransportError
 from fankui.notify.channels.email import EmailChannel
 from fankui.notify.channels.webhook import WebhookChannel
@@ -16,4 +19,15 @@ CHANNELS: dict[str, Channel] = {
     WeComChannel.name: WeComChannel(),
 }
 
-__all__ = ["CHANNELS", "Channel", "TransportError"]
+
+
+@contextmanager
+def sending() -> Iterator[None]:
+    """A run of deliveries: each channel may hold one connection for the run (SMTP: one login, not one per mail)."""
+    with ExitStack() as stack:
+        for channel in CHANNELS.values():
+            stack.enter_context(channel.session())
+        yield
+
+
+__all__ = ["CHANNELS", "Channel", "TransportError", "sending"]

@@ -10,6 +10,7 @@ from abc import ABC, abstractmethod
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import ClassVar
 
 
@@ -42,6 +43,10 @@ class Channel(ABC):
     @abstractmethod
     def notify(self, delivery: Delivery) -> str | None:
         """Send the delivery's notice; raise TransportError when it could not be sent."""
+
+    def session(self) -> AbstractContextManager[None]:
+        """Around a run of deliveries: a channel may keep one connection open for all of them."""
+        return nullcontext()
 
 
 def ticket_url(delivery: Delivery) -> str:

@@ -8,13 +8,17 @@ Reply-To carries a per-ticket, per-recipient token that proves who answers (`rep
 from __future__ import annotations
 
 import base64
+import logging
 import re
 import smtplib
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import BadHeaderError, EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from fankui.core.text import one_line
@@ -22,6 +26,8 @@ from fankui.notify.channels.base import Channel, TransportError, ticket_ref, tic
 from fankui.notify.models import Delivery
 
 SMTP_TIMEOUT = 20
+
+log = logging.getLogger(__name__)
 
 
 def mail_domain() -> str:
@@ -68,8 +74,41 @@ def refs_vouched_for(sender: str, recipients: Sequence[str]) -> set[str]:
 class EmailChannel(Channel):
     name = "email"
 
+    def __init__(self) -> None:
+        # The Huey worker delivers on several threads: each run holds its own connection.
+        self._run = threading.local()
+
     def is_noop(self, delivery: Delivery) -> bool:
         return not delivery.notice.email
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """One SMTP connection for a run of mails, opened by the first and closed at the end: connecting
+        and EHLO were half of the worker's time per mail (benchmarks/bench_intake.py --worker)."""
+        self._run.active, self._run.backend = True, None
+        try:
+            yield
+        finally:
+            self._drop()
+            self._run.active = False
+
+    def _connection(self) -> BaseEmailBackend:
+        fresh = get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT or SMTP_TIMEOUT)
+        if not getattr(self._run, "active", False):
+            return fresh  # one mail on its own: the backend connects and closes around it
+        if self._run.backend is None:
+            fresh.open()
+            self._run.backend = fresh
+        return self._run.backend
+
+    def _drop(self) -> None:
+        """Forget the run's connection (after a failure it may be half-closed: the next mail reconnects)."""
+        backend, self._run.backend = getattr(self._run, "backend", None), None
+        if backend is not None:
+            try:
+                backend.close()
+            except (smtplib.SMTPException, OSError):
+                log.info("closing the SMTP connection failed; it is dropped anyway", exc_info=True)
 
     def notify(self, delivery: Delivery) -> str | None:
         notice = delivery.notice
@@ -95,10 +134,9 @@ class EmailChannel(Channel):
             # Per recipient: a reply to this mail proves it comes from them (fankui.tickets.mail.trust).
             reply_to=[reply_address(ref, notice.email) if ref else intake],
             headers=headers,
-            connection=get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT or SMTP_TIMEOUT),
         )
         try:
-            message.send()
+            self._send(message)
         except BadHeaderError as exc:  # an address with a line break: no retry will ever send it
             raise TransportError(f"邮件头不合法，无法发送：{exc}", permanent=True) from exc
         except smtplib.SMTPRecipientsRefused as exc:
@@ -109,3 +147,11 @@ class EmailChannel(Channel):
         except (smtplib.SMTPException, OSError) as exc:
             raise TransportError(f"SMTP 连接失败：{exc}") from exc
         return message_id
+
+    def _send(self, message: EmailMessage) -> None:
+        try:
+            message.connection = self._connection()
+            message.send()
+        except Exception:
+            self._drop()
+            raise

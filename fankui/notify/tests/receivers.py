@@ -27,8 +27,11 @@ class SmtpInbox:
     # The SMTP reply to DATA; "451 …" or "550 …" to simulate a refusing server.
     reply: str = "250 OK"
     delay: float = 0.0  # seconds before answering: a slow server, so a crash can land mid-send
+    # The client's address and port for each mail accepted or refused: mails over one connection share it.
+    peers: list[tuple[str, int]] = field(default_factory=list)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.peers.append(session.peer)
         if self.delay:
             await asyncio.sleep(self.delay)
         if self.reply.startswith("250"):

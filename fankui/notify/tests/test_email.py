@@ -66,3 +66,16 @@ def test_it_retries_when_the_server_says_later_and_fails_at_once_when_it_refuses
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("failed", 2)
     assert "550" in delivery.last_error
+
+
+def test_one_run_sends_its_mails_over_one_connection() -> None:
+    testing.consultant_ding()
+    reporter = testing.reporter_a()
+    for _ in range(3):
+        factories.file_report(reporter)
+    with smtp_server() as inbox, override_settings(EMAIL_BACKEND=SMTP, EMAIL_HOST="127.0.0.1", EMAIL_PORT=inbox.port):
+        assert deliver_due() == 3
+        factories.file_report(reporter)
+        assert deliver_due() == 1
+    assert len(inbox.messages) == 4 and Delivery.objects.filter(status="sent").count() == 4
+    assert inbox.peers[0] == inbox.peers[1] == inbox.peers[2] != inbox.peers[3]  # the next run connects anew
