@@ -132,7 +132,11 @@ def attachment_storage(request: pytest.FixtureRequest, settings: Any, tmp_path: 
 
 @pytest.fixture(autouse=True)
 def _fresh_process_caches() -> None:
-    """Test rollbacks undo writes without signals: start each test with empty per-process caches."""
+    """Test rollbacks undo writes without signals: start each test with empty per-process caches, and
+    with an empty shared cache (rate-limit counts, the worker's last look at new reports)."""
+    from django.core.cache import cache
+
     from fankui.core.process_cache import clear_process_caches
 
     clear_process_caches()
+    cache.clear()
