@@ -55,7 +55,7 @@ class Leans:
     """`fankui.routing.services.Leaning` by system id."""
 
     named: tuple[int, ...] = ()
-    systems: tuple[int, ...] = ()  # named first, then guessed
+    systems: tuple[int, ...] = ()  # the named ones, else the guessed ones
 
 
 _LEANINGS: dict[tuple[str, str], Leans] = {}

@@ -334,7 +334,8 @@ def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | No
     # Among the systems the router leans to, the one whose recent reports it resembles most; timing alone
     # (a quiet system's burst) is not enough to pick one, it takes wording in common.
     best: tuple[float, int] | None = None
-    for system_id in selectors.leanings_of(t.title, t.description).systems:
+    leans = selectors.leanings_of(t.title, t.description)
+    for system_id in leans.systems:
         mine = selectors.signature_of(t.title, t.description, system_id)
         alike = routed.alike(mine, routed=True, since=since, exclude_pk=t.pk, at=t.created_at) if mine.groupable else []
         score = max((score for r, score in alike if r.system_id == system_id), default=0.0)
@@ -342,6 +343,8 @@ def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | No
             best = (score, system_id)
     if best is not None:
         return best[1]
+    if leans.named:
+        return None  # its words name other systems (公众号): another system's burst is not its outage
     if not (plain.functions or plain.codes):
         return None  # a bare "打不开" could belong to any system's outage
     systems = {r.system_id for r, _ in routed.alike(plain, routed=False, since=since, exclude_pk=t.pk, at=t.created_at)}

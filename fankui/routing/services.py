@@ -151,7 +151,8 @@ class Leaning:
 
     @property
     def systems(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys((*self.named, *self.guessed)))
+        """As the router itself decides: a name, even one it cannot resolve, outweighs business words."""
+        return self.named or self.guessed
 
 
 def leaning_systems(text: str) -> Leaning:

@@ -328,7 +328,7 @@ def test_a_report_whose_words_name_other_systems_stays_out_of_a_burst_it_resembl
     for key, text in zip(("huanan", "huadong", "huabei"), PAYSLIP_OUTAGE):
         file(people[key], text)
     # Stale data too, but on a 公众号: the burst on EAS-HR is not its outage.
-    other = file(people["huazhong"], "公众号里的账单显示的还是上个月的").ticket
+    other = file(people["huazhong"], "公众号里查薪资明细报表，显示的还是上个月的").ticket
     assert other.system is None
     services.regroup_recent()
     assert not IncidentTicket.objects.filter(ticket=other).exists()

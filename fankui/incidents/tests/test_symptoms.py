@@ -53,3 +53,22 @@ def test_only_upper_case_constant_names_are_read_as_error_codes() -> None:
 ])
 def test_a_reporter_saying_it_happens_only_to_them_is_noted(text: str, alone: bool) -> None:
     assert signature(text).alone is alone
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("页面一片白，什么都没有", "打不开"),
+    ("今天新建的档案在系统里查不到", "收不到"),  # data that should be there and is not
+    ("收件箱从中午起就没有新邮件", "收不到"),
+])
+def test_missing_and_blank_pages_are_symptoms(text: str, kind: str) -> None:
+    assert kind in signature(text).symptoms
+
+
+def test_people_working_around_the_system_by_hand_report_a_failure() -> None:
+    assert signature("岗亭这边先手工登记车牌放行了").groupable
+
+
+def test_a_word_for_the_objects_involved_is_not_a_function_that_fails() -> None:
+    # 查不到 says data is missing, not that search is broken; a bounce comes back on mail sent in as well.
+    assert "搜索查询" not in signature("今天新建的档案在系统里查不到").functions
+    assert "发邮件" not in signature("供应商的邮件被退信了").functions
