@@ -60,3 +60,24 @@ def test_snippet_is_a_window_around_the_first_hit() -> None:
     text = "无关" * 100 + "门禁离线" + "无关" * 100
     snippet = highlight(text, parse_query("门禁"), around=40)
     assert snippet.startswith("…") and snippet.endswith("…") and "<mark>门禁</mark>" in snippet
+
+
+def test_the_words_around_a_hit_come_from_its_own_run_as_from_the_whole_text() -> None:
+    import rjieba
+
+    from fankui.kb.textsearch import _cuts_a_word
+
+    def whole_text_cuts(folded: str, start: int, end: int) -> bool:
+        cut = [e - s for _, s, e in rjieba.tokenize(folded) if e > start and s < end and not (start <= s and e <= end) and not (s <= start and end <= e)]
+        return any(length >= 3 for length in cut) or len(cut) >= 2
+
+    texts = ["你好，已经和服务中心联系过。订的和服尺寸不对", "在线下单失败，线下缴费记录没同步", "eas 凭证过账失败，上工单提交不了", "联盟购申请退款第1单没到账"]
+    for text in texts:
+        folded = fold(text)
+        for word in ("和服", "线下", "凭证", "工单", "到账", "退款", "服务"):
+            at = folded.find(word)
+            while at >= 0:
+                assert _cuts_a_word(folded, at, at + len(word)) == whole_text_cuts(folded, at, at + len(word)), (text, word)
+                at = folded.find(word, at + 1)
+    assert hits("和服", "你好，已经和服务中心联系过。订的和服尺寸不对")
+    assert not hits("和服", "你好，已经和服务中心联系过。")
