@@ -127,6 +127,7 @@ class Level:
     elapsed: float = 0.0
     server_cpu: float = 0.0  # CPU seconds the gunicorn workers spent during the level (user + system)
     worker_cpu: float | None = None  # CPU seconds the Huey worker spent on the level's tickets (--worker)
+    payload: Callable[[int, int], dict[str, str]] = field(default=lambda n, i: {"description": f"{REPORTS[i % len(REPORTS)]}（{n}-{i}）"})
 
     def percentile(self, p: float) -> float:
         if not self.latencies:
@@ -269,6 +270,18 @@ def start_gunicorn(env: dict[str, str], port: int, worker_class: str, workers: i
     sys.exit(f"gunicorn did not start:\n{(Path(env['FANKUI_DATA_DIR']) / 'gunicorn.log').read_text()[-3000:]}")
 
 
+def peer_corpus_payloads() -> Callable[[int, int], dict[str, str]]:
+    """The reports the side-by-side harness posts (../shared/bench): titled, 100 varied characters each."""
+    import random
+
+    sys.path.insert(0, str(ROOT.parent / "shared" / "bench" / "peer-django-helpdesk"))
+    import corpus  # noqa: PLC0415 (the harness's own module, found only beside a checkout)
+
+    rng = random.Random(20240601)
+    reports = [corpus.create_payload(rng, k) for k in range(5000)]
+    return lambda n, i: {"title": reports[i % len(reports)]["title"], "description": reports[i % len(reports)]["description"]}
+
+
 def hammer(ports: list[int], caller: Caller, level: Level) -> None:
     stop_at = time.monotonic() + level.seconds
     lock = threading.Lock()
@@ -281,7 +294,7 @@ def hammer(ports: list[int], caller: Caller, level: Level) -> None:
         statuses: Counter[int] = Counter()
         errors: Counter[str] = Counter()
         while time.monotonic() < stop_at:
-            body = json.dumps({"description": f"{REPORTS[i % len(REPORTS)]}（{n}-{i}）"}, ensure_ascii=False).encode()
+            body = json.dumps(level.payload(n, i), ensure_ascii=False).encode()
             i += 1
             started = time.perf_counter()
             path, auth = caller(i, body)
@@ -339,6 +352,8 @@ def bench(args: argparse.Namespace, worker_class: str, server_count: int = 1, mo
         levels = []
         for concurrency in args.levels:
             level = Level(concurrency=concurrency, seconds=args.seconds)
+            if args.corpus == "peer":
+                level.payload = peer_corpus_payloads()
             spy = None
             if args.py_spy and concurrency == args.levels[min(1, len(args.levels) - 1)]:
                 # Sample the workers during this level (py-spy is a profiling tool, not a dependency).
@@ -397,6 +412,9 @@ def main() -> None:
                         help="a reporter's bearer token, or an integration signing for its app users (default bearer)")
     parser.add_argument("--worker", action="store_true", help="run the Huey worker beside the servers (as in production) and "
                         "print its CPU per ticket, counted until it has caught up after each level")
+    parser.add_argument("--corpus", choices=["own", "peer"], default="own",
+                        help="the reports posted: eight short ones of our own (repeated: they look like one outage per system), "
+                             "or the side-by-side harness's varied ones (../shared/bench)")
     parser.add_argument("--keep", action="store_true", help="keep the data folder")
     parser.add_argument("--py-spy", metavar="FILE", help="profile the workers with py-spy during the second level (collapsed stacks)")
     parser.add_argument("--conn-max-age", type=int, help="experiment: override DATABASES CONN_MAX_AGE (product default: 0 for SQLite)")

@@ -352,11 +352,11 @@ def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | No
 
 
 # New reports are grouped by the worker soon after they commit, in one pass for all that arrived since the
-# last look (a wake-up per interval and process, not a task per report): at most this many minutes back,
-# and a little before the last look, for reports that committed a moment after they were stamped.
+# last look (a wake-up per interval and process, not a task per report): those numbered above the last
+# look's newest, less a few that may have committed after a higher number did, at most two minutes back.
 _NEW_MINUTES = 2
-_LATE_COMMIT = datetime.timedelta(seconds=10)
-_LAST_LOOK = "fankui:grouping-last-look"
+_LATE_COMMITS = 20
+_LAST_SEEN = "fankui:grouping-last-seen"
 wake_grouping = Wakeup("fankui.incidents.tasks:group_new_reports", 0.5)
 
 
@@ -364,22 +364,26 @@ def group_new_reports() -> int:
     """The worker's look at reports that arrived since its last look (every worker's, in the shared cache):
     looking again at the last two minutes on every wake-up cost more than all other intake work at a
     few dozen reports a second. A failure is logged, never raised: the periodic pass looks again within
-    a minute, over the whole repass window."""
-    now = timezone.now()
+    a minute, over the whole repass window, so a report a look skipped is not missed for good."""
+    from fankui.tickets.models import Ticket
+
     try:
-        last, floor = cache.get(_LAST_LOOK), now - datetime.timedelta(minutes=_NEW_MINUTES)
-        since = floor if last is None or last > now else max(floor, last - _LATE_COMMIT)
-        grouped = regroup_recent(now=now, minutes=(now - since).total_seconds() / 60, candidates=_CANDIDATES)
-        cache.set(_LAST_LOOK, now, timeout=3600)
+        newest = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        last_seen = cache.get(_LAST_SEEN) or 0
+        after = max(0, last_seen - _LATE_COMMITS) if last_seen <= newest else 0
+        grouped = regroup_recent(minutes=_NEW_MINUTES, candidates=_CANDIDATES, after_pk=after)
+        cache.set(_LAST_SEEN, newest, timeout=3600)
         return grouped
     except Exception:
         log.exception("grouping new reports failed; the worker's periodic pass will retry")
         return 0
 
 
-def regroup_recent(*, now: datetime.datetime | None = None, minutes: float | None = None, candidates: int = _PASS_CANDIDATES) -> int:
+def regroup_recent(*, now: datetime.datetime | None = None, minutes: float | None = None, candidates: int = _PASS_CANDIDATES,
+                   after_pk: int = 0) -> int:
     """The worker's pass: look again at the last `minutes` (FANKUI_INCIDENT_REPASS_MINUTES) of reports in no
-    incident, each against the `candidates` newest reports of its system. Returns how many found one.
+    incident (only those numbered above `after_pk`), each against the `candidates` newest reports of its
+    system. Returns how many found one.
 
     Per system, the window is read once and compared in memory; only a report that now has an open
     incident or enough look-alikes to be 共性 goes through `group_ticket` (and its lock and writes).
@@ -388,7 +392,7 @@ def regroup_recent(*, now: datetime.datetime | None = None, minutes: float | Non
 
     now = now or timezone.now()
     since = now - datetime.timedelta(minutes=settings.FANKUI_INCIDENT_REPASS_MINUTES if minutes is None else minutes)
-    pending = Ticket.objects.filter(created_at__gte=since, created_at__lte=now, incident_link__isnull=True)
+    pending = Ticket.objects.filter(created_at__gte=since, created_at__lte=now, incident_link__isnull=True, pk__gt=after_pk)
     by_system: dict[int | None, list[object]] = {}
     for ticket in pending.select_related("region", "system").order_by("created_at"):
         by_system.setdefault(ticket.system_id, []).append(ticket)

@@ -13,7 +13,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from fankui.notify.channels import CHANNELS, TransportError, sending
@@ -52,20 +52,20 @@ def claim(pk: int, now: datetime.datetime) -> bool:
     return claimed == 1
 
 
-def due_ids(now: datetime.datetime, limit: int) -> list[int]:
+def due(now: datetime.datetime, limit: int) -> list[Delivery]:
+    """The rows due now with what sending them reads (notice, ticket, recipient): one query for the run."""
     return list(
         Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
+        .select_related("notice__ticket", "notice__recipient")
+        .order_by("next_attempt_at", "id")[:limit]
     )
 
 
-def send_one(pk: int, now: datetime.datetime) -> str:
-    """Send a claimed row and record the outcome; return the new status."""
-    delivery = Delivery.objects.select_related("notice__ticket", "notice__recipient").get(pk=pk)
+def send_one(delivery: Delivery, now: datetime.datetime) -> str:
+    """Send a claimed row (as read before its claim) and record the outcome; return the new status."""
+    pk = delivery.pk
     channel = CHANNELS.get(delivery.channel)
-    attempts = delivery.attempts + 1
     done = Delivery.objects.filter(pk=pk)
     if channel is None or channel.is_noop(delivery):
         # Configuration changed after the row was queued (webhook URL removed, say). Not an
@@ -81,9 +81,11 @@ def send_one(pk: int, now: datetime.datetime) -> str:
         error, permanent = f"{type(exc).__name__}: {exc}", False
     else:
         done.update(
-            status=Delivery.Status.SENT, attempts=attempts, sent_at=now, message_id=message_id or "", last_error="", claimed_until=None
+            status=Delivery.Status.SENT, attempts=F("attempts") + 1, sent_at=now, message_id=message_id or "", last_error="", claimed_until=None
         )
         return Delivery.Status.SENT
+    # Read before the claim, the count may be one behind if another worker tried the row meanwhile.
+    attempts = done.values_list("attempts", flat=True)[0] + 1
     if permanent or attempts >= MAX_ATTEMPTS:
         log.warning("delivery %s (%s) failed for good after %s attempts: %s", pk, delivery.channel, attempts, error)
         done.update(status=Delivery.Status.FAILED, attempts=attempts, last_error=error[:2000], claimed_until=None)
@@ -100,9 +102,9 @@ def deliver_due(now: datetime.datetime | None = None, limit: int = 100) -> int:
     now = now or timezone.now()
     handled = 0
     with sending():
-        for pk in due_ids(now, limit):
-            if claim(pk, now):
-                send_one(pk, now)
+        for delivery in due(now, limit):
+            if claim(delivery.pk, now):
+                send_one(delivery, now)
                 handled += 1
     return handled
 
