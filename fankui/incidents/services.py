@@ -141,8 +141,7 @@ def _links(a: Signature, b: Signature, *, both_routed: bool, quiet_pair: bool = 
     score = same_problem(a, b)
     # Wording that shares nothing may start an incident on a quiet system, never join one already open:
     # an open incident would otherwise collect every failure reported beside it.
-    # A reporter who says it happens only to them gives the burst nothing to go on but their timing.
-    if quiet_pair and both_routed and not at_odds(a, b) and not (a.alone or b.alone) and (forming or score >= QUIET_JOIN_SCORE):
+    if quiet_pair and both_routed and not at_odds(a, b) and (forming or score >= QUIET_JOIN_SCORE):
         return max(score, QUIET_LINK_SCORE)
     needed = LINK_SCORE if both_routed or quiet_pair else BURST_LINK_SCORE
     return score if score >= needed else 0.0
@@ -194,7 +193,7 @@ class Window:
         seen = {reporter}
         for i in self._near(sig, self._postings, at):
             r = self.reports[i]
-            if r.reporter_id in seen or r.pk == exclude_pk or r.created_at < since:
+            if r.reporter_id in seen or r.pk == exclude_pk or r.created_at < since or self._too_far(r, routed, at):
                 continue
             if _links(sig, r.signature, both_routed=routed and r.routed, quiet_pair=self._quiet_pair(r, at)):
                 seen.add(r.reporter_id)
@@ -223,6 +222,12 @@ class Window:
             near |= {i for i in pool if abs(self.reports[i].created_at - at) <= span}
         return near
 
+    @staticmethod
+    def _too_far(r: Report, routed: bool, at: datetime.datetime) -> bool:
+        """A report that names no system is tied to a burst only within _BURST_MINUTES of it: what it
+        resembles hours away is another problem on some system."""
+        return not (routed and r.routed) and abs(r.created_at - at) > datetime.timedelta(minutes=_BURST_MINUTES)
+
     def _quiet_pair(self, r: Report, at: datetime.datetime) -> bool:
         system = r.system_id if r.system_id is not None else self.system_id
         return system in self.quiet and abs(r.created_at - at) <= datetime.timedelta(minutes=QUIET_PAIR_MINUTES)
@@ -234,7 +239,7 @@ class Window:
         found = []
         for i in near:
             r = self.reports[i]
-            if r.pk == exclude_pk or r.created_at < since:
+            if r.pk == exclude_pk or r.created_at < since or self._too_far(r, routed, at):
                 continue
             if score := _links(sig, r.signature, both_routed=routed and r.routed, quiet_pair=self._quiet_pair(r, at), forming=forming):
                 found.append((-score, i, r))
@@ -347,8 +352,10 @@ def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | No
         return None  # its words name other systems (公众号): another system's burst is not its outage
     if not (plain.functions or plain.codes):
         return None  # a bare "打不开" could belong to any system's outage
-    systems = {r.system_id for r, _ in routed.alike(plain, routed=False, since=since, exclude_pk=t.pk, at=t.created_at)}
-    return systems.pop() if len(systems) == 1 else None
+    # A burst: look-alikes from two reporters at least, all on one system (one look-alike is a coincidence).
+    alike = routed.alike(plain, routed=False, since=since, exclude_pk=t.pk, at=t.created_at)
+    systems = {r.system_id for r, _ in alike}
+    return systems.pop() if len(systems) == 1 and len({r.reporter_id for r, _ in alike}) >= 2 else None
 
 
 # New reports are grouped by the worker soon after they commit, in one pass for all that arrived since the

@@ -93,7 +93,11 @@ _FAILURE = re.compile(
 # A request for a change (an account, a permission, a setting) is individual work, even when it mentions an
 # error; a question ("怎么登录不了？") about a failure is still a failure.
 # 申请单/付款申请 (a document), 新增的 (a modifier) and 配置错误 (an error message) ask for nothing.
-_REQUEST = re.compile(r"申请(?![单表])|开通|新开|新增(?!的)|增加|添加|设置(?!错误|有误|错了)|配置(?!错误|有误|异常|出错|错了)|修改|更改|变更|重置|权限|培训|怎么设|如何设|怎么改|如何改|怎么导|如何导")
+_REQUEST = re.compile(r"申请(?![单表])|开通|新开|新增(?!的)|增加|添加|设置(?!错误|有误|错了)|配置(?!错误|有误|异常|出错|错了)|修改|更改|变更|重置|权限|培训|怎么设|如何设|怎么改|如何改|哪里改|在哪改|在哪里改|怎么导|如何导")
+# Asking the helpdesk to do something for oneself ("权限能不能给我开一下，看不到报表") is a request whatever
+# symptom it describes.
+_ASKS = re.compile(r"(?:帮我|给我|帮忙|麻烦|请)[^，。,.!?！？；;\n]{0,6}(?:开通|开一下|开下|开个|加上|设置|重置|改一下|改下|修改|删除|申请)"
+                   r"|(?:能不能|可不可以|能否|可否)[^，。,.!?！？；;\n]{0,4}(?:给我|帮我)")
 # A guess at the cause ("是不是权限被改了") asks for nothing: it is left out when looking for a request.
 _GUESS = re.compile(r"(?:是不是|是否|难道|会不会|可能是)[^，。,.!?！？；;\n]*")
 # A question about what a term means or how a figure is counted: its failure words are the term (工单超时,
@@ -127,13 +131,18 @@ class Signature:
     failure: bool  # it names a failure
     request: bool  # a request for a change (account, permission, setting), not a failure
     alone: bool = False  # the reporter says it happens only to them ("就我这个项目", "别人都正常")
+    asks: bool = False  # asks the helpdesk to do something for the reporter ("帮我开通", "能不能给我开一下")
     definition: bool = False  # asks what a term means or how a figure is counted ("超时统计口径是什么")
 
     @cached_property
     def groupable(self) -> bool:
         """Only a failure can be part of an outage; a change request never is, unless it quotes an error code
-        or a symptom no request causes ("一直转圈，是不是权限没设置好" is an outage report with a guess)."""
-        return self.failure and not self.definition and (not self.request or bool(self.codes) or bool(self.telling_symptoms))
+        or a symptom no request causes ("一直转圈，是不是权限没设置好" is an outage report with a guess). Nor is
+        a failure its reporter says is theirs alone, or a question about what a term means."""
+        if not self.failure or self.definition or self.alone or self.asks:
+            return False
+        # A wrong figure someone asks how to correct ("显示的是去年的，哪里改") is their data, not an outage.
+        return not self.request or bool(self.codes) or bool(self.telling_symptoms - WRONG_RESULTS.keys())
 
     @cached_property
     def telling_symptoms(self) -> frozenset[str]:
@@ -168,6 +177,7 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
         failure=bool(_FAILURE.search(_ASKING.sub(" ", norm))) or bool(codes) or bool(symptoms),
         request=bool(_REQUEST.search(_GUESS.sub(" ", norm))) or bool(_WISH.search(norm)),
         alone=bool(_ALONE.search(norm)),
+        asks=bool(_ASKS.search(norm)),
         definition=bool(_DEFINITION.search(norm)) and not codes,
     )
 

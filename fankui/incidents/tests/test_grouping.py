@@ -332,3 +332,13 @@ def test_a_report_whose_words_name_other_systems_stays_out_of_a_burst_it_resembl
     assert other.system is None
     services.regroup_recent()
     assert not IncidentTicket.objects.filter(ticket=other).exists()
+
+
+def test_a_report_naming_no_system_filed_long_before_a_burst_is_not_pulled_into_it(people: People) -> None:
+    earlier = file(people["huazhong"], "登录一直转圈，提示网络异常，换了wifi也不行").ticket
+    assert earlier.system is None
+    Ticket.objects.filter(pk=earlier.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=100))
+    _outage(people)
+    services.regroup_recent()
+    assert Incident.objects.count() == 1
+    assert not IncidentTicket.objects.filter(ticket=earlier).exists()

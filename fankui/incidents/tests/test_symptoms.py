@@ -72,3 +72,12 @@ def test_a_word_for_the_objects_involved_is_not_a_function_that_fails() -> None:
     # 查不到 says data is missing, not that search is broken; a bounce comes back on mail sent in as well.
     assert "搜索查询" not in signature("今天新建的档案在系统里查不到").functions
     assert "发邮件" not in signature("供应商的邮件被退信了").functions
+
+
+@pytest.mark.parametrize("text", [
+    "能不能帮我开一下合同模块的权限，菜单看不到",  # asks for something for the reporter
+    "系统里我家的面积显示的还是旧的，在哪里改",  # a wrong figure of their own to correct
+    "导出一直失败，只有我这样，别人都正常",  # theirs alone, by their own account
+])
+def test_reports_about_the_reporters_own_case_are_not_part_of_an_outage(text: str) -> None:
+    assert not signature(text).groupable
