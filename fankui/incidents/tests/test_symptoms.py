@@ -81,3 +81,8 @@ def test_a_word_for_the_objects_involved_is_not_a_function_that_fails() -> None:
 ])
 def test_reports_about_the_reporters_own_case_are_not_part_of_an_outage(text: str) -> None:
     assert not signature(text).groupable
+
+
+@pytest.mark.parametrize("text", ["之前还好好的，今天还是之前那样打不开", "请了半天假，打卡记录都是12月的"])
+def test_everyday_mentions_of_time_are_not_stale_data(text: str) -> None:
+    assert "数据陈旧" not in signature(text).symptoms
