@@ -320,6 +320,8 @@ class _Tickets:
         self.total, self.capped = (cursor.total, cursor.capped) if cursor else (0, False)
         self.head: list[_Row] = []
         self.allowed: set[int] = set()
+        # The whole head, checked, when it holds every match (a first page counts them all).
+        self.checked: list[_Hit] | None = None
         # Index rows below the head read with it, and whether more may follow them.
         self.below_head: tuple[list[_Row], bool] = ([], True)
         # Index rows read below the head by this request, and where TAIL_BUDGET stopped it. Only a
@@ -347,11 +349,15 @@ class _Tickets:
         # Who may open which candidate: one query for all of them, the ids passed as one parameter.
         self.allowed = set(self.visible.filter(pk__in=_id_list([row.object_id for row in head])).values_list("pk", flat=True))
         if not self.cursor and not self.capped:
-            # Every match is in the head: checking each of them makes the total exact.
-            self.total = sum(1 for _ in self._head_hits(0, len(self.head)))
+            # Every match is in the head: checking each of them makes the total exact (and the page is among them).
+            self.checked = list(self._head_hits(0, len(self.head)))
+            self.total = len(self.checked)
 
     def hits(self, wanted: int) -> Iterator[_Hit]:
         """From the cursor's place on; `wanted` hits are expected, so the first chunks stay that small."""
+        if self.checked is not None:
+            yield from self.checked
+            return
         if not self.cursor or not self.cursor.after:
             yield from self._head_hits(self.cursor.ranked if self.cursor else 0, wanted)
             if not self.floor:
