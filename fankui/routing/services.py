@@ -78,14 +78,21 @@ class RouteResult:
         return self.system is None and self.contact is None
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON line `fankui route` writes (without the input's id)."""
+        """The JSON line `fankui route` writes (without the input's id): each suggested article whole."""
+        return {**self._decision(), "faq": [s.as_text() for s in self.faq]}
+
+    def as_stored(self) -> dict[str, Any]:
+        """What a ticket keeps (`Ticket.routing`): each suggested article by slug and title, not its whole
+        text (the article can change; rendering it cost more than the rest of intake's routing)."""
+        return {**self._decision(), "faq": [{"slug": s.slug, "title": s.article.title} for s in self.faq]}
+
+    def _decision(self) -> dict[str, Any]:
         return {
             "system": self.system,
             "department": self.department,
             "contact": self.contact,
             "consultant": self.consultant,
             "topic": self.topic,
-            "faq": [s.as_text() for s in self.faq],
             "confidence": round(self.confidence, 3),
             "explanation": self.explanation,
         }

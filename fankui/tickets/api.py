@@ -242,11 +242,14 @@ def _routing(ticket: Ticket) -> dict[str, object]:
 def _suggestions(ticket: Ticket) -> list[dict[str, str]]:
     """The router's FAQ suggestions as {slug, title}.
 
-    `Ticket.routing` keeps each suggestion as the text the router prints ("title\nbody"), without
-    its slug, so the slug is found again by title (one query).
+    `Ticket.routing` keeps each suggestion's slug and title; tickets filed before it did keep the text the
+    router prints ("title\nbody"), whose slug is found again by title (one query).
     """
+    stored = ticket.routing.get("faq") or []
+    if all(isinstance(item, Mapping) and item.get("slug") for item in stored):
+        return [{"slug": str(item["slug"]), "title": str(item.get("title", ""))} for item in stored]
     titles: list[str] = []
-    for item in ticket.routing.get("faq") or []:
+    for item in stored:
         title = item.get("title") if isinstance(item, Mapping) else str(item).split("\n", 1)[0]
         if title and title not in titles:
             titles.append(str(title))

@@ -231,7 +231,7 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
                 urgency=intake.urgency,
                 system=system,
                 topic=route.topic or "",
-                routing=route.as_dict(),
+                routing=route.as_stored(),
                 context={name: mask_secrets(value).text for name, value in intake.context.items()},
                 consultant=consultant,
                 assignee=assignee,
@@ -304,7 +304,7 @@ def reroute_with_screenshots(ticket_id: int) -> Ticket:
     system = _system_named(route.system)
     if system is None:
         return ticket
-    ticket.system, ticket.topic, ticket.routing = system, route.topic or "", route.as_dict()
+    ticket.system, ticket.topic, ticket.routing = system, route.topic or "", route.as_stored()
     ticket.save(update_fields=["system", "topic", "routing", "updated_at"])
     _event(
         ticket,

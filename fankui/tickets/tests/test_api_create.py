@@ -66,6 +66,16 @@ def test_the_url_follows_the_configured_base_url(alice: Persona) -> None:
 def test_it_passes_on_the_routers_faq_suggestions(alice: Persona) -> None:
     body = post_json(alice.api, URL, {"description": "UV数统计不对，怎么反馈"}).json()
     assert {"slug": "uv_stats", "title": "UV数统计及问题反馈"} in body["suggestions"]
+    # The ticket keeps each suggestion by slug and title, not the article's text.
+    assert {"slug": "uv_stats", "title": "UV数统计及问题反馈"} in Ticket.objects.get(ref=body["ref"]).routing["faq"]
+
+
+def test_a_replay_of_a_ticket_that_kept_the_suggestions_text_still_names_them(alice: Persona) -> None:
+    report = {"description": "UV数统计不对，怎么反馈"}
+    body = post_json(alice.api, URL, report, **{"Idempotency-Key": "uv-1"}).json()
+    Ticket.objects.filter(ref=body["ref"]).update(routing={"faq": ["UV数统计及问题反馈\n每月统计一次……"]})  # as filed before
+    replay = post_json(alice.api, URL, report, **{"Idempotency-Key": "uv-1"})
+    assert replay.status_code == 200 and replay.json()["suggestions"] == [{"slug": "uv_stats", "title": "UV数统计及问题反馈"}]
 
 
 def test_a_pasted_password_moves_to_the_vault_with_a_chinese_notice(alice: Persona) -> None:
