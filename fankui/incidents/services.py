@@ -321,8 +321,8 @@ def _names(ticket: object, system_id: int) -> bool:
 
 
 def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | None = None) -> int | None:
-    """The system a report that names none belongs to: among the systems the router leans to (its business
-    words, a bare name shared by two systems, the model's likeliest), the one whose recent reports it
+    """The system a report that names none belongs to: among the systems the router leans to (a bare name
+    shared by two systems, else its business words), the one whose recent reports it
     resembles; else the one system whose recent reports describe its problem clearly ("登录一直转圈，网络
     异常" while the app's outage is being reported).
 

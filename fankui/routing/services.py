@@ -144,9 +144,9 @@ def route_report(text: str, *, region: str | None, reporter: str | None = "staff
 
 
 # Leaning: a report the router leaves unrouted may still be narrowed to a few systems. Grouping lets such a
-# report join a burst already under way on one of them; routing itself never uses these.
-LEANING_MODEL_TOP = 2
-LEANING_FLOOR = 0.1
+# report join a burst already under way on one of them; routing itself never uses these. The model's guesses
+# below its routing threshold are left out: on the outage sets they pulled unrelated reports (a VPN error)
+# into bursts and found no outage the words did not.
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ class Leaning:
     """The systems a report that the router leaves unrouted may be about, likeliest first."""
 
     named: tuple[str, ...]  # names it mentions, or the few a bare name means (公众号 is one of two)
-    guessed: tuple[str, ...]  # its business words' systems (打卡 → 一应之家), then the model's two likeliest
+    guessed: tuple[str, ...]  # its business words' systems (打卡 → 一应之家), most words first
 
     @property
     def systems(self) -> tuple[str, ...]:
@@ -172,9 +172,6 @@ def leaning_systems(text: str) -> Leaning:
         named.extend(abstain.systems)
     hints = hint_scores(normalized, index.lexicon.systems)
     guessed = sorted(hints, key=lambda name: -hints[name][0])
-    probs = get_model().predict(normalized).distribution
-    likeliest = sorted((name for name in probs if name in index.systems), key=lambda name: -probs[name])
-    guessed.extend(name for name in likeliest[:LEANING_MODEL_TOP] if probs[name] >= LEANING_FLOOR)
     known = index.systems
     return Leaning(tuple(dict.fromkeys(n for n in named if n in known)), tuple(dict.fromkeys(n for n in guessed if n in known)))
 
