@@ -1,9 +1,10 @@
 """Where a report's creation spends its time: the queries one POST /api/v1/tickets runs, and a profile.
 
     .venv/bin/python benchmarks/profile_intake.py [--requests 400] [--seeded 10000] [--top 25] [--sql]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/fankui_profile .venv/bin/python benchmarks/profile_intake.py   # an empty database
 
 In one process, through Django's full request stack (middleware, bearer token, API, intake) with the
-test client, on a throw-away SQLite data folder holding the guide and `--seeded` tickets from the peer
+test client, on a throw-away SQLite data folder (or the empty PostgreSQL database DATABASE_URL names) holding the guide and `--seeded` tickets from the peer
 harness's corpus (../shared/bench, as compare.sh seeds them). Prints the queries of one creation, the
 CPU milliseconds per creation (process time, so other load on the machine does not count) and the
 functions where that time went (cProfile, cumulative and own time).
@@ -24,12 +25,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "bench" / "peer-django-helpdesk"
-os.environ.pop("DATABASE_URL", None)
+sys.path.insert(0, str(ROOT))
+if os.environ.get("DATABASE_URL"):
+    from fankui.core.crypto import new_server_keys  # settings refuse shared data without keys set
+
+    os.environ.update({name: os.environ.get(name, value) for name, value in new_server_keys().items()})
 os.environ["DJANGO_SETTINGS_MODULE"] = "fankui.settings"
 os.environ["FANKUI_DATA_DIR"] = tempfile.mkdtemp(prefix="fankui-profile-")
 os.environ["FANKUI_API_POSTS_PER_MINUTE"] = "100000000"
 os.environ["FANKUI_OCR"] = "0"
-sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:

@@ -264,6 +264,7 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
                     dedup_key=f"{ticket.ref}:new" if ticket.assignee is not None else f"{ticket.ref}:new:{person.pk}",
                     subject=f"[{ticket.ref}] 新问题：{ticket.title}",
                     body=body,
+                    fresh_key=True,
                 )
     except IntegrityError:
         # Two retries with one key raced; the loser returns the winner's ticket.
