@@ -176,9 +176,15 @@ class Window:
             if report.incident_state in Incident.OPEN_STATES:
                 self._index(i, self._open_postings)
 
-    def alike(self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime) -> list[tuple[Report, float]]:
-        """Reports enough like `sig` (reported `at`) to link, closest first (newest first among equals)."""
-        return self._scored(self._near(sig, self._postings, at), sig, routed, since, exclude_pk, at)
+    def alike(
+        self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime, on: int | None = None
+    ) -> list[tuple[Report, float]]:
+        """Reports enough like `sig` (reported `at`) to link, closest first (newest first among equals); with
+        `on`, only the reports routed to that system."""
+        near = self._near(sig, self._postings, at)
+        if on is not None:
+            near = {i for i in near if self.reports[i].system_id == on}
+        return self._scored(near, sig, routed, since, exclude_pk, at)
 
     def open_match(
         self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime
@@ -342,8 +348,8 @@ def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | No
     leans = selectors.leanings_of(t.title, t.description)
     for system_id in leans.systems:
         mine = selectors.signature_of(t.title, t.description, system_id)
-        alike = routed.alike(mine, routed=True, since=since, exclude_pk=t.pk, at=t.created_at) if mine.groupable else []
-        score = max((score for r, score in alike if r.system_id == system_id), default=0.0)
+        alike = routed.alike(mine, routed=True, since=since, exclude_pk=t.pk, at=t.created_at, on=system_id) if mine.groupable else []
+        score = max((score for _, score in alike), default=0.0)
         if score >= QUIET_JOIN_SCORE and (best is None or score > best[0]):
             best = (score, system_id)
     if best is not None:
