@@ -24,6 +24,7 @@ from django.utils import timezone
 from fankui.accounts.models import Profile
 from fankui.core.crypto import decrypt, encrypt
 from fankui.core.links import absolute_url
+from fankui.core.process_cache import ProcessCache
 from fankui.directory.models import Region, System
 from fankui.integrations import signing
 from fankui.integrations.models import AppIdentity, Integration, SigningSecret, UsedNonce
@@ -96,23 +97,41 @@ def rotate_secret(integration: Integration, *, now: datetime.datetime | None = N
 
 
 def revoke_secrets(integration: Integration) -> int:
-    """End every secret of the integration now (a leak); it signs nothing until a new one is issued."""
-    return SigningSecret.objects.filter(integration=integration, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    """End every secret of the integration now (a leak); it signs nothing until a new one is issued (in this
+    process at once, in the others within a second)."""
+    revoked = SigningSecret.objects.filter(integration=integration, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    _live.clear()
+    return revoked
+
+
+@dataclass(frozen=True)
+class _Live:
+    integration: Integration
+    secrets: tuple[tuple[str, datetime.datetime | None], ...]  # (plain secret, expires_at)
+
+
+def _load_live() -> dict[str, _Live]:
+    """Every active integration with its unrevoked secrets, decrypted: two queries, at most once a second
+    per process (the integrations are a few dozen)."""
+    integrations = {i.pk: i for i in Integration.objects.select_related("system").filter(active=True)}
+    secrets: dict[int, list[tuple[str, datetime.datetime | None]]] = {pk: [] for pk in integrations}
+    for row in SigningSecret.objects.filter(integration_id__in=list(integrations), revoked_at__isnull=True).order_by():
+        secrets[row.integration_id].append((decrypt(row.ciphertext), row.expires_at))
+    return {i.key: _Live(i, tuple(secrets[pk])) for pk, i in integrations.items()}
+
+
+# Read per call, the integration and its secrets cost a query and a decryption each, a third of what an app's
+# report cost beyond a bearer token's. A change in this process (a save, a rotation, `revoke_secrets`)
+# clears the copy at once; other processes and servers read again within a second.
+_live = ProcessCache(_load_live, ttl=1.0, models=["integrations.Integration", "integrations.SigningSecret"])
 
 
 def _integration_and_secrets(key: str, now: datetime.datetime) -> tuple[Integration | None, list[str]]:
-    """The active integration and its live secrets, decrypted, in one query (every call pays for it:
-    benchmarks/bench_intake.py --mode on-behalf). Read on every call, so a revocation holds at once."""
-    rows = list(
-        SigningSecret.objects.select_related("integration__system")
-        .filter(integration__key=key, integration__active=True, revoked_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .order_by()
-    )
-    if rows:
-        return rows[0].integration, [decrypt(row.ciphertext) for row in rows]
-    # No live secret: still tell an unknown integration from a known one whose secrets were revoked.
-    return Integration.objects.select_related("system").filter(key=key, active=True).first(), []
+    """The active integration and its live secrets (none: unknown or inactive)."""
+    live = _live.get().get(key)
+    if live is None:
+        return None, []
+    return live.integration, [secret for secret, expires_at in live.secrets if expires_at is None or expires_at > now]
 
 
 # ---- checking a signed call --------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.utils import timezone
 
-from fankui.integrations.models import AppIdentity, UsedNonce
+from fankui.integrations.models import AppIdentity, SigningSecret, UsedNonce
 from fankui.integrations.services import forget_old_nonces, revoke_secrets, rotate_secret
 from fankui.integrations.tests.factories import OWNER_X, register
 from fankui.tickets.models import Ticket
@@ -125,6 +125,16 @@ def test_a_rotated_secret_works_until_its_grace_period_ends_and_a_revoked_one_ne
     app.secret = new
     assert app.file(OWNER_X, TEXT + "4").json()["error"]["code"] == "bad_signature"
     assert Ticket.objects.count() == 2
+
+
+def test_a_secret_revoked_by_another_server_is_refused_here_within_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = register()
+    assert app.file(OWNER_X, TEXT).status_code == 201
+    SigningSecret.objects.update(revoked_at=timezone.now())  # as another server's revoke writes it: no signal here
+    later = time.monotonic() + 1.5
+    monkeypatch.setattr("fankui.core.process_cache.time.monotonic", lambda: later)
+    assert app.file(OWNER_X, TEXT + "2").json()["error"]["code"] == "bad_signature"
+    assert Ticket.objects.count() == 1
 
 
 def test_later_calls_update_the_app_user_and_never_duplicate_them() -> None:
