@@ -274,11 +274,11 @@ def peer_corpus_payloads() -> Callable[[int, int], dict[str, str]]:
     """The reports the side-by-side harness posts (../shared/bench): titled, 100 varied characters each."""
     import random
 
-    sys.path.insert(0, str(ROOT.parent / "shared" / "bench" / "peer-django-helpdesk"))
-    import corpus  # noqa: PLC0415 (the harness's own module, found only beside a checkout)
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.seeding import harness_corpus
 
     rng = random.Random(20240601)
-    reports = [corpus.create_payload(rng, k) for k in range(5000)]
+    reports = [harness_corpus().create_payload(rng, k) for k in range(5000)]  # type: ignore[attr-defined]
     return lambda n, i: {"title": reports[i % len(reports)]["title"], "description": reports[i % len(reports)]["description"]}
 
 

@@ -26,16 +26,13 @@ import subprocess
 import sys
 import time
 import urllib.parse
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.seeding import SeedTicket, insert_tickets, throwaway_environment  # noqa: E402
+from benchmarks.seeding import HARNESS, seed_harness_corpus, throwaway_environment  # noqa: E402
 
-HARNESS = ROOT.parent / "shared" / "bench" / "peer-django-helpdesk"
-STATUSES = {1: "open", 3: "resolved", 4: "closed"}  # the corpus's (django-helpdesk's) codes, as fk_seed.py maps them
 
 
 def _percentile(values: list[float], pct: float) -> float:
@@ -80,30 +77,21 @@ def seed(args: argparse.Namespace) -> str:
     import django
 
     django.setup()
-    import corpus
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
 
     from fankui.accounts.tokens import create_token
     from fankui.directory.guide import load_guide
     from fankui.directory.models import Region
     from fankui.directory.services import import_guide
-    from fankui.kb.indexing import reindex
 
     call_command("migrate", verbosity=0)
     import_guide(load_guide())
     admin = get_user_model().objects.create_superuser("admin", password="x")
     regions = list(Region.objects.values_list("pk", flat=True))
-    now = timezone.now()
     started = time.perf_counter()
-    insert_tickets(
-        SeedTicket(f"B{t['i']:08d}", admin.pk, regions[t["i"] % len(regions)], t["title"], t["description"], None,
-                   STATUSES[t["status"]], now - timedelta(minutes=t["age_minutes"]))
-        for t in corpus.generate(args.tickets, args.seed)
-    )
-    reindex(batch=10_000)
+    seed_harness_corpus(args.tickets, seed=args.seed, reporter_id=admin.pk, region_ids=regions)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE kb_searchdoc")

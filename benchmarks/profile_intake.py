@@ -1,10 +1,10 @@
 """Where a report's creation spends its time: the queries one POST /api/v1/tickets runs, and a profile.
 
     .venv/bin/python benchmarks/profile_intake.py [--requests 400] [--seeded 10000] [--top 25] [--sql]
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/fankui_profile .venv/bin/python benchmarks/profile_intake.py   # an empty database
+    .venv/bin/python benchmarks/profile_intake.py --database-url postgres://postgres@127.0.0.1:5432/postgres
 
 In one process, through Django's full request stack (middleware, bearer token, API, intake) with the
-test client, on a throw-away SQLite data folder (or the empty PostgreSQL database DATABASE_URL names) holding the guide and `--seeded` tickets from the peer
+test client, on a throw-away SQLite data folder (or a PostgreSQL database made beside `--database-url`) holding the guide and `--seeded` tickets from the peer
 harness's corpus (../shared/bench, as compare.sh seeds them). Prints the queries of one creation, the
 CPU milliseconds per creation (process time, so other load on the machine does not count) and the
 functions where that time went (cProfile, cumulative and own time).
@@ -19,21 +19,13 @@ import os
 import pstats
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "bench" / "peer-django-helpdesk"
 sys.path.insert(0, str(ROOT))
-if os.environ.get("DATABASE_URL"):
-    from fankui.core.crypto import new_server_keys  # settings refuse shared data without keys set
 
-    os.environ.update({name: os.environ.get(name, value) for name, value in new_server_keys().items()})
-os.environ["DJANGO_SETTINGS_MODULE"] = "fankui.settings"
-os.environ["FANKUI_DATA_DIR"] = tempfile.mkdtemp(prefix="fankui-profile-")
-os.environ["FANKUI_API_POSTS_PER_MINUTE"] = "100000000"
-os.environ["FANKUI_OCR"] = "0"
+from benchmarks.seeding import harness_corpus, seed_harness_corpus, throwaway_environment  # noqa: E402
 
 
 def main() -> None:
@@ -42,8 +34,15 @@ def main() -> None:
     parser.add_argument("--seeded", type=int, default=10_000)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sql", action="store_true", help="print each query of one creation")
+    parser.add_argument("--database-url", default="", help="postgres://… — a fresh database is made beside it and dropped")
     args = parser.parse_args()
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.update({"FANKUI_API_POSTS_PER_MINUTE": "100000000", "FANKUI_OCR": "0"})
+    with throwaway_environment("fankui-profile-", args.database_url):
+        profile_creations(args)
 
+
+def profile_creations(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
@@ -61,13 +60,14 @@ def main() -> None:
     from fankui.accounts.tokens import create_token
 
     token = create_token(user=get_user_model().objects.get(username=reporter), name="profile").token
-    sys.path.insert(0, str(CORPUS))
-    import corpus  # the peer harness's corpus: the same reports compare.sh posts
-
     if args.seeded:
-        _seed(args.seeded)
+        from fankui.directory.models import Region
+
+        seed_harness_corpus(args.seeded, seed=20240601, reporter_id=get_user_model().objects.get(username="admin").pk,
+                            region_ids=list(Region.objects.values_list("pk", flat=True)))
     rng = random.Random(7)
-    payloads = [corpus.create_payload(rng, n) for n in range(args.requests + 20)]
+    corpus = harness_corpus()  # the same reports compare.sh posts
+    payloads = [corpus.create_payload(rng, n) for n in range(args.requests + 20)]  # type: ignore[attr-defined]
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
     def post(i: int) -> None:
@@ -108,13 +108,6 @@ def _capture(fn, *a: str) -> str:
     out = io.StringIO()
     fn(*a, stdout=out)
     return out.getvalue()
-
-
-def _seed(n: int) -> None:
-    import subprocess
-
-    subprocess.run([sys.executable, str(CORPUS.parent / "fk_seed.py"), str(n)], check=True, cwd=ROOT, env=os.environ,
-                   stdout=subprocess.DEVNULL)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import tempfile
 import urllib.parse
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 BATCH = 10_000
@@ -94,3 +94,34 @@ def insert_tickets(tickets: Iterable[SeedTicket]) -> int:
             cursor.executemany(sql, rows)
             count += len(rows)
     return count
+
+
+# The side-by-side harness's corpus (../shared/bench), the same tickets compare.sh seeds with its fk_seed.py.
+HARNESS = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "peer-django-helpdesk"
+_HARNESS_STATUSES = {1: "open", 3: "resolved", 4: "closed"}  # the corpus's (django-helpdesk's) codes, as fk_seed.py maps them
+
+
+def harness_corpus() -> object:
+    """The harness's `corpus` module (found only beside a checkout, never copied)."""
+    import sys
+
+    sys.path.insert(0, str(HARNESS))
+    import corpus  # noqa: PLC0415
+
+    return corpus
+
+
+def seed_harness_corpus(count: int, *, seed: int, reporter_id: int, region_ids: list[int]) -> int:
+    """Insert the harness corpus's first `count` tickets (reference B<corpus index>) and index them."""
+    from django.utils import timezone
+
+    from fankui.kb.indexing import reindex
+
+    now = timezone.now()
+    inserted = insert_tickets(
+        SeedTicket(f"B{t['i']:08d}", reporter_id, region_ids[t["i"] % len(region_ids)], t["title"], t["description"], None,
+                   _HARNESS_STATUSES[t["status"]], now - timedelta(minutes=t["age_minutes"]))
+        for t in harness_corpus().generate(count, seed)  # type: ignore[attr-defined]
+    )
+    reindex(batch=BATCH)
+    return inserted

@@ -5,6 +5,7 @@ import datetime
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -25,29 +26,35 @@ from fankui.incidents.models import Incident, IncidentTicket
 
 STAFF_ROLES = {Profile.Role.CONSULTANT, Profile.Role.OWNER, Profile.Role.ADMIN}
 PUBLIC_STATES = (Incident.State.CONFIRMED, Incident.State.RESOLVED)
+T = TypeVar("T")
 
 
 class IncidentNotFound(Exception):
     """Missing or not yours: the caller cannot tell which."""
 
 
-# A signature is a pure function of a report's text and system: computed once per process. Keyed by
-# the text itself, never by id (a rolled-back ticket's id is reused on SQLite).
-_SIGNATURES: dict[tuple[str, str, int | None], Signature] = {}
+# A signature and a leaning are pure functions of a report's text and the directory: memoised per process,
+# keyed by the text itself (never by id: a rolled-back ticket's id is reused on SQLite) and by the directory's
+# version, so every process and server reads a directory edit the same way once its stamp moves (the
+# router's own agreement, fankui.routing.selectors).
+_SIGNATURES: dict[tuple[str, str, int | None, tuple[object, ...]], Signature] = {}
 _SIGNATURES_MAX = 50_000
+
+
+def _memo(table: dict[tuple[object, ...], T], key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    found = table.get(key)
+    if found is None:
+        if len(table) >= _SIGNATURES_MAX:
+            table.clear()
+        found = table[key] = compute()
+    return found
 
 
 def signature_of(title: str, description: str, system_id: int | None) -> Signature:
     """What a report says is wrong (fankui.incidents.symptoms), with its system's own names left out."""
-    key = (title, description, system_id)
-    found = _SIGNATURES.get(key)
-    if found is None:
-        index = get_index()
-        found = signature(_report_text(title, description), strip=_system_terms(system_id, index.version), tokens=index.segmenter.tokens)
-        if len(_SIGNATURES) >= _SIGNATURES_MAX:
-            _SIGNATURES.clear()
-        _SIGNATURES[key] = found
-    return found
+    index = get_index()
+    return _memo(_SIGNATURES, (title, description, system_id, index.version), lambda: signature(
+        _report_text(title, description), strip=_system_terms(system_id, index.version), tokens=index.segmenter.tokens))
 
 
 @dataclass(frozen=True)
@@ -58,22 +65,20 @@ class Leans:
     systems: tuple[int, ...] = ()  # the named ones, else the guessed ones
 
 
-_LEANINGS: dict[tuple[str, str], Leans] = {}
+_LEANINGS: dict[tuple[str, str, tuple[object, ...]], Leans] = {}
 
 
 def leanings_of(title: str, description: str) -> Leans:
-    """The systems a report that names none may be about, by id, likeliest first. Cached like signatures:
+    """The systems a report that names none may be about, by id, likeliest first. Memoised like signatures:
     the worker's pass reads the same unrouted reports every minute."""
-    key = (title, description)
-    found = _LEANINGS.get(key)
-    if found is None:
-        ids = _system_ids(get_index().version)
+    version = get_index().version
+
+    def lean() -> Leans:
+        ids = _system_ids(version)
         leaning = leaning_systems(_report_text(title, description))
-        found = Leans(tuple(ids[n] for n in leaning.named if n in ids), tuple(ids[n] for n in leaning.systems if n in ids))
-        if len(_LEANINGS) >= _SIGNATURES_MAX:
-            _LEANINGS.clear()
-        _LEANINGS[key] = found
-    return found
+        return Leans(tuple(ids[n] for n in leaning.named if n in ids), tuple(ids[n] for n in leaning.systems if n in ids))
+
+    return _memo(_LEANINGS, (title, description, version), lean)
 
 
 def _report_text(title: str, description: str) -> str:

@@ -97,10 +97,9 @@ def rotate_secret(integration: Integration, *, now: datetime.datetime | None = N
 
 
 def revoke_secrets(integration: Integration) -> int:
-    """End every secret of the integration now (a leak); it signs nothing until a new one is issued (in this
-    process at once, in the others within a second)."""
+    """End every secret of the integration now (a leak); it signs nothing until a new one is issued."""
     revoked = SigningSecret.objects.filter(integration=integration, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    _live.clear()
+    _live.changed()
     return revoked
 
 
@@ -121,9 +120,11 @@ def _load_live() -> dict[str, _Live]:
 
 
 # Read per call, the integration and its secrets cost a query and a decryption each, a third of what an app's
-# report cost beyond a bearer token's. A change in this process (a save, a rotation, `revoke_secrets`)
-# clears the copy at once; other processes and servers read again within a second.
-_live = ProcessCache(_load_live, ttl=1.0, models=["integrations.Integration", "integrations.SigningSecret"])
+# report cost beyond a bearer token's. Every process keeps a copy; a change anywhere (a save, a rotation,
+# `revoke_secrets`) moves a stamp in the shared cache when it commits, and every process and server reads
+# again on its next call, so a revoked secret is refused everywhere at once.
+_live = ProcessCache(_load_live, ttl=60.0, models=["integrations.Integration", "integrations.SigningSecret"],
+                     shared_stamp="fankui:integrations-changed")
 
 
 def _integration_and_secrets(key: str, now: datetime.datetime) -> tuple[Integration | None, list[str]]:

@@ -153,12 +153,25 @@ def first_line_watchers() -> list[Person]:
 
 
 def _event(ticket: Ticket, kind: str, *, actor: AbstractBaseUser | None, body: str = "", public: bool = True, **data: object) -> TicketEvent:
-    """Every text a person types onto a ticket's timeline enters here, masked: a reply, note, question or
-    reason carrying a credential keeps a mask, the credential goes to the ticket's vault, and the event
-    says how many (`data["vaulted"]`) so every channel can tell its author. Notices are built from
-    `event.body`, never from the text as typed."""
-    body = vault_typed_secrets(ticket, body)
-    return TicketEvent.objects.create(ticket=ticket, kind=kind, actor=actor, body=body.text, public=public, data={**data, **body.data})
+    """Every text a person types onto a ticket's timeline enters here (or through `_events`), masked: a
+    reply, note, question or reason carrying a credential keeps a mask, the credential goes to the ticket's
+    vault, and the event says how many (`data["vaulted"]`) so every channel can tell its author. Notices are
+    built from `event.body`, never from the text as typed."""
+    event = _masked(TicketEvent(ticket=ticket, kind=kind, actor=actor, body=body, public=public, data=data))
+    event.save()
+    return event
+
+
+def _events(*events: TicketEvent) -> list[TicketEvent]:
+    """Several new events of one ticket in one insert, masked as `_event` masks. No post_save runs: not for
+    replies, whose save the search index listens to."""
+    return TicketEvent.objects.bulk_create([_masked(event) for event in events])
+
+
+def _masked(event: TicketEvent) -> TicketEvent:
+    body = vault_typed_secrets(event.ticket, event.body)
+    event.body, event.data = body.text, {**event.data, **body.data}
+    return event
 
 
 @dataclass(frozen=True)
@@ -242,13 +255,12 @@ def create_ticket(*, reporter: AbstractBaseUser, intake: Intake) -> IntakeResult
                 IdempotencyKey.objects.create(user=reporter, key=intake.idempotency_key, request_hash=_intake_hash(intake), ticket=ticket)
             typed = (*masked_title.secrets, *masked.secrets)
             _store_secrets(ticket, [*intake.secrets, *(SecretInput(s.label, s.value) for s in typed)])
-            # Both bodies come from the masked text (the router read only that): one insert, no second masking.
-            created, _routed = TicketEvent.objects.bulk_create([
+            created, _routed = _events(
                 TicketEvent(ticket=ticket, kind=TicketEvent.Kind.CREATED, actor=reporter, body=masked.text,
                             data={"channel": intake.channel, "not_solved_by": list(intake.suggested_articles)}),
                 TicketEvent(ticket=ticket, kind=TicketEvent.Kind.ROUTED, actor=None, public=False, body=route.explanation,
                             data={"system": route.system, "contact": route.contact, "confidence": route.confidence}),
-            ])
+            )
             for upload in uploads:
                 save_attachment(ticket, upload, by=reporter, event=created)
             if settings.FANKUI_OCR and any(upload.content_type.startswith("image/") for upload in uploads):
