@@ -78,6 +78,11 @@ WRONG_RESULTS: dict[str, re.Pattern[str]] = {
         rf"|(?:还是|仍是|出来的是|显示的是){_CLAUSE}{{0,6}}[0-9一二三四五六七八九十]+月"
         r"|未更新|没更新|不更新|没有更新|没刷新|不刷新|没变|没有变|一直不变|停在\d|延迟|滞后|旧的?数据"
     ),
+    # Still in the state it was before what should have changed it ("付款成功了，账单还是显示未缴").
+    "状态未变": re.compile(rf"(?:还是|仍然?|依然|依旧)(?:显示|是|为)?{_CLAUSE}{{0,2}}[未待](?:缴|交|付|支付|到账|同步|生效)"),
+    # Empty where there should be data: "搜什么都是 0 条结果", "看板的数据全是0", "统计报表全部为零", "暂无数据".
+    "结果为空": re.compile(r"(?:全是|都是|全部是|全部为|全为|均为|都为|显示|还是|变成了?)\s*(?:0|零)(?![0-9])(?!\.\d*[1-9])"
+                       r"|(?<![0-9.])0\s*条|暂无数据|没有数据|无数据|没数据|没有任何数据|未找到相关"),
     "未生效": re.compile(r"不生效|没生效|未生效|没有生效|无效|失效|原价|全价|没减|未扣减|没扣减|不抵扣|没抵扣|不认|识别成|识别为|当成|算成"
                        rf"|(?:显示|都|全部){_CLAUSE}{{0,4}}过期"),
 }
@@ -91,6 +96,10 @@ _FAILURE = re.compile(
     r"已满|满了|超出|上限|出问题|有问题|毛病|失灵|不灵|罢工|歇菜|不工作|不管用|断网|没网|"
     r"当成|识别成|算成|没变|没有变|不变|没更新|没有更新|不更新|没刷新|没过来|没有过来|过不来|没声|没有声音|无声|听不见|没画面|error|fail|exception|timeout|timed out|crash|refused|reset|unavailable|(?<![a-z0-9.])[45]\d\d(?![a-z0-9.])"
 )
+# The reporter setting what they see against what should be ("文档明明都在", "上午还正常", "昨天还是87.3%"):
+# a wrong result, even worded without a failure word.
+_CONTRAST = re.compile(r"明明|(?:上午|早上|昨天|之前|刚才|刚刚|上周|上个月|平时|以前|前几天)(?:都|还|一直)(?:是)?(?:正常|好好的|好的|可以|能用|没问题)"
+                       r"|(?:上午|早上|昨天|之前|上周|上个月)还是\d")
 # A request for a change (an account, a permission, a setting) is individual work, even when it mentions an
 # error; a question ("怎么登录不了？") about a failure is still a failure.
 # 申请单/付款申请 (a document), 新增的 (a modifier) and 配置错误 (an error message) ask for nothing.
@@ -175,7 +184,7 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
         symptoms=symptoms,
         codes=codes,
         words=words,
-        failure=bool(_FAILURE.search(_ASKING.sub(" ", norm))) or bool(codes) or bool(symptoms),
+        failure=bool(_FAILURE.search(_ASKING.sub(" ", norm))) or bool(codes) or bool(symptoms) or bool(_CONTRAST.search(norm)),
         request=bool(_REQUEST.search(_GUESS.sub(" ", norm))) or bool(_WISH.search(norm)),
         alone=bool(_ALONE.search(norm)),
         asks=bool(_ASKS.search(norm)),

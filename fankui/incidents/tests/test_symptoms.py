@@ -13,6 +13,9 @@ from fankui.incidents.symptoms import same_problem, signature
     ("年报页面的数据一直没更新，停在9:30", "数据陈旧"),
     ("满减活动不生效，结算还是原价", "未生效"),
     ("新录的车牌被识别成外来车辆", "未生效"),
+    ("付了款，订单还是显示待支付", "状态未变"),
+    ("库存报表的数字全部为0", "结果为空"),
+    ("查询客户列表，提示暂无数据", "结果为空"),
 ])
 def test_a_wrong_result_is_a_failure_even_without_failure_words(text: str, kind: str) -> None:
     read = signature(text)
@@ -86,3 +89,12 @@ def test_reports_about_the_reporters_own_case_are_not_part_of_an_outage(text: st
 @pytest.mark.parametrize("text", ["之前还好好的，今天还是之前那样打不开", "请了半天假，打卡记录都是12月的"])
 def test_everyday_mentions_of_time_are_not_stale_data(text: str) -> None:
     assert "数据陈旧" not in signature(text).symptoms
+
+
+def test_a_reporter_contrasting_what_they_see_with_what_should_be_reports_a_failure() -> None:
+    assert signature("门店日报今天只剩一半门店，昨天都正常").groupable
+    assert signature("这张单子明明审过了").groupable
+
+
+def test_a_figure_that_is_not_zero_is_no_empty_result() -> None:
+    assert "结果为空" not in signature("手续费显示0.5元，比上次多").symptoms
