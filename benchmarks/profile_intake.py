@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/profile_intake.py [--requests 400] [--seeded 10000] [--top 25] [--sql]
     .venv/bin/python benchmarks/profile_intake.py --database-url postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python benchmarks/profile_intake.py --mode on-behalf   # as an integration files for its app users
 
 In one process, through Django's full request stack (middleware, bearer token, API, intake) with the
 test client, on a throw-away SQLite data folder (or a PostgreSQL database made beside `--database-url`) holding the guide and `--seeded` tickets from the peer
@@ -25,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bench_intake import APP_USERS, bearer_request, on_behalf_request  # noqa: E402
 from benchmarks.seeding import harness_corpus, seed_harness_corpus, throwaway_environment  # noqa: E402
 
 
@@ -34,6 +36,8 @@ def main() -> None:
     parser.add_argument("--seeded", type=int, default=10_000)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sql", action="store_true", help="print each query of one creation")
+    parser.add_argument("--mode", choices=["bearer", "on-behalf"], default="bearer",
+                        help="a reporter's bearer token, or an integration signing for 100 app users (bench_intake.py's)")
     parser.add_argument("--database-url", default="", help="postgres://… — a fresh database is made beside it and dropped")
     args = parser.parse_args()
     os.environ.pop("DATABASE_URL", None)
@@ -67,32 +71,43 @@ def profile_creations(args: argparse.Namespace) -> None:
                             region_ids=list(Region.objects.values_list("pk", flat=True)))
     rng = random.Random(7)
     corpus = harness_corpus()  # the same reports compare.sh posts
-    payloads = [corpus.create_payload(rng, n) for n in range(args.requests + 20)]  # type: ignore[attr-defined]
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    if args.mode == "on-behalf":
+        from fankui.directory.models import System
+        from fankui.integrations.services import create_integration
+
+        secret = create_integration(name="压测App", key="bench-app", system=System.objects.get(name="一应生活APP"))[1].secret
+        caller = on_behalf_request(secret)
+    else:
+        caller = bearer_request(token)
+    client = Client()
+    # Warm the router's model, the segmenter, the directory and (on behalf) every app user's first call.
+    warm = APP_USERS if args.mode == "on-behalf" else 10
+    payloads = [corpus.create_payload(rng, n) for n in range(warm + 10 + args.requests)]  # type: ignore[attr-defined]
 
     def post(i: int) -> None:
         p = payloads[i]
-        body = json.dumps({"title": p["title"], "description": p["description"]}, ensure_ascii=False)
-        response = client.post("/api/v1/tickets", body, content_type="application/json; charset=utf-8")
+        body = json.dumps({"title": p["title"], "description": p["description"]}, ensure_ascii=False).encode()
+        path, headers = caller(i, body)
+        response = client.post(path, body, content_type="application/json; charset=utf-8", headers=headers)
         assert response.status_code == 201, (response.status_code, response.content[:300])
 
-    for i in range(10):  # warm: the router's model, the segmenter, the directory
+    for i in range(warm):
         post(i)
     with CaptureQueriesContext(connection) as queries:
-        post(10)
+        post(warm)
     print(f"queries in one creation: {len(queries)}")
     for q in queries.captured_queries:
         print("   ", q["sql"][:160] if args.sql else q["sql"][:90])
     profile = cProfile.Profile()
     started = time.process_time()
     profile.enable()
-    for i in range(20, 20 + args.requests):
+    for i in range(warm + 10, warm + 10 + args.requests):
         post(i)
     profile.disable()
     cpu = (time.process_time() - started) / args.requests * 1000
     print(f"\nCPU per creation (with the profiler on): {cpu:.2f} ms over {args.requests} requests")
     started = time.process_time()
-    for i in range(20, 20 + min(args.requests, 200)):
+    for i in range(warm + 10, warm + 10 + min(args.requests, 200)):
         post(i)
     print(f"CPU per creation (profiler off): {(time.process_time() - started) / min(args.requests, 200) * 1000:.2f} ms")
     if os.environ.get("PROFILE_OUT"):

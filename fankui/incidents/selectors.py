@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from fankui.accounts.models import Profile
 from fankui.accounts.selectors import person_of, profile_of, role_of
 from fankui.core.dates import show
+from fankui.core.process_cache import ProcessCache
 from fankui.directory.models import Person, Region, System
 from fankui.directory.selectors import acting_person, match_system, normalize, people_acting_as
 from fankui.routing.selectors import get_index
@@ -321,6 +322,17 @@ _INCIDENTS = 20
 _MEMBERS_PER_INCIDENT = 4
 
 
+def _open_states_by_system() -> frozenset[tuple[int, str]]:
+    return frozenset(Incident.objects.filter(state__in=Incident.OPEN_STATES, system__isnull=False)
+                     .values_list("system_id", "state").distinct().order_by())
+
+
+# Every report on a known system asks whether an incident is open there (an app's reports always name
+# their system), and the answer is almost always no: one shared-cache read instead of a query. Incidents
+# change only through save(), which moves the stamp for every process and server when it commits.
+_open_on = ProcessCache(_open_states_by_system, ttl=60.0, models=["incidents.Incident"], shared_stamp="fankui:incidents-changed")
+
+
 def match_open_incidents(describe: Callable[[], Signature], system_id: int | None, *, states: Sequence[str]) -> list[tuple[Incident, float]]:
     """Open incidents on this system whose recent member reports describe the same problem, best first.
 
@@ -329,7 +341,7 @@ def match_open_incidents(describe: Callable[[], Signature], system_id: int | Non
     report's signature; it is called only when there is an incident to compare with, since segmenting
     the text is most of the cost and most reports arrive while nothing is open on their system.
     """
-    if system_id is None:
+    if system_id is None or not any((system_id, state) in _open_on.get() for state in states):
         return []
     incidents = list(Incident.objects.select_related("system").filter(state__in=states, system_id=system_id).order_by("-created_at")[:_INCIDENTS])
     if not incidents:

