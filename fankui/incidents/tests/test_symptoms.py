@@ -98,3 +98,12 @@ def test_a_reporter_contrasting_what_they_see_with_what_should_be_reports_a_fail
 
 def test_a_figure_that_is_not_zero_is_no_empty_result() -> None:
     assert "结果为空" not in signature("手续费显示0.5元，比上次多").symptoms
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("月报导出报错", "报表导不出来，一直没反应"),
+    ("考勤数据没同步过来", "打卡记录是空的"),
+    ("计费跑不出来", "出账出不了"),
+])
+def test_everyday_functions_worded_two_ways_are_one_function(first: str, second: str) -> None:
+    assert signature(first).functions & signature(second).functions
