@@ -83,6 +83,7 @@ class Report:
 
 _CANDIDATES = 400  # the most recent tickets on one system that a new one is compared with
 _PASS_CANDIDATES = 2000  # the pass reads a system's window once for all its pending reports
+_OPEN_MEMBERS = 20  # the newest reports of an open incident a pending one is compared with
 _HOPS = 10  # look-alikes of the closest look-alikes: the third report often resembles the second more
 # A report that names no system joins a burst on one system only when it clearly describes the same
 # problem (it has no system name to agree on, so it needs more than LINK_SCORE).
@@ -93,6 +94,8 @@ BURST_LINK_SCORE = 0.5
 QUIET_LINK_SCORE = 0.05
 QUIET_JOIN_SCORE = 0.1  # joining an open incident on a quiet system still takes wording in common
 QUIET_PAIR_MINUTES = 30
+_QUIET_SPAN = datetime.timedelta(minutes=QUIET_PAIR_MINUTES)
+_BURST_SPAN = datetime.timedelta(minutes=_BURST_MINUTES)
 
 
 def window_hours() -> float:
@@ -189,8 +192,16 @@ class Window:
     def open_match(
         self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime
     ) -> tuple[tuple[int, str], float, str] | None:
-        """`_best_open(self.alike(...))`, scoring only the reports already in an open incident."""
-        return _best_open(self._scored(self._near(sig, self._open_postings), sig, routed, since, exclude_pk, at, forming=False))
+        """`_best_open(self.alike(...))`, scoring only the reports already in an open incident, and of each
+        incident only its newest _OPEN_MEMBERS that share something with `sig`: an outage's latest reports say
+        what it looks like now, and scoring every one of hundreds made the pass quadratic in a large outage."""
+        per_incident: dict[int | None, list[int]] = {}
+        for i in sorted(self._near(sig, self._open_postings)):  # newest first
+            members = per_incident.setdefault(self.reports[i].incident_id, [])
+            if len(members) < _OPEN_MEMBERS:
+                members.append(i)
+        near = {i for members in per_incident.values() for i in members}
+        return _best_open(self._scored(near, sig, routed, since, exclude_pk, at, forming=False))
 
     def enough_reporters(
         self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime, reporter: int, needed: int
@@ -215,6 +226,10 @@ class Window:
                 self._index(i, self._open_postings)
 
     def _index(self, i: int, postings: dict[str, list[int]]) -> None:
+        # A report that cannot be part of an outage links to nothing (same_problem and at_odds say so): it
+        # is never a candidate, which leaves most of a busy window out of every comparison.
+        if not self.reports[i].signature.groupable:
+            return
         for key in self.reports[i].signature.features:
             postings.setdefault(key, []).append(i)
 
@@ -224,19 +239,18 @@ class Window:
         near = {i for key in sig.features for i in postings.get(key, ())}
         if at is not None and self.system_id is not None and self.system_id in self.quiet:
             pool = {i for indices in postings.values() for i in indices}
-            span = datetime.timedelta(minutes=QUIET_PAIR_MINUTES)
-            near |= {i for i in pool if abs(self.reports[i].created_at - at) <= span}
+            near |= {i for i in pool if abs(self.reports[i].created_at - at) <= _QUIET_SPAN}
         return near
 
     @staticmethod
     def _too_far(r: Report, routed: bool, at: datetime.datetime) -> bool:
         """A report that names no system is tied to a burst only within _BURST_MINUTES of it: what it
         resembles hours away is another problem on some system."""
-        return not (routed and r.routed) and abs(r.created_at - at) > datetime.timedelta(minutes=_BURST_MINUTES)
+        return not (routed and r.routed) and abs(r.created_at - at) > _BURST_SPAN
 
     def _quiet_pair(self, r: Report, at: datetime.datetime) -> bool:
         system = r.system_id if r.system_id is not None else self.system_id
-        return system in self.quiet and abs(r.created_at - at) <= datetime.timedelta(minutes=QUIET_PAIR_MINUTES)
+        return system in self.quiet and abs(r.created_at - at) <= _QUIET_SPAN
 
     def _scored(
         self, near: set[int], sig: Signature, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime,
@@ -407,7 +421,9 @@ def regroup_recent(*, now: datetime.datetime | None = None, minutes: float | Non
     since = now - datetime.timedelta(minutes=settings.FANKUI_INCIDENT_REPASS_MINUTES if minutes is None else minutes)
     pending = Ticket.objects.filter(created_at__gte=since, created_at__lte=now, incident_link__isnull=True, pk__gt=after_pk)
     by_system: dict[int | None, list[object]] = {}
-    for ticket in pending.select_related("region", "system").order_by("created_at"):
+    # Only what comparing needs: most pending reports find nothing, and the few that go on to group_ticket
+    # read the rest then (a pass over a busy window spent a third of its time building unused objects).
+    for ticket in pending.only("pk", "system_id", "reporter_id", "title", "description", "created_at").order_by("created_at"):
         by_system.setdefault(ticket.system_id, []).append(ticket)
     window = datetime.timedelta(hours=window_hours())
     grouped = 0
