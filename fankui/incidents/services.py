@@ -143,8 +143,9 @@ def _links(a: Signature, b: Signature, *, both_routed: bool, quiet_pair: bool = 
     two reports minutes apart on a usually quiet system a weaker one."""
     score = same_problem(a, b)
     # Wording that shares nothing may start an incident on a quiet system, never join one already open:
-    # an open incident would otherwise collect every failure reported beside it.
-    if quiet_pair and both_routed and not at_odds(a, b) and (forming or score >= QUIET_JOIN_SCORE):
+    # an open incident would otherwise collect every failure reported beside it. Nor does timing alone tie
+    # in a report about one household's or person's own case.
+    if quiet_pair and both_routed and not at_odds(a, b) and not (a.one_case or b.one_case) and (forming or score >= QUIET_JOIN_SCORE):
         return max(score, QUIET_LINK_SCORE)
     needed = LINK_SCORE if both_routed or quiet_pair else BURST_LINK_SCORE
     return score if score >= needed else 0.0

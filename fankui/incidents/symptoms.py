@@ -120,6 +120,9 @@ _DEFINITION = re.compile(r"口径|怎么算|如何算|怎么计算|如何计算|
 # "能不能加一个…" asks for a feature: its 不能 is no failure, and asking for something added is a request.
 # "就我这个项目数据多" / "别人都正常": the reporter says the failure is theirs alone.
 _ALONE = re.compile(r"就我(?:一个|自己|这个|这边|们这个)?(?!们)|只有我|别人(?:都|的)?(?:正常|可以|没问题|能)|其他人(?:都)?(?:正常|可以|没问题|能)")
+# One household's or one document's own case: an address down to the unit ("6栋902"), "我这份合同". Such a
+# report may still be part of an outage, but timing alone never ties it to one. (Not "我的": menus are named so.)
+_ONE_CASE = re.compile(r"\d+\s*(?:栋|幢|号楼|座|单元)\s*\d+|(?<![0-9])\d{3,4}\s*(?:室|房)(?!间)|我这(?:份|张|笔|单|条)")
 _ASKING = re.compile(r"能不能|可不可以|能否|可否")
 _WISH = re.compile(r"(?:能不能|可不可以|能否|可否|希望|建议)[^，。,.!?！？；;\n]{0,6}(?:加|增|做|开发|支持)|扩容")
 # Error codes and messages: HTTP statuses, numeric codes, exception and constant names.
@@ -147,6 +150,7 @@ class Signature:
     alone: bool = False  # the reporter says it happens only to them ("就我这个项目", "别人都正常")
     asks: bool = False  # asks the helpdesk to do something for the reporter ("帮我开通", "能不能给我开一下")
     definition: bool = False  # asks what a term means or how a figure is counted ("超时统计口径是什么")
+    one_case: bool = False  # about one household's or document's own case ("6栋902", "我这份合同")
 
     @cached_property
     def groupable(self) -> bool:
@@ -191,6 +195,7 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
         failure=bool(_FAILURE.search(_ASKING.sub(" ", norm))) or bool(codes) or bool(symptoms) or bool(_CONTRAST.search(norm)),
         request=bool(_REQUEST.search(_GUESS.sub(" ", norm))) or bool(_WISH.search(norm)),
         alone=bool(_ALONE.search(norm)),
+        one_case=bool(_ONE_CASE.search(norm)),
         asks=bool(_ASKS.search(norm)),
         definition=bool(_DEFINITION.search(norm)) and not codes,
     )

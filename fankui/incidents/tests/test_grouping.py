@@ -302,6 +302,13 @@ def test_on_a_quiet_system_a_report_the_reporter_says_is_theirs_alone_does_not_s
     assert not Incident.objects.exists()
 
 
+def test_on_a_quiet_system_a_report_about_one_households_own_case_does_not_join_a_burst_by_timing_alone(people: People) -> None:
+    file(people["huanan"], "一应青藤学院的课程视频播放不了")
+    file(people["huadong"], "青藤学院里我这份结业证书下载报错")
+    file(people["huabei"], "一应青藤学院一直在转圈")
+    assert not Incident.objects.exists()
+
+
 # The same wrong answer seen by three people: nobody types a failure word.
 PAYSLIP_OUTAGE = ["EAS-HR里查本月工资条，显示的还是上个月的", "hr系统的薪资明细没更新，还是旧的数", "EAS-HR 我的薪酬 选了本月，出来的是上月的数据"]
 

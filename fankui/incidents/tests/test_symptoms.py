@@ -107,3 +107,13 @@ def test_a_figure_that_is_not_zero_is_no_empty_result() -> None:
 ])
 def test_everyday_functions_worded_two_ways_are_one_function(first: str, second: str) -> None:
     assert signature(first).functions & signature(second).functions
+
+
+@pytest.mark.parametrize(("text", "one_case"), [
+    ("6栋902的预存款金额不对", True),
+    ("我这份合同附件传不上去", True),
+    ("EAS-HR 我的薪酬 打不开", False),  # a menu's name
+    ("全部房间的账单都生成失败", False),
+])
+def test_a_report_about_one_households_or_documents_own_case_says_so(text: str, one_case: bool) -> None:
+    assert signature(text).one_case is one_case
