@@ -140,3 +140,14 @@ def _fresh_process_caches() -> None:
 
     clear_process_caches()
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> None:
+    """Every test starts in the site's language: a view may activate another for its request (the panel
+    speaks its host page's), and the test client runs requests in the test's own thread, where
+    LocaleMiddleware's choice outlives the response."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
