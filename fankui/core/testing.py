@@ -230,11 +230,27 @@ def fresh_database() -> Iterator[str | None]:
 
 
 @contextmanager
-def app_servers(env: dict[str, str], count: int = 2, *, workers: int = 2) -> Iterator[list[int]]:
-    """`count` gunicorn app servers on one database and cache, as production runs them; yields their ports."""
+def private_redis() -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """A Redis of one's own (a test's or a benchmark's), stopped afterwards: nothing touches the machine's."""
+    port = free_port()
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    try:
+        wait_for_port(port, server)
+        yield f"redis://127.0.0.1:{port}/0", server
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@contextmanager
+def app_servers(env: dict[str, str], count: int = 2, *, workers: int = 2, config: str | None = None) -> Iterator[list[int]]:
+    """`count` gunicorn app servers on one database and cache, as production runs them; yields their ports.
+    `config`: a gunicorn config file (a benchmark's hooks)."""
     ports = [free_port() for _ in range(count)]
+    extra = ["--config", config] if config else []
     servers = [
-        subprocess.Popen([sys.executable, "-m", "gunicorn", "fankui.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"],
+        subprocess.Popen([sys.executable, "-m", "gunicorn", "fankui.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", *extra],
                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
         for port in ports
     ]

@@ -23,20 +23,6 @@ LIMIT = 6  # API posts per token per minute
 
 
 @contextmanager
-def private_redis() -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """A Redis of this test's own, so the test can stop it without touching the machine's."""
-    port = testing.free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
-    try:
-        testing.wait_for_port(port, server)
-        yield f"redis://127.0.0.1:{port}/0", server
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-@contextmanager
 def workers(env: dict[str, str], count: int = 2) -> Iterator[None]:
     processes = [subprocess.Popen([sys.executable, "-m", "fankui.cli", "run_huey"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True) for _ in range(count)]
@@ -75,7 +61,7 @@ def until(check: Any, timeout: float, what: str) -> Any:
 
 
 def test_two_app_servers_and_two_workers_agree(s3_env: dict[str, str]) -> None:
-    with testing.fresh_database() as database_url, private_redis() as (redis_url, redis_server):
+    with testing.fresh_database() as database_url, testing.private_redis() as (redis_url, redis_server):
         env = testing.fresh_install_env(["migrate", "--no-input"], ["import-guide"], database_url=database_url)
         env.update(s3_env, REDIS_URL=redis_url, FANKUI_OCR="1", FANKUI_API_POSTS_PER_MINUTE=str(LIMIT),
                    FANKUI_LOGIN_FAILURES_PER_ACCOUNT="3")
