@@ -354,22 +354,25 @@ def bench(args: argparse.Namespace, worker_class: str, server_count: int = 1, mo
             level = Level(concurrency=concurrency, seconds=args.seconds)
             if args.corpus == "peer":
                 level.payload = peer_corpus_payloads()
-            spy = None
+            spies = []
             if args.py_spy and concurrency == args.levels[min(1, len(args.levels) - 1)]:
-                # Sample the workers during this level (py-spy is a profiling tool, not a dependency).
-                out = Path(args.py_spy).with_suffix(f".{worker_class}.txt")
-                spy = subprocess.Popen(
-                    [shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(server.pid), "--subprocesses", "--format", "raw", "--nonblocking",
-                     "--duration", str(int(args.seconds)), "--output", str(out)],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                )
+                # Sample the web workers (and the Huey worker, with --worker) during this level; py-spy is a
+                # profiling tool, not a dependency. The Huey worker is sampled a few seconds longer: it catches up.
+                targets = [(server.pid, worker_class, args.seconds)] + ([(worker, "worker", args.seconds + 5)] if worker else [])
+                for pid, name, seconds in targets:
+                    out = Path(args.py_spy).with_suffix(f".{name}.txt")
+                    spies.append((out, subprocess.Popen(
+                        [shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(pid), "--subprocesses", "--format", "raw",
+                         "--nonblocking", "--duration", str(int(seconds)), "--output", str(out)],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    )))
             cpu_before = sum(server_cpu_seconds(each.pid) for each in servers)
             worker_before = process_cpu_seconds(worker) if worker is not None else 0.0
             hammer(ports, caller, level)
             level.server_cpu = sum(server_cpu_seconds(each.pid) for each in servers) - cpu_before
             if worker is not None:
                 level.worker_cpu = settled_cpu(worker) - worker_before
-            if spy is not None:
+            for out, spy in spies:
                 spy.wait()
                 print(f"  py-spy samples (collapsed stacks) in {out}")
             levels.append(level)
@@ -416,7 +419,7 @@ def main() -> None:
                         help="the reports posted: eight short ones of our own (repeated: they look like one outage per system), "
                              "or the side-by-side harness's varied ones (../shared/bench)")
     parser.add_argument("--keep", action="store_true", help="keep the data folder")
-    parser.add_argument("--py-spy", metavar="FILE", help="profile the workers with py-spy during the second level (collapsed stacks)")
+    parser.add_argument("--py-spy", metavar="FILE", help="profile the web workers (and the Huey worker, with --worker) with py-spy during the second level (collapsed stacks)")
     parser.add_argument("--conn-max-age", type=int, help="experiment: override DATABASES CONN_MAX_AGE (product default: 0 for SQLite)")
     args = parser.parse_args()
     classes = ["sync", "gthread"] if args.worker_class == "both" else [args.worker_class]

@@ -3,12 +3,17 @@
     .venv/bin/python benchmarks/profile_intake.py [--requests 400] [--seeded 10000] [--top 25] [--sql]
     .venv/bin/python benchmarks/profile_intake.py --database-url postgres://postgres@127.0.0.1:5432/postgres
     .venv/bin/python benchmarks/profile_intake.py --mode on-behalf   # as an integration files for its app users
+    .venv/bin/python benchmarks/profile_intake.py --worker           # the worker's share of each report instead
 
 In one process, through Django's full request stack (middleware, bearer token, API, intake) with the
 test client, on a throw-away SQLite data folder (or a PostgreSQL database made beside `--database-url`) holding the guide and `--seeded` tickets from the peer
 harness's corpus (../shared/bench, as compare.sh seeds them). Prints the queries of one creation, the
 CPU milliseconds per creation (process time, so other load on the machine does not count) and the
 functions where that time went (cProfile, cumulative and own time).
+
+With `--worker` it profiles what the Huey worker does for each report instead (grouping, indexing, mailing
+the consultant to an SMTP sink on loopback), woken every `--batch` reports as its coalesced wake-ups are under
+load; the task queue itself is left out.
 """
 from __future__ import annotations
 
@@ -19,14 +24,16 @@ import json
 import os
 import pstats
 import random
+import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_intake import APP_USERS, bearer_request, on_behalf_request  # noqa: E402
+from benchmarks.bench_intake import APP_USERS, bearer_request, free_port, on_behalf_request  # noqa: E402
 from benchmarks.seeding import harness_corpus, seed_harness_corpus, throwaway_environment  # noqa: E402
 
 
@@ -39,11 +46,23 @@ def main() -> None:
     parser.add_argument("--mode", choices=["bearer", "on-behalf"], default="bearer",
                         help="a reporter's bearer token, or an integration signing for 100 app users (bench_intake.py's)")
     parser.add_argument("--database-url", default="", help="postgres://… — a fresh database is made beside it and dropped")
+    parser.add_argument("--worker", action="store_true", help="profile the worker's share of each report instead of its creation")
+    parser.add_argument("--batch", type=int, default=4, help="with --worker: reports per wake-up of the worker")
     args = parser.parse_args()
     os.environ.pop("DATABASE_URL", None)
     os.environ.update({"FANKUI_API_POSTS_PER_MINUTE": "100000000", "FANKUI_OCR": "0"})
-    with throwaway_environment("fankui-profile-", args.database_url):
-        profile_creations(args)
+    sink = None
+    if args.worker:
+        port = free_port()
+        sink = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink", "-l", f"127.0.0.1:{port}"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.environ.update({"FANKUI_SMTP_HOST": "127.0.0.1", "FANKUI_SMTP_PORT": str(port)})
+    try:
+        with throwaway_environment("fankui-profile-", args.database_url):
+            profile_creations(args)
+    finally:
+        if sink is not None:
+            sink.terminate()
 
 
 def profile_creations(args: argparse.Namespace) -> None:
@@ -82,7 +101,7 @@ def profile_creations(args: argparse.Namespace) -> None:
     client = Client()
     # Warm the router's model, the segmenter, the directory and (on behalf) every app user's first call.
     warm = APP_USERS if args.mode == "on-behalf" else 10
-    payloads = [corpus.create_payload(rng, n) for n in range(warm + 10 + args.requests)]  # type: ignore[attr-defined]
+    payloads = [corpus.create_payload(rng, n) for n in range(warm + 10 + 2 * args.requests)]  # type: ignore[attr-defined]
 
     def post(i: int) -> None:
         p = payloads[i]
@@ -98,18 +117,10 @@ def profile_creations(args: argparse.Namespace) -> None:
     print(f"queries in one creation: {len(queries)}")
     for q in queries.captured_queries:
         print("   ", q["sql"][:160] if args.sql else q["sql"][:90])
-    profile = cProfile.Profile()
-    started = time.process_time()
-    profile.enable()
-    for i in range(warm + 10, warm + 10 + args.requests):
-        post(i)
-    profile.disable()
-    cpu = (time.process_time() - started) / args.requests * 1000
-    print(f"\nCPU per creation (with the profiler on): {cpu:.2f} ms over {args.requests} requests")
-    started = time.process_time()
-    for i in range(warm + 10, warm + 10 + min(args.requests, 200)):
-        post(i)
-    print(f"CPU per creation (profiler off): {(time.process_time() - started) / min(args.requests, 200) * 1000:.2f} ms")
+    if args.worker:
+        profile = profile_worker(post, range(warm + 10, warm + 10 + args.requests), args.batch)
+    else:
+        profile = profile_requests(post, range(warm + 10, warm + 10 + args.requests))
     if os.environ.get("PROFILE_OUT"):
         profile.dump_stats(os.environ["PROFILE_OUT"])
     for order in ("cumulative", "tottime"):
@@ -117,6 +128,51 @@ def profile_creations(args: argparse.Namespace) -> None:
         pstats.Stats(profile, stream=out).strip_dirs().sort_stats(order).print_stats(args.top)
         print(f"\n== by {order} ==")
         print("\n".join(line for line in out.getvalue().splitlines()[6:] if line.strip()))
+
+
+def profile_requests(post: Callable[[int], None], numbers: range) -> cProfile.Profile:
+    profile = cProfile.Profile()
+    started = time.process_time()
+    profile.enable()
+    for i in numbers:
+        post(i)
+    profile.disable()
+    print(f"\nCPU per creation (with the profiler on): {(time.process_time() - started) / len(numbers) * 1000:.2f} ms over {len(numbers)} requests")
+    again = numbers[: min(len(numbers), 200)]
+    started = time.process_time()
+    for i in again:
+        post(i)
+    print(f"CPU per creation (profiler off): {(time.process_time() - started) / len(again) * 1000:.2f} ms")
+    return profile
+
+
+def profile_worker(post: Callable[[int], None], numbers: range, batch: int) -> cProfile.Profile:
+    """File `batch` reports, then run what their wake-ups run in the worker; only the latter is timed."""
+    from fankui.incidents.services import group_new_reports
+    from fankui.kb.indexing import index_new_tickets
+    from fankui.notify.delivery import deliver_all_due
+
+    def worker_run() -> None:
+        group_new_reports()
+        index_new_tickets()
+        deliver_all_due()
+
+    worker_run()  # what the warm-up filed, and the first SMTP connection's set-up
+    profile, cpu = cProfile.Profile(), {True: 0.0, False: 0.0}
+    for profiled in (True, False):
+        for start in range(numbers.start, numbers.stop, batch):
+            for i in range(start, min(start + batch, numbers.stop)):
+                post(i + (len(numbers) if not profiled else 0))
+            started = time.process_time()
+            if profiled:
+                profile.enable()
+            worker_run()
+            if profiled:
+                profile.disable()
+            cpu[profiled] += time.process_time() - started
+    print(f"\nworker CPU per report, woken every {batch} reports (with the profiler on): {cpu[True] / len(numbers) * 1000:.2f} ms over {len(numbers)} reports")
+    print(f"worker CPU per report (profiler off): {cpu[False] / len(numbers) * 1000:.2f} ms")
+    return profile
 
 
 def _capture(fn, *a: str) -> str:

@@ -67,6 +67,7 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     next_attempt_at = models.DateTimeField("下次尝试", auto_now_add=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=16, blank=True, editable=False)  # the worker run that claimed it
     last_error = models.TextField("最近错误", blank=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
     message_id = models.CharField("邮件 Message-ID", max_length=200, blank=True, db_index=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from fankui.core import testing
 from fankui.notify import delivery as worker
-from fankui.notify.delivery import MAX_ATTEMPTS, backoff, claim, deliver_due
+from fankui.notify.delivery import MAX_ATTEMPTS, Claim, backoff, claim_due, deliver_due
 from fankui.notify.models import Delivery, Notice
 from fankui.notify.services import notify_user, retry_deliveries
 from fankui.notify.tasks import deliver_pending
@@ -32,36 +33,61 @@ def test_backoff_doubles_from_a_minute_up_to_an_hour() -> None:
     assert minutes == [1, 2, 4, 8, 16, 32, 60, 60, 60]
 
 
+def _claims(now: datetime.datetime) -> list[int]:
+    return [row.pk for row in claim_due(now, limit=100).rows]
+
+
 def test_only_one_claim_wins() -> None:
     row = _queue()
     now = timezone.now()
-    assert claim(row.pk, now) is True
-    assert claim(row.pk, now) is False
+    assert _claims(now) == [row.pk]
+    assert _claims(now) == []
     # A worker that died keeps the row only until its lease runs out.
-    assert claim(row.pk, now + worker.lease() + datetime.timedelta(seconds=1)) is True
+    assert _claims(now + worker.lease() + datetime.timedelta(seconds=1)) == [row.pk]
+
+
+def test_one_run_claims_several_rows_oldest_first_up_to_its_limit() -> None:
+    rows = [_queue(f"k{n}", f"p{n}@example.com") for n in range(3)]
+    first = claim_due(timezone.now(), limit=2)
+    assert [row.pk for row in first.rows] == [rows[0].pk, rows[1].pk]
+    assert _claims(timezone.now()) == [rows[2].pk]  # a second run gets only what the first left
 
 
 def test_a_lease_runs_from_the_moment_of_the_claim_not_from_the_start_of_a_slow_batch() -> None:
     row = _queue()
     batch_started = timezone.now() - 2 * worker.lease()  # a batch that has been sending for a while
     Delivery.objects.filter(pk=row.pk).update(next_attempt_at=batch_started)
-    assert claim(row.pk, batch_started) is True
+    assert _claims(batch_started) == [row.pk]
     row.refresh_from_db()
     assert row.claimed_until > timezone.now() + worker.lease() - datetime.timedelta(seconds=5)
-    assert claim(row.pk, timezone.now()) is False  # a second worker cannot take it while it is sent
+    assert _claims(timezone.now()) == []  # a second worker cannot take it while it is sent
+
+
+def test_a_slow_run_renews_its_claim_before_a_send_and_leaves_a_row_another_run_took(django_assert_num_queries: Any) -> None:
+    taken, kept = _queue("k1", "taken@example.com"), _queue("k2", "kept@example.com")
+    claim = claim_due(timezone.now(), limit=10)
+    # The run has been sending for a whole lease; meanwhile another run took the oldest row.
+    late = Claim(claim.token, claim.at - worker.lease(), claim.rows)
+    Delivery.objects.update(claimed_until=timezone.now() - datetime.timedelta(seconds=1))
+    assert [row.pk for row in claim_due(timezone.now(), limit=1).rows] == [taken.pk]
+    assert [worker.still_held(late, row) for row in late.rows] == [False, True]
+    kept.refresh_from_db()
+    assert kept.claimed_until > timezone.now() + worker.lease() - datetime.timedelta(seconds=5)
+    with django_assert_num_queries(0):  # early in a run the claim is live: nothing to ask
+        assert worker.still_held(Claim(claim.token, timezone.now(), claim.rows), kept)
 
 
 def test_a_crashed_workers_row_goes_out_again_within_a_minute() -> None:
-    row = _queue()
-    assert claim(row.pk, timezone.now()) is True  # ... and the worker is killed before it sends
+    _queue()
+    assert _claims(timezone.now())  # ... and the worker is killed before it sends
     assert worker.lease() < datetime.timedelta(minutes=1)
     assert deliver_due(timezone.now() + worker.lease() + datetime.timedelta(seconds=1)) == 1
     assert len(mail.outbox) == 1
 
 
 def test_a_claimed_row_is_not_sent_by_a_second_worker() -> None:
-    row = _queue()
-    claim(row.pk, timezone.now())
+    _queue()
+    assert _claims(timezone.now())
     assert deliver_due() == 0
     assert mail.outbox == []
 
