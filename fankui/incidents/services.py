@@ -95,6 +95,13 @@ QUIET_LINK_SCORE = 0.05
 QUIET_JOIN_SCORE = 0.1  # joining an open incident on a quiet system still takes wording in common
 QUIET_PAIR_MINUTES = 30
 _QUIET_SPAN = datetime.timedelta(minutes=QUIET_PAIR_MINUTES)
+# In a sudden outage people report whatever they were doing when it failed (one cannot print vouchers, another
+# cannot export a ledger), so their reports name different functions and never link by wording. Once two
+# reporters on a usually quiet system describe one failure in words in common (not by timing alone), failures
+# reported on it within these minutes of them join the burst whatever function they name; four unrelated
+# reports with nothing in common stay apart.
+BURST_COMPANION_MINUTES = 10
+_COMPANION_SPAN = datetime.timedelta(minutes=BURST_COMPANION_MINUTES)
 _BURST_SPAN = datetime.timedelta(minutes=_BURST_MINUTES)
 
 
@@ -207,17 +214,38 @@ class Window:
     def enough_reporters(
         self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime, reporter: int, needed: int
     ) -> bool:
-        """Whether look-alikes come from at least `needed` reporters (with `reporter`), stopping once they do."""
-        seen = {reporter}
+        """Whether look-alikes come from at least `needed` reporters (with `reporter`), stopping once they do; on
+        a usually quiet system two may be enough, as failures filed beside them may join (see `companions`)."""
+        seen, worded = {reporter}, {reporter}
         for i in self._near(sig, self._postings, at):
             r = self.reports[i]
             if r.reporter_id in seen or r.pk == exclude_pk or r.created_at < since or self._too_far(r, routed, at):
                 continue
-            if _links(sig, r.signature, both_routed=routed and r.routed, quiet_pair=self._quiet_pair(r, at)):
+            if score := _links(sig, r.signature, both_routed=routed and r.routed, quiet_pair=self._quiet_pair(r, at)):
                 seen.add(r.reporter_id)
+                if score > QUIET_LINK_SCORE:
+                    worded.add(r.reporter_id)
                 if len(seen) >= needed:
                     return True
-        return len(seen) >= needed
+        return routed and len(worded) >= 2 and self.system_id in self.quiet
+
+    def companions(self, burst: Sequence[tuple[datetime.datetime, str]], *, exclude: Collection[int]) -> list[tuple[Report, float, str]]:
+        """Failures on this usually quiet system filed within _COMPANION_SPAN of a report in `burst` (instants
+        and refs of reports alike by wording, from two reporters at least), in no incident, whatever function
+        they name; each with the report it was filed beside. A request, a non-failure or one household's own
+        case never joins."""
+        if self.system_id not in self.quiet:
+            return []
+        found = []
+        for r in self.reports:
+            if r.pk in exclude or r.incident_id is not None or not r.routed or r.system_id != self.system_id:
+                continue
+            if not r.signature.groupable or r.signature.one_case:
+                continue
+            at, ref = min(burst, key=lambda b: abs(b[0] - r.created_at))
+            if abs(at - r.created_at) <= _COMPANION_SPAN:
+                found.append((r, QUIET_LINK_SCORE, ref))
+        return found
 
     def mark(self, pks: set[int], incident_id: int, state: str) -> None:
         """Reports just linked to an incident, as the database now has them."""
@@ -308,7 +336,8 @@ def group_ticket(
     since = t.created_at - window
     if recent is None:
         recent = _system_window(system_id, since, max(now, t.created_at), exclude_pk=t.pk)
-    direct = recent.alike(mine, routed=_names(t, system_id), since=since, exclude_pk=t.pk, at=t.created_at)
+    routed = _names(t, system_id)
+    direct = recent.alike(mine, routed=routed, since=since, exclude_pk=t.pk, at=t.created_at)
     joinable = [(r, score) for r, score in direct if score >= QUIET_JOIN_SCORE]
     joined = _open_incident_among(joinable) or _open_incident_matching(mine, system_id)
     if joined is not None:
@@ -322,6 +351,8 @@ def group_ticket(
                 found.add(r.pk)
     if not unlinked:
         return Grouping()
+    if routed and not mine.one_case and len({t.reporter_id, *(r.reporter_id for r, score, _ in unlinked if score > QUIET_LINK_SCORE)}) >= 2:
+        unlinked += recent.companions([(t.created_at, t.ref), *((r.created_at, r.ref) for r, _, _ in unlinked)], exclude=found | {t.pk})
     region = t.region.name if t.region else None
     verdict = assess(
         [Reporter(t.reporter_id, region), *(Reporter(r.reporter_id, r.region) for r, _, _ in unlinked)],
@@ -527,6 +558,12 @@ def same_region_reporters() -> int:
     return settings.FANKUI_INCIDENT_SAME_REGION_REPORTERS
 
 
+def _tie(score: float) -> str:
+    """What tied a report to the one it was found beside, in the proposal's words: a score no wording reaches
+    is the timing of a burst on a quiet system (QUIET_LINK_SCORE), not likeness."""
+    return "同一时段报告" if score <= QUIET_LINK_SCORE else f"相似 {score:.2f}"
+
+
 def _propose(ticket: object, mine: Signature, unlinked: Sequence[tuple[Report, float, str]], verdict: Verdict, system_id: int) -> Incident:
     from fankui.directory.models import System
     from fankui.tickets.models import Ticket
@@ -537,7 +574,7 @@ def _propose(ticket: object, mine: Signature, unlinked: Sequence[tuple[Report, f
     minutes = max(1, round((max(times) - min(times)).total_seconds() / 60))
     what = describe([mine, *(r.signature for r, _, _ in unlinked)])
     regions = "、".join(verdict.regions) or "未分大区"
-    refs = "；".join(f"{r.ref}（{r.region or '未分大区'}，与 {via} 相似 {score:.2f}）" for r, score, via in unlinked[:10])
+    refs = "；".join(f"{r.ref}（{r.region or '未分大区'}，与 {via} {_tie(score)}）" for r, score, via in unlinked[:10])
     reason = (
         f"{verdict.reporters} 位报告人、{len(verdict.regions)} 个大区（{regions}）、{minutes} 分钟内报告{system.name} {what}："
         f"新报告 {t.ref}，相似的报告 {refs}。"

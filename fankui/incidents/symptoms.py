@@ -60,11 +60,13 @@ SYMPTOMS: dict[str, tuple[str, ...]] = {
     "打不开": ("打不开", "无法打开", "打开失败", "访问不了", "无法访问", "进不去", "白屏", "空白", "一片白", "全白", "是空的", "黑屏",
               "什么都没有", "啥都没有", "什么都不显示", "blank", "挂了", "崩了", "宕机"),
     "闪退": ("闪退", "崩溃", "crash", "自动退出", "打开就退", "秒退"),
-    "很慢": ("很慢", "特别慢", "好慢", "太慢", "卡顿", "卡住", "卡死", "很卡", "好卡", "加载不出", "一直加载", "加载很久", "等了半天", "转半天"),
+    "很慢": ("很慢", "特别慢", "好慢", "太慢", "卡顿", "卡住", "卡死", "很卡", "好卡", "加载不出", "一直加载", "加载很久", "等了半天", "转半天",
+             "loading"),
     "离线": ("离线", "掉线", "offline", "不在线"),
     "失败": ("失败", "报错", "错误", "异常", "不成功", "error", "fail", "exception"),
     "收不到": ("收不到", "没收到", "未收到", "不到账", "没到账", "没过来", "没有过来", "过不来", "没进来", "进不来", "没推过来",
-             "推不过来", "没下发", "不下发", "看不到", "选不到", "查不到", "搜不到", "没有新", "没新的", "没人回", "没人理"),
+             "推不过来", "没下发", "不下发", "不发短信", "不发消息", "不发通知", "没发出", "未发送", "发送失败", "无推送", "没推送",
+             "没有推送", "不推送", "不提醒", "没提醒", "没有提醒", "看不到", "选不到", "查不到", "搜不到", "没有新", "没新的", "没人回", "没人理"),
     "没声音": ("没声音", "没有声音", "没声了", "无声", "听不到", "听不见", "没画面", "没有画面", "没图像"),
 }
 # Wrong results: the system answers, but with the wrong data (charged twice, last month's bill, a discount
@@ -78,7 +80,7 @@ WRONG_RESULTS: dict[str, re.Pattern[str]] = {
         rf"|(?:出现|出了|扣了|扣|生成了|收了|有){_COUNT}(?:笔|条|次|遍)"
     ),
     "数据陈旧": re.compile(
-        rf"(?:显示|还是|仍是|仍然是|依然是|出来的是|都是){_CLAUSE}{{0,8}}(?:上个?月|上期|上周|昨天|去年|旧)"
+        rf"(?:显示|还是|仍是|仍然是|依然是|出来的是|都是|停在|停留在){_CLAUSE}{{0,8}}(?:上个?月|上期|上周|昨天|去年|旧)"
         rf"|(?:还是|仍是|出来的是|显示的是){_CLAUSE}{{0,6}}[0-9一二三四五六七八九十]+月"
         r"|未更新|没更新|不更新|没有更新|没刷新|不刷新|没变|没有变|一直不变|停在\d|延迟|滞后|旧的?数据"
     ),
@@ -104,6 +106,9 @@ _FAILURE = re.compile(
 # a wrong result, even worded without a failure word.
 _CONTRAST = re.compile(r"明明|(?:上午|早上|昨天|之前|刚才|刚刚|上周|上个月|平时|以前|前几天)(?:都|还|一直)(?:是)?(?:正常|好好的|好的|可以|能用|没问题)"
                        r"|(?:上午|早上|昨天|之前|上周|上个月)还是\d")
+# Stuck in a state that should pass ("批次一直「处理中」", "还在同步中"): a hang, though no failure word is typed.
+# Asking what is going on ("让我交临停费 什么情况") says something is wrong.
+_STUCK = re.compile(r"(?:一直|还在|仍在|仍然|始终|老是)(?:是|在|显示|处于)?[「『“\"'‘]?[\u4e00-\u9fff]{1,4}中|什么情况|怎么回事")
 # A request for a change (an account, a permission, a setting) is individual work, even when it mentions an
 # error; a question ("怎么登录不了？") about a failure is still a failure.
 # 申请单/付款申请 (a document), 新增的 (a modifier) and 配置错误 (an error message) ask for nothing.
@@ -200,7 +205,7 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
         symptoms=symptoms,
         codes=codes,
         words=words,
-        failure=bool(_FAILURE.search(_ASKING.sub(" ", norm))) or bool(codes) or bool(symptoms) or bool(_CONTRAST.search(norm)),
+        failure=bool(_FAILURE.search(_ASKING.sub(" ", norm))) or bool(_STUCK.search(norm)) or bool(codes) or bool(symptoms) or bool(_CONTRAST.search(norm)),
         request=bool(_REQUEST.search(_GUESS.sub(" ", norm))) or bool(_WISH.search(norm)),
         alone=bool(_ALONE.search(norm)),
         one_case=bool(_ONE_CASE.search(norm)),
@@ -233,8 +238,11 @@ def same_problem(a: Signature, b: Signature) -> float:
 def at_odds(a: Signature, b: Signature) -> bool:
     """Whether two reports cannot be one problem whatever else says so: a request or a non-failure among
     them, or each about a different function."""
-    if not (a.groupable and b.groupable):
-        return True
+    return not (a.groupable and b.groupable) or different_functions(a, b)
+
+
+def different_functions(a: Signature, b: Signature) -> bool:
+    """Whether each names a function the other does not: one problem, unless a whole system fails at once."""
     return bool(a.functions and b.functions and a.functions.isdisjoint(b.functions))
 
 
@@ -247,4 +255,8 @@ def describe(signatures: Iterable[Signature]) -> str:
     symptoms = set.intersection(*(set(s.symptoms) for s in sigs)) - GENERIC_SYMPTOMS
     codes = set.intersection(*(set(s.codes) for s in sigs))
     parts = sorted(functions) + sorted(symptoms) + [f"错误码 {c}" for c in sorted(codes)]
+    if any(different_functions(a, b) for i, a in enumerate(sigs) for b in sigs[i + 1:]):
+        # Grouped by their timing, not their wording: say that they are about different functions.
+        named = sorted({f for s in sigs for f in s.functions})
+        return "、".join([f"多项功能同时故障（{'、'.join(named)}）", *parts])
     return "、".join(parts) or "相似的故障"

@@ -3,6 +3,7 @@ app server or two, with an unrelated report in between."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -75,6 +76,24 @@ def test_requests_and_questions_never_join_an_outage(text: str) -> None:
     assert not IncidentTicket.objects.filter(ticket=joined).exists()
 
 
+@pytest.mark.django_db
+def test_a_burst_takes_in_a_failure_of_another_function_filed_beside_it() -> None:
+    """In a sudden outage each reporter names what they were doing: one voucher printing failure, then a ledger
+    export failure, then another printing failure, minutes apart from three regions, are one incident."""
+    people = make_people()
+    tokens = {key: create_token(user=people[key], name="app").token for key in ("huanan", "huadong", "huabei")}
+    refs = [_post(tokens["huanan"], "金蝶EAS凭证打印预览一片空白，打印机是好的"),
+            _post(tokens["huabei"], "金蝶EAS总账报表引出Excel报错，引不出来")]
+    assert not Incident.objects.exists()  # two reporters about two functions: nothing yet
+    refs.append(_post(tokens["huadong"], "金蝶EAS打印凭证点了没反应，套打打印不出来"))
+
+    incident = Incident.objects.get()
+    assert set(IncidentTicket.objects.filter(incident=incident).values_list("ticket__ref", flat=True)) == set(refs)
+    assert "3 位报告人、3 个大区" in incident.reason, incident.reason
+    assert "金蝶EAS 多项功能同时故障（凭证、打印、报表、预览）" in incident.reason, incident.reason
+    assert re.search(r"（华北，与 \S+ 同一时段报告）", incident.reason), incident.reason  # not "similar": timing linked it
+
+
 @pytest.mark.service
 def test_two_app_servers_alternating_and_concurrent_give_the_same_one_incident() -> None:
     with testing.fresh_database() as database_url:
@@ -132,6 +151,12 @@ def test_two_app_servers_alternating_and_concurrent_give_the_same_one_incident()
     ("开会没声音", True),
     ("页面404了", True),  # a code glued to Chinese is still a code
     ("是不是要申请权限才能看？", False),
+    ("今日批次一直「處理中」", True),  # stuck in a state that should pass
+    ("收费页面一直loading", True),
+    ("日期还停在昨天", True),  # stale data
+    ("快递到了也不发短信", True),
+    ("出门让我交临停费 什么情况", True),  # asking what is going on
+    ("新来的同事怎么把单据转给别人", False),
 ])
 def test_what_counts_as_a_failure_that_can_be_part_of_an_outage(text: str, groupable: bool) -> None:
     from fankui.incidents.symptoms import signature
