@@ -94,6 +94,8 @@ WRONG_RESULTS: dict[str, re.Pattern[str]] = {
 }
 # Symptoms too general to tie two reports together without something more specific.
 GENERIC_SYMPTOMS = frozenset({"失败"})
+# Symptoms every system shows, and the reporter's own network or VPN too: alone they do not say whose failure.
+COMMON_SYMPTOMS = frozenset({"网络超时", "打不开", "很慢"})
 # People falling back to doing by hand what the system does ("先手动抬杆放行", "只能人工登记") say it fails.
 _FAILURE = re.compile(
     r"(?:先|只能|只好|临时|暂时|全靠|都是)(?:手动|手工|人工)|手动(?:抬杆|开门|放行)|失败|错误|出错|报错|异常|故障|不了|不上|不进|不去|不开|不出|不来|不起来|不动|不能|不行|无法|没法|用不了|打不开|超时|闪退|白屏|黑屏|空白|"
@@ -170,6 +172,11 @@ class Signature:
     @cached_property
     def telling_symptoms(self) -> frozenset[str]:
         return self.symptoms - GENERIC_SYMPTOMS
+
+    @cached_property
+    def specific_symptoms(self) -> frozenset[str]:
+        """How it fails, in a way that points to one function of some system (没声音, 闪退, 收不到, a wrong result)."""
+        return self.telling_symptoms - COMMON_SYMPTOMS
 
     @cached_property
     def features(self) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 app server or two, with an unrelated report in between."""
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import subprocess
@@ -11,12 +12,14 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from fankui.accounts.tokens import create_token
 from fankui.core import testing
 from fankui.incidents import services
 from fankui.incidents.models import Incident, IncidentTicket
 from fankui.incidents.tests.factories import People, after_commit, file, make_people
+from fankui.tickets.models import Ticket
 
 # The three reports of issue #10, as three regions wrote them within a minute.
 OUTAGE = {
@@ -92,6 +95,23 @@ def test_a_burst_takes_in_a_failure_of_another_function_filed_beside_it() -> Non
     assert "3 位报告人、3 个大区" in incident.reason, incident.reason
     assert "金蝶EAS 多项功能同时故障（凭证、打印、报表、预览）" in incident.reason, incident.reason
     assert re.search(r"（华北，与 \S+ 同一时段报告）", incident.reason), incident.reason  # not "similar": timing linked it
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("minutes_later", "joins"), [(3, True), (25, False)])
+def test_a_report_naming_no_system_joins_a_burst_of_its_symptom_beside_it(minutes_later: int, joins: bool) -> None:
+    """"打开就闪退" names neither a system nor a function: it joins the one burst of that failure filed minutes
+    before it, not one filed longer ago (the same symptom then says nothing about which system)."""
+    people = make_people()
+    burst = [file(people["huanan"], "一应生活APP今天一打开就闪退，重装了也一样").ticket,
+             file(people["huadong"], "一应生活app闪退，业主都打不开了").ticket]
+    Ticket.objects.filter(pk__in=[t.pk for t in burst]).update(created_at=timezone.now() - datetime.timedelta(minutes=minutes_later))
+    bare = file(people["huabei"], "手机上点开就闪退，卸载重装也没用").ticket
+    services.regroup_recent()
+
+    assert bare.system_id is None
+    assert IncidentTicket.objects.filter(ticket=bare).exists() is joins
+    assert Incident.objects.exists() is joins
 
 
 @pytest.mark.service
