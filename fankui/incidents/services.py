@@ -404,14 +404,19 @@ def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | No
         return None  # its words name other systems (公众号): another system's burst is not its outage
     if not (plain.functions or plain.codes or plain.specific_symptoms):
         return None  # a bare "打不开" or "连不上" could belong to any system's outage, or to the reporter's VPN
-    # A burst: look-alikes from two reporters at least, all on one system (one look-alike is a coincidence).
+    # A burst: look-alikes from two reporters at least within the hour, all on one system (one look-alike is a
+    # coincidence).
     alike = routed.alike(plain, routed=False, since=since, exclude_pk=t.pk, at=t.created_at)
+    needed = 2
     if not (plain.functions or plain.codes):
-        # Saying only how it fails ("没声了", "消息都收不到"), it joins a burst of that failure under way beside it,
-        # and only one: the same symptom an hour away, or on two systems at once, says nothing about which.
+        # Saying only how it fails ("没声了", "客服消息没人回"), it joins a failure of that kind on one system within
+        # minutes of it, and only one: the same symptom an hour away, or on two systems at once, says nothing
+        # about which. So close in time, one look-alike is enough to say where; the verdict still wants three
+        # reporters before anything is proposed.
         alike = [(r, score) for r, score in alike if abs(r.created_at - t.created_at) <= _COMPANION_SPAN]
+        needed = 1
     systems = {r.system_id for r, _ in alike}
-    return systems.pop() if len(systems) == 1 and len({r.reporter_id for r, _ in alike}) >= 2 else None
+    return systems.pop() if len(systems) == 1 and len({r.reporter_id for r, _ in alike}) >= needed else None
 
 
 # New reports are grouped by the worker soon after they commit, in one pass for all that arrived since the

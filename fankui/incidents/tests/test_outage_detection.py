@@ -114,6 +114,18 @@ def test_a_report_naming_no_system_joins_a_burst_of_its_symptom_beside_it(minute
     assert Incident.objects.exists() is joins
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(("minutes_later", "placed"), [(3, True), (25, False)])
+def test_a_symptom_alone_is_placed_on_the_one_system_failing_so_minutes_before(minutes_later: int, placed: bool) -> None:
+    people = make_people()
+    routed = file(people["huanan"], "一应生活APP今天一打开就闪退，重装了也一样").ticket
+    Ticket.objects.filter(pk=routed.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=minutes_later))
+    bare = file(people["huabei"], "手机上点开就闪退，卸载重装也没用").ticket
+
+    assert bare.system_id is None
+    assert (services._system_of_burst(bare, timezone.now()) == routed.system_id) is placed
+
+
 @pytest.mark.service
 def test_two_app_servers_alternating_and_concurrent_give_the_same_one_incident() -> None:
     with testing.fresh_database() as database_url:
