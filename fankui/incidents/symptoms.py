@@ -207,8 +207,12 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
     cut = tokens(norm) if tokens else re.findall(r"[a-z0-9]+|[\u4e00-\u9fff]{2}", norm)
     words = frozenset(w for w in cut if w not in FILLERS and len(w) > 1)
     symptoms = _kinds(norm, _SYMPTOM_PATTERNS) | frozenset(kind for kind, pattern in WRONG_RESULTS.items() if pattern.search(norm))
+    functions = _kinds(norm, _FUNCTION_PATTERNS)
+    if "同步" in functions:
+        # A sync that fails is data left as it was: "同步报错" and "下游系统没更新" are one symptom seen from two ends.
+        symptoms |= {"数据陈旧"}
     return Signature(
-        functions=_kinds(norm, _FUNCTION_PATTERNS),
+        functions=functions,
         symptoms=symptoms,
         codes=codes,
         words=words,

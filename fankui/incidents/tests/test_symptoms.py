@@ -29,6 +29,12 @@ def test_two_people_describing_the_same_wrong_result_differently_share_its_kind(
     assert same_problem(first, second) >= 0.35
 
 
+def test_a_failed_sync_and_data_left_as_it_was_are_one_symptom() -> None:
+    sync, stale = signature("人员同步报错，日志里全是失败"), signature("调整完组织架构，下游系统没更新，还是旧部门")
+    assert "数据陈旧" in sync.symptoms & stale.symptoms
+    assert same_problem(sync, stale) >= 0.35
+
+
 @pytest.mark.parametrize(("text", "groupable"), [
     ("采购申请单提交以后流程走不动了", True),  # 申请单 is a document, not a request
     ("付款时提示商户配置错误，付不了", True),  # 配置错误 is what the screen says
