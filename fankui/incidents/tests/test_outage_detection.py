@@ -126,6 +126,21 @@ def test_a_symptom_alone_is_placed_on_the_one_system_failing_so_minutes_before(m
     assert (services._system_of_burst(bare, timezone.now()) == routed.system_id) is placed
 
 
+@pytest.mark.django_db
+def test_a_report_routed_elsewhere_joins_the_outage_of_another_system_it_names() -> None:
+    """"业主卡那个钱包重复扣款" goes to 业主卡微信公众号 (业主卡 is its name) but also names 业主钱包, where two other
+    regions are reporting the same double charge: it is looked at again there, and makes the third reporter."""
+    people = make_people()
+    tokens = {key: create_token(user=people[key], name="app").token for key in ("huanan", "huadong", "huabei")}
+    refs = [_post(tokens["huanan"], "业主钱包付一笔扣了两笔钱，余额少了一倍"), _post(tokens["huadong"], "业主钱包重复扣款了，业主在投诉")]
+    elsewhere = _post(tokens["huabei"], "业主卡那个钱包重复扣款，我们管家自己试了一笔也扣了两次")
+
+    assert Ticket.objects.get(ref=elsewhere).system.name == "业主卡微信公众号"
+    incident = Incident.objects.get()
+    assert incident.system.name == "业主钱包"
+    assert set(IncidentTicket.objects.filter(incident=incident).values_list("ticket__ref", flat=True)) == {*refs, elsewhere}
+
+
 @pytest.mark.service
 def test_two_app_servers_alternating_and_concurrent_give_the_same_one_incident() -> None:
     with testing.fresh_database() as database_url:
