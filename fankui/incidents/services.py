@@ -105,6 +105,11 @@ _COMPANION_SPAN = datetime.timedelta(minutes=BURST_COMPANION_MINUTES)
 _BURST_SPAN = datetime.timedelta(minutes=_BURST_MINUTES)
 
 
+def _worded(score: float) -> bool:
+    """Whether a link comes from wording in common, not from a quiet system's timing alone (QUIET_LINK_SCORE)."""
+    return score > QUIET_LINK_SCORE
+
+
 def window_hours() -> float:
     return settings.FANKUI_INCIDENT_WINDOW_HOURS
 
@@ -216,18 +221,18 @@ class Window:
     ) -> bool:
         """Whether look-alikes come from at least `needed` reporters (with `reporter`), stopping once they do; on
         a usually quiet system two may be enough, as failures filed beside them may join (see `companions`)."""
-        seen, worded = {reporter}, {reporter}
+        seen, alike_by_wording = {reporter}, {reporter}
         for i in self._near(sig, self._postings, at):
             r = self.reports[i]
             if r.reporter_id in seen or r.pk == exclude_pk or r.created_at < since or self._too_far(r, routed, at):
                 continue
             if score := _links(sig, r.signature, both_routed=routed and r.routed, quiet_pair=self._quiet_pair(r, at)):
                 seen.add(r.reporter_id)
-                if score > QUIET_LINK_SCORE:
-                    worded.add(r.reporter_id)
+                if _worded(score):
+                    alike_by_wording.add(r.reporter_id)
                 if len(seen) >= needed:
                     return True
-        return routed and len(worded) >= 2 and self.system_id in self.quiet
+        return routed and len(alike_by_wording) >= 2 and self.system_id in self.quiet
 
     def companions(self, burst: Sequence[tuple[datetime.datetime, str]], *, exclude: Collection[int]) -> list[tuple[Report, float, str]]:
         """Failures on this usually quiet system filed within _COMPANION_SPAN of a report in `burst` (instants
@@ -351,7 +356,8 @@ def group_ticket(
                 found.add(r.pk)
     if not unlinked:
         return Grouping()
-    if routed and not mine.one_case and len({t.reporter_id, *(r.reporter_id for r, score, _ in unlinked if score > QUIET_LINK_SCORE)}) >= 2:
+    alike_by_wording = {t.reporter_id, *(r.reporter_id for r, score, _ in unlinked if _worded(score))}
+    if routed and not mine.one_case and len(alike_by_wording) >= 2:
         unlinked += recent.companions([(t.created_at, t.ref), *((r.created_at, r.ref) for r, _, _ in unlinked)], exclude=found | {t.pk})
     region = t.region.name if t.region else None
     verdict = assess(
@@ -478,7 +484,9 @@ def regroup_recent(*, now: datetime.datetime | None = None, minutes: float | Non
     for system_id, tickets in by_system.items():
         with transaction.atomic():
             grouped += _regroup_system(system_id, tickets, now=now, since=now - window, candidates=candidates)
-    for system_id, tickets in _misrouted([t for s, tickets in by_system.items() for t in tickets if t.system_id == s]).items():  # type: ignore[attr-defined]
+    # A second look where their words lean, for the reports the router placed (not those a burst placed above).
+    placed_by_router = [t for system_id, tickets in by_system.items() for t in tickets if t.system_id == system_id]  # type: ignore[attr-defined]
+    for system_id, tickets in _misrouted(placed_by_router).items():
         with transaction.atomic():
             grouped += _regroup_system(system_id, tickets, now=now, since=now - window, candidates=candidates)
     return grouped
@@ -589,7 +597,7 @@ def same_region_reporters() -> int:
 def _tie(score: float) -> str:
     """What tied a report to the one it was found beside, in the proposal's words: a score no wording reaches
     is the timing of a burst on a quiet system (QUIET_LINK_SCORE), not likeness."""
-    return "同一时段报告" if score <= QUIET_LINK_SCORE else f"相似 {score:.2f}"
+    return f"相似 {score:.2f}" if _worded(score) else "同一时段报告"
 
 
 def _propose(ticket: object, mine: Signature, unlinked: Sequence[tuple[Report, float, str]], verdict: Verdict, system_id: int) -> Incident:

@@ -82,7 +82,7 @@ def still_held(claim: Claim, delivery: Delivery) -> bool:
 
 
 def send_one(delivery: Delivery, now: datetime.datetime) -> str:
-    """Send a claimed row (as read before its claim) and record the outcome; return the new status."""
+    """Send a claimed row (as read with its claim) and record the outcome; return the new status."""
     pk = delivery.pk
     channel = CHANNELS.get(delivery.channel)
     done = Delivery.objects.filter(pk=pk)
@@ -103,7 +103,7 @@ def send_one(delivery: Delivery, now: datetime.datetime) -> str:
             status=Delivery.Status.SENT, attempts=F("attempts") + 1, sent_at=now, message_id=message_id or "", last_error="", claimed_until=None
         )
         return Delivery.Status.SENT
-    # Read before the claim, the count may be one behind if another worker tried the row meanwhile.
+    # Read again: had a send outlasted the claim, another run may have tried the row meanwhile.
     attempts = done.values_list("attempts", flat=True)[0] + 1
     if permanent or attempts >= MAX_ATTEMPTS:
         log.warning("delivery %s (%s) failed for good after %s attempts: %s", pk, delivery.channel, attempts, error)
