@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AbstractUser
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from fankui.core.testing import client_for, make_personas
 from fankui.directory.models import Region
@@ -89,6 +91,19 @@ def test_several_words_page_the_same_way(people: dict, tickets: dict[str, set[st
     # On PostgreSQL several words take the GIN path, which reads the first rows below the head with it.
     assert sorted(all_pages(people["ding"], "申请 退款", limit=4)) == sorted(tickets["huanan"])
     assert len(all_pages(people["admin"], "申请 退款", limit=30)) == 40
+
+
+@pytest.mark.usefixtures("small_head")
+def test_a_deep_page_of_several_words_checks_rows_in_small_chunks_from_one_scan(people: dict, tickets: dict[str, set[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    # On PostgreSQL every read of several words scans all their matches: the rows a page needs below
+    # the head come with the head's own scan, however small the chunks they are checked in.
+    monkeypatch.setattr(kb_search, "TAIL_STEP", 3)
+    expected = all_pages(people["ding"], "申请 退款", limit=4)[16:20]
+    with CaptureQueriesContext(connection) as queries:
+        results = search(people["ding"], "申请 退款", limit=4, page=5)
+    assert [hit.ticket.ref for hit in results.tickets] == expected and len(expected) == 4
+    if connection.vendor == "postgresql":
+        assert len([query for query in queries if "@@" in query["sql"] and "'ticket'" in query["sql"]]) == 1
 
 
 @pytest.mark.usefixtures("small_head")
