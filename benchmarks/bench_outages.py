@@ -164,6 +164,7 @@ def replay(args: argparse.Namespace, servers: type[InProcess | TwoServers]) -> l
     # Every report was filed at its simulated instant (on two servers: the clock hook took).
     assert all(sent_at[ref] == created for ref, created in Ticket.objects.values_list("ref", "created_at")), "a report missed its instant"
     scenario_of = {ref_of[r["id"]]: r["scenario"] for r in reports}
+    id_of = {ref: report_id for report_id, ref in ref_of.items()}
     members: dict[int, list[str]] = defaultdict(list)
     for incident_id, ref in IncidentTicket.objects.values_list("incident_id", "ticket__ref"):
         members[incident_id].append(ref)
@@ -172,7 +173,7 @@ def replay(args: argparse.Namespace, servers: type[InProcess | TwoServers]) -> l
         majority, count = Counter(scenario_of[ref] for ref in refs).most_common(1)[0]
         if args.why and count < len(refs):
             print(f"  impure: majority {majority} {count}/{len(refs)}, others "
-                  f"{sorted(str(scenario_of[ref]) for ref in refs if scenario_of[ref] != majority)}")
+                  f"{sorted(f'{scenario_of[ref]} ({id_of[ref]})' for ref in refs if scenario_of[ref] != majority)}")
         grouped += len(refs)
         pure += count if majority else 0
         false_incidents += majority is None

@@ -50,6 +50,8 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "出账": ("出账", "计费"),
     "预览": ("预览", "preview"),
     "对账": ("对账", "对账单"),
+    "积分": ("积分", "points"),
+    "报名": ("报名", "名额"),
 }
 # How it fails.
 SYMPTOMS: dict[str, tuple[str, ...]] = {
@@ -69,6 +71,10 @@ SYMPTOMS: dict[str, tuple[str, ...]] = {
              "没有推送", "不推送", "不提醒", "没提醒", "没有提醒", "看不到", "选不到", "查不到", "搜不到", "没有新", "没新的", "没人回", "没人理"),
     "没声音": ("没声音", "没有声音", "没声了", "无声", "听不到", "听不见", "没画面", "没有画面", "没图像"),
 }
+# Access refused as the system says it ("提示无权限访问", "弹出您没有该目录的访问权限") or to everyone ("所有人都没权限了"):
+# a failure even though it names a permission. One person's missing access ("新同事没有上传权限") stays a request.
+_NO_ACCESS = re.compile(r"(?:提示|弹出|显示|报|弹窗)[^，。,.]{0,3}(?:您|你)?(?:没有?|无)[^，。,.]{0,6}权限|无权限?访问|权限不足|forbidden"
+                        r"|(?:都|全部?|突然)(?:没有?|无)[^，。,.]{0,4}权限|权限(?:被|都)?(?:清|删|收回|回收|没了|丢了|失效)")
 # Wrong results: the system answers, but with the wrong data (charged twice, last month's bill, a discount
 # that is not applied). Nobody types a failure word ("扣了两次", "显示的还是上个月的"), yet several people
 # reporting one within minutes is an outage. General shapes of such answers, not any one system's.
@@ -88,7 +94,9 @@ WRONG_RESULTS: dict[str, re.Pattern[str]] = {
     "状态未变": re.compile(rf"(?:还是|仍然?|依然|依旧)(?:显示|是|为)?{_CLAUSE}{{0,2}}[未待](?:缴|交|付|支付|到账|同步|生效)"),
     # Empty where there should be data: "搜什么都是 0 条结果", "看板的数据全是0", "统计报表全部为零", "暂无数据".
     "结果为空": re.compile(r"(?:全是|都是|全部是|全部为|全为|均为|都为|显示|还是|变成了?)\s*(?:0|零)(?![0-9])(?!\.\d*[1-9])"
-                       r"|(?<![0-9.])0\s*条|暂无数据|没有数据|无数据|没数据|没有任何数据|未找到相关"),
+                       r"|(?<![0-9.])0\s*条|暂无数据|没有数据|无数据|没数据|没有任何数据|未找到相关|[一1](?:条|个|笔|单|次)(?:都|也)(?:没有|没)"),
+    # Someone else's data, or data that does not fit together ("账单是别人家的", "串号了", "户名跟手机号不一致").
+    "数据错乱": re.compile(r"(?:是|成了?|变成|显示|看到|查到|出来)(?:的是)?(?:别人|他人|其他(?:人|房号|房间|户|业主|住户))|串号|串户|串单|串了|错乱|张冠李戴|对不上|不一致|不匹配|错(?:的)?房号|房号(?:都)?不对"),
     "未生效": re.compile(r"不生效|没生效|未生效|没有生效|无效|失效|原价|全价|没减|未扣减|没扣减|不抵扣|没抵扣|不认|识别成|识别为|当成|算成"
                        rf"|(?:显示|都|全部){_CLAUSE}{{0,4}}过期"),
 }
@@ -101,7 +109,7 @@ _FAILURE = re.compile(
     r"(?:先|只能|只好|临时|暂时|全靠|都是)(?:手动|手工|人工)|手动(?:抬杆|开门|放行)|失败|错误|出错|报错|异常|故障|不了|不上|不进|不去|不开|不出|不来|不起来|不动|不能|不行|无法|没法|用不了|打不开|超时|闪退|白屏|黑屏|空白|"
     r"收不到|没收到|未收到|没到账|未到账|没反应|无响应|卡住|卡死|很卡|好卡|挂了|崩|瘫痪|坏了|停了|断了|慢|离线|掉线|失效|乱码|不正常|"
     r"不抬杆|不显示|转圈|不走|走不动|不到|没结果|无结果|为空|空的|不见了|消失|没了|不好使|用不成|弹窗报|不成功|没有反应|没响应|没有响应|加载中|一直加载|不对|不正确|不一致|重复扣|扣了两次|多扣|瘫了|挂掉|没出来|卡在|"
-    r"已满|满了|超出|上限|出问题|有问题|毛病|失灵|不灵|罢工|歇菜|不工作|不管用|断网|没网|"
+    r"已满|满了|报满|额满|约满|超出|上限|(?:没有?|未)(?:增加|加上|记上|入账|累计)|出问题|有问题|毛病|失灵|不灵|罢工|歇菜|不工作|不管用|断网|没网|"
     r"当成|识别成|算成|没变|没有变|不变|没更新|没有更新|不更新|没刷新|没过来|没有过来|过不来|没声|没有声音|无声|听不见|没画面|error|fail|exception|timeout|timed out|crash|refused|reset|unavailable|(?<![a-z0-9.])[45]\d\d(?![a-z0-9.])"
 )
 # The reporter setting what they see against what should be ("文档明明都在", "上午还正常", "昨天还是87.3%"):
@@ -114,11 +122,12 @@ _STUCK = re.compile(r"(?:一直|还在|仍在|仍然|始终|老是)(?:是|在|�
 # A request for a change (an account, a permission, a setting) is individual work, even when it mentions an
 # error; a question ("怎么登录不了？") about a failure is still a failure.
 # 申请单/付款申请 (a document), 新增的 (a modifier) and 配置错误 (an error message) ask for nothing.
-_REQUEST = re.compile(r"申请(?![单表])|开通|新开|新增(?!的)|增加|添加|设置(?!错误|有误|错了)|配置(?!错误|有误|异常|出错|错了)|修改|更改|变更|重置|权限|培训|怎么设|如何设|怎么改|如何改|哪里改|在哪改|在哪里改|怎么导|如何导")
+_REQUEST = re.compile(r"申请(?![单表])|开通|新开|(?<![没未不])(?<!没有)(?:新增(?!的)|增加|添加)|设置(?!错误|有误|错了)|配置(?!错误|有误|异常|出错|错了)|修改|更改|变更|重置|权限|培训|怎么设|如何设|怎么改|如何改|哪里改|在哪改|在哪里改|怎么导|如何导")
 # Asking the helpdesk to do something for oneself ("权限能不能给我开一下，看不到报表") is a request whatever
 # symptom it describes.
 _ASKS = re.compile(r"(?:帮我|给我|帮忙|麻烦|请)[^，。,.!?！？；;\n]{0,6}(?:开通|开一下|开下|开个|加上|设置|重置|改一下|改下|修改|删除|申请)"
-                   r"|(?:能不能|可不可以|能否|可否)[^，。,.!?！？；;\n]{0,4}(?:给我|帮我)")
+                   r"|(?:能不能|可不可以|能否|可否)[^，。,.!?！？；;\n]{0,4}(?:给我|帮我)"
+                   r"|找[^，。,.!?！？；;\n]{0,5}(?:开通|开吗|开\?|申请)")
 # A guess at the cause ("是不是权限被改了") asks for nothing: it is left out when looking for a request.
 _GUESS = re.compile(r"(?:是不是|是否|难道|会不会|可能是)[^，。,.!?！？；;\n]*")
 # A question about what a term means or how a figure is counted: its failure words are the term (工单超时,
@@ -138,6 +147,12 @@ _WISH = re.compile(r"(?:能不能|可不可以|能否|可否|希望|建议)[^，
 # case-blind every English word starting with "e" ("error", "export") would look like a code.
 _CODES = re.compile(r"(?<![A-Za-z0-9.])(?:[45]0\d|\d{4,6})(?![A-Za-z0-9.])|[A-Za-z]+(?:Exception|EXCEPTION|exception)|ERR_[A-Z_]+|(?<![A-Za-z])E[A-Z]{3,}\b")
 _NOT_CODES = re.compile(r"^(?:19|20)\d\d$")  # a year
+# The whole system down, whatever screen the reporter was on ("登录进去就是白屏", "点派单报系统繁忙", "挂了吗",
+# "500"): reports of different functions that each say so are one outage.
+_SYSTEM_DOWN = re.compile(r"挂了|崩了|宕机|瘫痪|系统繁忙|服务繁忙|服务器繁忙|开小差|进去(?:以?后)?(?:就)?(?:是)?(?:一片)?(?:白屏|空白)"
+                          r"|(?:啥|什么)[\u4e00-\u9fff]{0,2}都(?:没有|打不开|用不了|进不去)|全都?(?:打不开|用不了)|都(?:打不开|用不了)了?"
+                          r"|bad gateway|internal server error|service unavailable|gateway time-?out")
+_DOWN_CODES = frozenset({"500", "502", "503", "504"})
 # Words that say nothing about the problem, besides the segmenter's own stop words.
 FILLERS = frozenset(
     "麻烦 请问 你好 您好 谢谢 帮忙 帮我 看一下 看下 一下 急急急 着急 尽快 处理 一直 现在 今天 早上 上午 下午 刚才 刚刚 业主 "
@@ -158,6 +173,7 @@ class Signature:
     asks: bool = False  # asks the helpdesk to do something for the reporter ("帮我开通", "能不能给我开一下")
     definition: bool = False  # asks what a term means or how a figure is counted ("超时统计口径是什么")
     one_case: bool = False  # about one household's or document's own case ("6栋902", "我这份合同")
+    system_down: bool = False  # says the whole system is down ("挂了", "系统繁忙", "进去就是白屏", 502)
 
     @cached_property
     def groupable(self) -> bool:
@@ -208,20 +224,24 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
     words = frozenset(w for w in cut if w not in FILLERS and len(w) > 1)
     symptoms = _kinds(norm, _SYMPTOM_PATTERNS) | frozenset(kind for kind, pattern in WRONG_RESULTS.items() if pattern.search(norm))
     functions = _kinds(norm, _FUNCTION_PATTERNS)
+    if _NO_ACCESS.search(norm):
+        symptoms |= {"无权访问"}
     if "同步" in functions:
         # A sync that fails is data left as it was: "同步报错" and "下游系统没更新" are one symptom seen from two ends.
         symptoms |= {"数据陈旧"}
+    system_down = bool(_SYSTEM_DOWN.search(norm)) or not codes.isdisjoint(_DOWN_CODES)
     return Signature(
         functions=functions,
         symptoms=symptoms,
         codes=codes,
         words=words,
-        failure=bool(_FAILURE.search(_ASKING.sub(" ", norm))) or bool(_STUCK.search(norm)) or bool(codes) or bool(symptoms) or bool(_CONTRAST.search(norm)),
+        failure=bool(_FAILURE.search(_ASKING.sub(" ", norm))) or bool(_STUCK.search(norm)) or bool(codes) or bool(symptoms) or bool(_CONTRAST.search(norm)) or system_down,
         request=bool(_REQUEST.search(_GUESS.sub(" ", norm))) or bool(_WISH.search(norm)),
         alone=bool(_ALONE.search(norm)),
         one_case=bool(_ONE_CASE.search(norm)),
         asks=bool(_ASKS.search(norm)),
         definition=bool(_DEFINITION.search(norm)) and not codes,
+        system_down=system_down,
     )
 
 
@@ -236,11 +256,12 @@ def same_problem(a: Signature, b: Signature) -> float:
     if a.codes and not a.codes.isdisjoint(b.codes):
         return 1.0
     shared_function = not a.functions.isdisjoint(b.functions)
+    down = a.system_down and b.system_down
     # Two reports about different functions ("缴费失败" / "上传图片失败") are different problems, however
-    # alike the rest of their wording.
-    if a.functions and b.functions and not shared_function:
+    # alike the rest of their wording, unless each says the whole system is down.
+    if a.functions and b.functions and not shared_function and not down:
         return 0.0
-    shared_symptom = not a.telling_symptoms.isdisjoint(b.telling_symptoms)
+    shared_symptom = down or not a.telling_symptoms.isdisjoint(b.telling_symptoms)
     common = len(a.words & b.words)
     words = common / max(1, len(a.words) + len(b.words) - common)
     return min(1.0, 0.35 * shared_function + 0.35 * shared_symptom + 0.6 * min(1.0, 2 * words))
@@ -248,8 +269,8 @@ def same_problem(a: Signature, b: Signature) -> float:
 
 def at_odds(a: Signature, b: Signature) -> bool:
     """Whether two reports cannot be one problem whatever else says so: a request or a non-failure among
-    them, or each about a different function."""
-    return not (a.groupable and b.groupable) or different_functions(a, b)
+    them, or each about a different function (unless each says the whole system is down)."""
+    return not (a.groupable and b.groupable) or (different_functions(a, b) and not (a.system_down and b.system_down))
 
 
 def different_functions(a: Signature, b: Signature) -> bool:

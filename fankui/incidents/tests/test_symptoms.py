@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from fankui.incidents.symptoms import same_problem, signature
+from fankui.incidents.symptoms import at_odds, same_problem, signature
 
 
 @pytest.mark.parametrize(("text", "kind"), [
@@ -16,6 +16,10 @@ from fankui.incidents.symptoms import same_problem, signature
     ("付了款，订单还是显示待支付", "状态未变"),
     ("库存报表的数字全部为0", "结果为空"),
     ("查询客户列表，提示暂无数据", "结果为空"),
+    ("今天的会员流水一条都没有", "结果为空"),
+    ("小程序里我的订单显示的是别人的收货地址", "数据错乱"),
+    ("缴费记录串户了，两户的账混在一起", "数据错乱"),
+    ("收款人姓名跟合同上的不一致", "数据错乱"),
 ])
 def test_a_wrong_result_is_a_failure_even_without_failure_words(text: str, kind: str) -> None:
     read = signature(text)
@@ -124,3 +128,32 @@ def test_everyday_functions_worded_two_ways_are_one_function(first: str, second:
 ])
 def test_a_report_about_one_households_or_documents_own_case_says_so(text: str, one_case: bool) -> None:
     assert signature(text).one_case is one_case
+
+
+@pytest.mark.parametrize(("text", "groupable"), [
+    ("打开合同附件提示无权限访问", True),
+    ("今天早上开始大家都没有权限了，报表全看不了", True),
+    ("审批单点开弹出您没有此流程的查看权限", True),
+    ("我没有合同模块的查看权限，麻烦开通一下", False),
+    ("实习生没有审批权限，找谁开通？", False),
+])
+def test_access_the_system_refuses_is_a_failure_and_ones_own_missing_access_a_request(text: str, groupable: bool) -> None:
+    assert signature(text).groupable is groupable
+
+
+def test_something_that_did_not_happen_asks_for_nothing() -> None:
+    # 增加 names what the reporter expected, not a change they want.
+    read = signature("充值以后余额没有增加")
+    assert read.groupable and not read.request
+
+
+def test_a_place_or_quota_shown_full_is_a_failure() -> None:
+    assert signature("报名时提示已报满，其实没几个人报").groupable
+
+
+def test_reports_that_each_say_the_whole_system_is_down_are_one_problem_whatever_screen() -> None:
+    paying, logging_in = signature("缴费页面提示系统繁忙，请稍后再试"), signature("登录进去以后一片空白，啥都没有")
+    assert paying.system_down and logging_in.system_down
+    assert same_problem(paying, logging_in) >= 0.35 and not at_odds(paying, logging_in)
+    # Failures of two functions that say nothing of the whole system stay apart.
+    assert same_problem(signature("缴费失败"), signature("登录失败")) == 0.0
