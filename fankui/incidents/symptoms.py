@@ -12,7 +12,8 @@ is read as a `Signature`:
   rather than a failure.
 
 Two reports on the same system are the same problem when they share an error code, or a function and a
-symptom, or one of them and enough words. A request is never part of an outage; neither is a report
+symptom, or one of them and enough words; two that each say the whole system is down (挂了, 系统繁忙, 502) are
+one problem whatever function they name. A request is never part of an outage; neither is a report
 that names no failure. Different systems are never compared (the caller groups per system).
 """
 from __future__ import annotations
@@ -150,7 +151,7 @@ _NOT_CODES = re.compile(r"^(?:19|20)\d\d$")  # a year
 # The whole system down, whatever screen the reporter was on ("登录进去就是白屏", "点派单报系统繁忙", "挂了吗",
 # "500"): reports of different functions that each say so are one outage.
 _SYSTEM_DOWN = re.compile(r"挂了|崩了|宕机|瘫痪|系统繁忙|服务繁忙|服务器繁忙|开小差|进去(?:以?后)?(?:就)?(?:是)?(?:一片)?(?:白屏|空白)"
-                          r"|(?:啥|什么)[\u4e00-\u9fff]{0,2}都(?:没有|打不开|用不了|进不去)|全都?(?:打不开|用不了)|都(?:打不开|用不了)了?"
+                          r"|(?:啥|什么)[\u4e00-\u9fff]{0,2}都(?:没有|打不开|用不了|进不去)|全都?(?:打不开|用不了)|都(?:打不开|用不了)"
                           r"|bad gateway|internal server error|service unavailable|gateway time-?out")
 _DOWN_CODES = frozenset({"500", "502", "503", "504"})
 # Words that say nothing about the problem, besides the segmenter's own stop words.
