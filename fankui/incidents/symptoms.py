@@ -97,7 +97,8 @@ WRONG_RESULTS: dict[str, re.Pattern[str]] = {
     "结果为空": re.compile(r"(?:全是|都是|全部是|全部为|全为|均为|都为|显示|还是|变成了?)\s*(?:0|零)(?![0-9])(?!\.\d*[1-9])"
                        r"|(?<![0-9.])0\s*条|暂无数据|没有数据|无数据|没数据|没有任何数据|未找到相关|[一1](?:条|个|笔|单|次)(?:都|也)(?:没有|没)"),
     # Someone else's data, or data that does not fit together ("账单是别人家的", "串号了", "户名跟手机号不一致").
-    "数据错乱": re.compile(r"(?:是|成了?|变成|显示|看到|查到|出来)(?:的是)?(?:别人|他人|其他(?:人|房号|房间|户|业主|住户))|串号|串户|串单|串了|错乱|张冠李戴|对不上|不一致|不匹配|错(?:的)?房号|房号(?:都)?不对"),
+    # Not 对不上: two reports that do not reconcile ("日报表和EAS对不上") are someone's month-end work.
+    "数据错乱": re.compile(r"(?:是|成了?|变成|显示|看到|查到|出来)(?:的是)?(?:别人|他人|其他(?:人|房号|房间|户|业主|住户))(?:家)?的|串号|串户|串单|串了|错乱|张冠李戴|不一致|错(?:的)?房号|房号(?:都)?不对"),
     "未生效": re.compile(r"不生效|没生效|未生效|没有生效|无效|失效|原价|全价|没减|未扣减|没扣减|不抵扣|没抵扣|不认|识别成|识别为|当成|算成"
                        rf"|(?:显示|都|全部){_CLAUSE}{{0,4}}过期"),
 }
@@ -230,7 +231,9 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
     if "同步" in functions:
         # A sync that fails is data left as it was: "同步报错" and "下游系统没更新" are one symptom seen from two ends.
         symptoms |= {"数据陈旧"}
-    system_down = bool(_SYSTEM_DOWN.search(norm)) or not codes.isdisjoint(_DOWN_CODES)
+    one_case = bool(_ONE_CASE.search(norm))
+    # 502 in "3栋1单元502" is a flat, not a gateway.
+    system_down = bool(_SYSTEM_DOWN.search(norm)) or (not codes.isdisjoint(_DOWN_CODES) and not one_case)
     return Signature(
         functions=functions,
         symptoms=symptoms,
@@ -239,7 +242,7 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
         failure=bool(_FAILURE.search(_ASKING.sub(" ", norm))) or bool(_STUCK.search(norm)) or bool(codes) or bool(symptoms) or bool(_CONTRAST.search(norm)) or system_down,
         request=bool(_REQUEST.search(_GUESS.sub(" ", norm))) or bool(_WISH.search(norm)),
         alone=bool(_ALONE.search(norm)),
-        one_case=bool(_ONE_CASE.search(norm)),
+        one_case=one_case,
         asks=bool(_ASKS.search(norm)),
         definition=bool(_DEFINITION.search(norm)) and not codes,
         system_down=system_down,

@@ -20,6 +20,7 @@ from fankui.incidents.symptoms import at_odds, same_problem, signature
     ("小程序里我的订单显示的是别人的收货地址", "数据错乱"),
     ("缴费记录串户了，两户的账混在一起", "数据错乱"),
     ("收款人姓名跟合同上的不一致", "数据错乱"),
+    ("点进去显示的是其他业主的房子", "数据错乱"),
 ])
 def test_a_wrong_result_is_a_failure_even_without_failure_words(text: str, kind: str) -> None:
     read = signature(text)
@@ -155,5 +156,6 @@ def test_reports_that_each_say_the_whole_system_is_down_are_one_problem_whatever
     paying, logging_in = signature("缴费页面提示系统繁忙，请稍后再试"), signature("登录进去以后一片空白，啥都没有")
     assert paying.system_down and logging_in.system_down
     assert same_problem(paying, logging_in) >= 0.35 and not at_odds(paying, logging_in)
+    assert not signature("3栋1单元502的业主绑定不上房产").system_down  # a flat, not a gateway
     # Failures of two functions that say nothing of the whole system stay apart.
     assert same_problem(signature("缴费失败"), signature("登录失败")) == 0.0
