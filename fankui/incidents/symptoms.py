@@ -260,7 +260,7 @@ def same_problem(a: Signature, b: Signature) -> float:
     if a.codes and not a.codes.isdisjoint(b.codes):
         return 1.0
     shared_function = not a.functions.isdisjoint(b.functions)
-    down = a.system_down and b.system_down
+    down = _both_down(a, b)
     # Two reports about different functions ("缴费失败" / "上传图片失败") are different problems, however
     # alike the rest of their wording, unless each says the whole system is down.
     if a.functions and b.functions and not shared_function and not down:
@@ -274,7 +274,12 @@ def same_problem(a: Signature, b: Signature) -> float:
 def at_odds(a: Signature, b: Signature) -> bool:
     """Whether two reports cannot be one problem whatever else says so: a request or a non-failure among
     them, or each about a different function (unless each says the whole system is down)."""
-    return not (a.groupable and b.groupable) or (different_functions(a, b) and not (a.system_down and b.system_down))
+    return not (a.groupable and b.groupable) or (different_functions(a, b) and not _both_down(a, b))
+
+
+def _both_down(a: Signature, b: Signature) -> bool:
+    """Whether each says the whole system is down: then the functions they name are only the screens they were on."""
+    return a.system_down and b.system_down
 
 
 def different_functions(a: Signature, b: Signature) -> bool:

@@ -221,11 +221,11 @@ def _tail_step(wanted: int) -> int:
     return min(max(wanted * 4, 50), TAIL_STEP)
 
 
-def _tail_read(query: Query, wanted: int) -> int:
-    """Index rows to read below the head at once. Where every read is a whole scan, enough for
-    `wanted` hits of a consultant (a sixth of the matches, as few as half of them passing the word
-    check), so that a page rarely pays for a second scan."""
-    return min(wanted * 16, TAIL_READ) if _scans_every_match(query) else _tail_step(wanted)
+def _scan_read(wanted: int) -> int:
+    """Index rows to read below the head at once where every read is a whole scan (`_scans_every_match`):
+    enough for `wanted` hits of a consultant (a sixth of the matches, as few as half of them passing
+    the word check), so that a page rarely pays for a second scan."""
+    return min(wanted * 16, TAIL_READ)
 
 
 def _next_chunk(missing: int, checked: int, found: int) -> int:
@@ -354,7 +354,7 @@ class _Tickets:
 
         Where the index reads every match anyway (`_scans_every_match`), the first rows below the
         head come in the same query: a page that runs on into the tail needs no second scan."""
-        prefetch = _tail_read(self.query, wanted) if _scans_every_match(self.query) else 0
+        prefetch = _scan_read(wanted) if _scans_every_match(self.query) else 0
         limit = CANDIDATES + prefetch
         rows = _candidates(self.query, SearchDoc.Kind.TICKET, self.scope, newest=self.top, oldest=0 if prefetch else self.floor, limit=limit)
         if not rows:
@@ -399,7 +399,7 @@ class _Tickets:
 
     def _tail_hits(self, below: int, wanted: int) -> Iterator[_Hit]:
         step = _tail_step(wanted)
-        read = _tail_read(self.query, wanted)
+        read = _scan_read(wanted) if _scans_every_match(self.query) else step
         rows, more = self.below_head
         checked = found = 0
         while True:
