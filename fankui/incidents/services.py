@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -185,6 +186,7 @@ class Window:
         self.quiet = quiet  # the usually quiet systems among the reports': see QUIET_LINK_SCORE
         self.system_id = system_id  # one system's window: the system its unrouted reports are read as
         self._at = {report.pk: i for i, report in enumerate(reports)}
+        self._instants = [-report.created_at.timestamp() for report in reports]  # ascending: the reports are newest first
         self._postings: dict[str, list[int]] = {}
         self._open_postings: dict[str, list[int]] = {}
         for i, report in enumerate(reports):
@@ -197,7 +199,7 @@ class Window:
     ) -> list[tuple[Report, float]]:
         """Reports enough like `sig` (reported `at`) to link, closest first (newest first among equals); with
         `on`, only the reports routed to that system."""
-        near = self._near(sig, self._postings, at)
+        near = self._near(sig, self._postings, at, on=on)
         if on is not None:
             near = {i for i in near if self.reports[i].system_id == on}
         return self._scored(near, sig, routed, since, exclude_pk, at)
@@ -267,13 +269,16 @@ class Window:
         for key in self.reports[i].signature.features:
             postings.setdefault(key, []).append(i)
 
-    def _near(self, sig: Signature, postings: dict[str, list[int]], at: datetime.datetime | None = None) -> set[int]:
-        """The reports sharing something with `sig`; on a quiet system, with `at`, also every one reported near
-        it (a quiet system's window is small, so this stays cheap)."""
+    def _near(self, sig: Signature, postings: dict[str, list[int]], at: datetime.datetime | None = None, *, on: int | None = None) -> set[int]:
+        """The reports sharing something with `sig`; on a quiet system (this window's, or `on`), with `at`,
+        also every one that could be part of an outage reported within _QUIET_SPAN of it."""
         near = {i for key in sig.features for i in postings.get(key, ())}
-        if at is not None and self.system_id is not None and self.system_id in self.quiet:
-            pool = {i for indices in postings.values() for i in indices}
-            near |= {i for i in pool if abs(self.reports[i].created_at - at) <= _QUIET_SPAN}
+        system = self.system_id if on is None else on
+        if at is not None and system is not None and system in self.quiet:
+            span = _QUIET_SPAN.total_seconds()
+            instant = -at.timestamp()
+            around = range(bisect_left(self._instants, instant - span), bisect_right(self._instants, instant + span))
+            near |= {i for i in around if self.reports[i].signature.groupable}
         return near
 
     @staticmethod
@@ -395,18 +400,21 @@ def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | No
     since = t.created_at - datetime.timedelta(minutes=_BURST_MINUTES)
     if routed is None:
         routed = _routed_window(since, max(now, t.created_at), limit=_CANDIDATES)
-    # Among the systems the router leans to, the one whose recent reports it resembles most; timing alone
-    # (a quiet system's burst) is not enough to pick one, it takes wording in common.
-    best: tuple[float, int] | None = None
+    # Among the systems the router leans to, the one whose recent reports it resembles most. Of the systems a
+    # bare name means, the only one with failures reported beside it (a quiet system's burst): "收费云账单翻倍了"
+    # while one of the two 收费云 is failing is that one's report. (Business words are a weaker lean: timing
+    # alone does not pick among them.)
+    scores: dict[int, float] = {}
     leans = selectors.leanings_of(t.title, t.description)
     for system_id in leans.systems:
         mine = selectors.signature_of(t.title, t.description, system_id)
         alike = routed.alike(mine, routed=True, since=since, exclude_pk=t.pk, at=t.created_at, on=system_id) if mine.groupable else []
-        score = max((score for _, score in alike), default=0.0)
-        if score >= QUIET_JOIN_SCORE and (best is None or score > best[0]):
-            best = (score, system_id)
-    if best is not None:
-        return best[1]
+        if alike:
+            scores[system_id] = max(score for _, score in alike)
+    if scores:
+        best = max(scores, key=scores.__getitem__)
+        if scores[best] >= QUIET_JOIN_SCORE or (len(scores) == 1 and len(leans.named) > 1):
+            return best
     if leans.named:
         return None  # its words name other systems (公众号): another system's burst is not its outage
     if not (plain.functions or plain.codes or plain.specific_symptoms):

@@ -63,7 +63,7 @@ SYMPTOMS: dict[str, tuple[str, ...]] = {
     "打不开": ("打不开", "无法打开", "打开失败", "访问不了", "无法访问", "进不去", "白屏", "空白", "一片白", "全白", "是空的", "黑屏",
               "什么都没有", "啥都没有", "什么都不显示", "blank", "挂了", "崩了", "宕机"),
     "闪退": ("闪退", "崩溃", "crash", "自动退出", "打开就退", "秒退"),
-    "很慢": ("很慢", "特别慢", "好慢", "太慢", "卡顿", "卡住", "卡死", "很卡", "好卡", "加载不出", "一直加载", "加载很久", "等了半天", "转半天",
+    "很慢": ("很慢", "特别慢", "好慢", "太慢", "巨慢", "超慢", "慢死", "慢得", "巨卡", "卡得要死", "卡的要死", "卡顿", "卡住", "卡死", "很卡", "好卡", "加载不出", "一直加载", "加载很久", "等了半天", "转半天", "等半分钟", "等好久", "等很久", "等半天", "等了好久", "等了很久",
              "loading"),
     "离线": ("离线", "掉线", "offline", "不在线"),
     "失败": ("失败", "报错", "错误", "异常", "不成功", "error", "fail", "exception"),
@@ -74,7 +74,7 @@ SYMPTOMS: dict[str, tuple[str, ...]] = {
 }
 # Access refused as the system says it ("提示无权限访问", "弹出您没有该目录的访问权限") or to everyone ("所有人都没权限了"):
 # a failure even though it names a permission. One person's missing access ("新同事没有上传权限") stays a request.
-_NO_ACCESS = re.compile(r"(?:提示|弹出|显示|报|弹窗)[^，。,.]{0,3}(?:您|你)?(?:没有?|无)[^，。,.]{0,6}权限|无权限?访问|权限不足|forbidden"
+_NO_ACCESS = re.compile(r"(?:提示|弹出|显示|报|弹窗)[^，。,.]{0,8}(?:您|你)?(?:没有?|无)[^，。,.]{0,6}权限|无权限?访问|权限不足|forbidden"
                         r"|(?:都|全部?|突然)(?:没有?|无)[^，。,.]{0,4}权限|权限(?:被|都)?(?:清|删|收回|回收|没了|丢了|失效)")
 # Wrong results: the system answers, but with the wrong data (charged twice, last month's bill, a discount
 # that is not applied). Nobody types a failure word ("扣了两次", "显示的还是上个月的"), yet several people
@@ -84,7 +84,7 @@ _CLAUSE = r"[^，。,.；;!?！？\n]"
 WRONG_RESULTS: dict[str, re.Pattern[str]] = {
     "重复翻倍": re.compile(
         rf"重复|翻倍|翻了一倍|{_COUNT}倍|双倍|多扣|多收|多算|扣了?{_COUNT}(?:次|笔|遍)|{_COUNT}(?:笔|条|次|遍)(?:一样|一模一样|相同)"
-        rf"|(?:出现|出了|扣了|扣|生成了|收了|有){_COUNT}(?:笔|条|次|遍)"
+        rf"|(?:出现|出了|扣了|扣|生成了|收了|有){_COUNT}(?:笔|条|次|遍)|又(?:扣|收|缴)了?(?:一次|一笔|一遍|钱|款)"
     ),
     "数据陈旧": re.compile(
         rf"(?:显示|还是|仍是|仍然是|依然是|出来的是|都是|停在|停留在){_CLAUSE}{{0,8}}(?:上个?月|上期|上周|昨天|去年|旧)"
@@ -94,11 +94,12 @@ WRONG_RESULTS: dict[str, re.Pattern[str]] = {
     # Still in the state it was before what should have changed it ("付款成功了，账单还是显示未缴").
     "状态未变": re.compile(rf"(?:还是|仍然?|依然|依旧)(?:显示|是|为)?{_CLAUSE}{{0,2}}[未待](?:缴|交|付|支付|到账|同步|生效)"),
     # Empty where there should be data: "搜什么都是 0 条结果", "看板的数据全是0", "统计报表全部为零", "暂无数据".
-    "结果为空": re.compile(r"(?:全是|都是|全部是|全部为|全为|均为|都为|显示|还是|变成了?)\s*(?:0|零)(?![0-9])(?!\.\d*[1-9])"
-                       r"|(?<![0-9.])0\s*条|暂无数据|没有数据|无数据|没数据|没有任何数据|未找到相关|[一1](?:条|个|笔|单|次)(?:都|也)(?:没有|没)"),
+    "结果为空": re.compile(r"(?:全是|都是|全部是|全部为|全为|均为|都为|显示|还是|变成了?|也是|是)\s*(?:0|零)(?![0-9])(?!\.\d*[1-9])"
+                       r"|(?<![0-9.])0\s*条|[一1](?:封|条|件|笔|单)(?:都|也)?没(?:有)?(?:到|收到|进来)|暂无数据|没有数据|无数据|没数据|没有任何数据|未找到相关|[一1](?:条|个|笔|单|次)(?:都|也)(?:没有|没)"),
     # Someone else's data, or data that does not fit together ("账单是别人家的", "串号了", "户名跟手机号不一致").
     # Not 对不上: two reports that do not reconcile ("日报表和EAS对不上") are someone's month-end work.
-    "数据错乱": re.compile(r"(?:是|成了?|变成|显示|看到|查到|出来)(?:的是)?(?:别人|他人|其他(?:人|房号|房间|户|业主|住户))(?:家)?的|串号|串户|串单|串了|错乱|张冠李戴|不一致|错(?:的)?房号|房号(?:都)?不对"),
+    "数据错乱": re.compile(r"(?:是|成了?|变成|显示|看到|查到|出来)(?:的是)?(?:别人|他人|其他(?:人|房号|房间|户|业主|住户))(?:家)?的|串号|串户|串单|串了|错乱|张冠李戴|不一致|(?:全|都|全部)(?:都)?(?:变成|变为|成了)"
+                       r"|(?:全|都|全部)(?:都)?(?:是|为)\s*\d+(?:\.\d+)?(?![\d.])(?![栋幢楼号层座室单])|错(?:的)?房号|房号(?:都)?不对"),
     "未生效": re.compile(r"不生效|没生效|未生效|没有生效|无效|失效|原价|全价|没减|未扣减|没扣减|不抵扣|没抵扣|不认|识别成|识别为|当成|算成"
                        rf"|(?:显示|都|全部){_CLAUSE}{{0,4}}过期"),
 }
@@ -108,16 +109,16 @@ GENERIC_SYMPTOMS = frozenset({"失败"})
 COMMON_SYMPTOMS = frozenset({"网络超时", "打不开", "很慢"})
 # People falling back to doing by hand what the system does ("先手动抬杆放行", "只能人工登记") say it fails.
 _FAILURE = re.compile(
-    r"(?:先|只能|只好|临时|暂时|全靠|都是)(?:手动|手工|人工)|手动(?:抬杆|开门|放行)|失败|错误|出错|报错|异常|故障|不了|不上|不进|不去|不开|不出|不来|不起来|不动|不能|不行|无法|没法|用不了|打不开|超时|闪退|白屏|黑屏|空白|"
+    r"(?:先|只能|只好|临时|暂时|全靠|都是|要|靠)(?:手动|手工|人工|人手)|手动(?:抬杆|开门|放行)|失败|错误|出错|报错|异常|故障|不了|不上|不进|不去|不开|不出|不来|不起来|不动|不能|不行|无法|没法|用不了|打不开|超时|闪退|白屏|黑屏|空白|"
     r"收不到|没收到|未收到|没到账|未到账|没反应|无响应|卡住|卡死|很卡|好卡|挂了|崩|瘫痪|坏了|停了|断了|慢|离线|掉线|失效|乱码|不正常|"
-    r"不抬杆|不显示|转圈|不走|走不动|不到|没结果|无结果|为空|空的|不见了|消失|没了|不好使|用不成|弹窗报|不成功|没有反应|没响应|没有响应|加载中|一直加载|不对|不正确|不一致|重复扣|扣了两次|多扣|瘫了|挂掉|没出来|卡在|"
+    r"不抬杆|不显示|转圈|不走|走不动|不到|没结果|无结果|为空|空的|不见了|消失|没了|不好使|用不成|弹窗报|不成功|没有反应|没响应|没有响应|加载中|一直加载|不对|不正确|不一致|重复扣|扣了两次|多扣|瘫了|挂掉|没出来|卡在|算错|搞错|弄错|(?:全|都|全部)(?:都)?错|乱了|丢了|丢失|不存在|(?:没|未)(?:跑|执行|运行|生成)|"
     r"已满|满了|报满|额满|约满|超出|上限|(?:没有?|未)(?:增加|加上|记上|入账|累计)|出问题|有问题|毛病|失灵|不灵|罢工|歇菜|不工作|不管用|断网|没网|"
     r"当成|识别成|算成|没变|没有变|不变|没更新|没有更新|不更新|没刷新|没过来|没有过来|过不来|没声|没有声音|无声|听不见|没画面|error|fail|exception|timeout|timed out|crash|refused|reset|unavailable|(?<![a-z0-9.])[45]\d\d(?![a-z0-9.])"
 )
 # The reporter setting what they see against what should be ("文档明明都在", "上午还正常", "昨天还是87.3%"):
 # a wrong result, even worded without a failure word.
 _CONTRAST = re.compile(r"明明|(?:上午|早上|昨天|之前|刚才|刚刚|上周|上个月|平时|以前|前几天)(?:都|还|一直)(?:是)?(?:正常|好好的|好的|可以|能用|没问题)"
-                       r"|(?:上午|早上|昨天|之前|上周|上个月)还是\d")
+                       r"|(?:上午|早上|昨天|之前|上周|上个月)还是\d|不是我们?(?:改|弄|设|调)的")
 # Stuck in a state that should pass ("批次一直「处理中」", "还在同步中"): a hang, though no failure word is typed.
 # Asking what is going on ("让我交临停费 什么情况") says something is wrong.
 _STUCK = re.compile(r"(?:一直|还在|仍在|仍然|始终|老是)(?:是|在|显示|处于)?[「『“\"'‘]?[\u4e00-\u9fff]{1,4}中|什么情况|怎么回事")
@@ -215,8 +216,22 @@ def _kinds(text: str, patterns: tuple[tuple[str, re.Pattern[str]], ...]) -> froz
     return frozenset(kind for kind, pattern in patterns if pattern.search(text))
 
 
+# Written Cantonese, as 华南 staff type it ("付款單菜單唔見咗", "查唔到", "冇反應", "全部係0.01"), read as the
+# Mandarin every pattern here is written in. Applied before traditional characters are folded: OpenCC turns
+# 係 into 系. Multi-character words come first (唔該 thanks, 唔得 will not work).
+_CANTONESE = {"唔該": "谢谢", "唔得": "不行", "唔使": "不用", "而家": "现在", "琴日": "昨天", "尋日": "昨天", "今日": "今天",
+              "點解": "为什么", "边个": "谁", "邊個": "谁", "乜嘢": "什么", "唔": "不", "冇": "没", "咗": "了", "嘅": "的",
+              "喺": "在", "啲": "些", "睇": "看", "俾": "给", "畀": "给", "佢": "他", "咁": "这样", "嘢": "东西"}
+_CANTONESE_WORDS = re.compile("|".join(sorted(_CANTONESE, key=len, reverse=True)) + r"|(?<![關关聯联])係")
+
+
+def _mandarin(text: str) -> str:
+    return _CANTONESE_WORDS.sub(lambda m: _CANTONESE.get(m.group(), "是"), text)
+
+
 def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], list[str]] | None = None) -> Signature:
     """Read one report. `strip` are the system's names and aliases (normalized); `tokens` segments text."""
+    text = _mandarin(text)
     norm = normalize_text(text)
     for term in strip:
         if term:

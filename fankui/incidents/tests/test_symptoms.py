@@ -159,3 +159,41 @@ def test_reports_that_each_say_the_whole_system_is_down_are_one_problem_whatever
     assert not signature("3栋1单元502的业主绑定不上房产").system_down  # a flat, not a gateway
     # Failures of two functions that say nothing of the whole system stay apart.
     assert same_problem(signature("缴费失败"), signature("登录失败")) == 0.0
+
+
+@pytest.mark.parametrize(("text", "symptom"), [
+    ("收费页面唔見咗，搵唔到入口", None),  # Cantonese: 不见了
+    ("報表查唔到今日嘅數據", "收不到"),  # 查不到
+    ("點提交冇反應", None),  # 没反应
+    ("商品價格全部係0.01", "数据错乱"),  # 係 is 是 here, not 系
+])
+def test_written_cantonese_is_read_as_the_mandarin_it_says(text: str, symptom: str | None) -> None:
+    read = signature(text)
+    assert read.groupable
+    assert symptom is None or symptom in read.symptoms
+
+
+@pytest.mark.parametrize(("text", "symptom"), [
+    ("扫一个件要等半分钟", "很慢"),
+    ("系统巨慢，一上午录不了几单", "很慢"),
+    ("工资条上实发是0", "结果为空"),
+    ("对方发了三封，我这边一封没到", "结果为空"),
+    ("物业费又扣了一次，之前那笔白交了？", "重复翻倍"),
+    ("商品价格全变成一分钱了", "数据错乱"),
+    ("提示“当前用户没有该功能的权限”", "无权访问"),
+])
+def test_effects_people_describe_instead_of_a_failure_word_are_symptoms(text: str, symptom: str) -> None:
+    read = signature(text)
+    assert symptom in read.symptoms and read.groupable
+
+
+@pytest.mark.parametrize("text", [
+    "滞纳金全算错了", "跟进记录丢了", "扫码提示点位不存在", "昨晚的日结任务没跑", "遥控不了新风机，要人手去开", "价格被改成这样，不是我们改的",
+])
+def test_wrong_lost_missing_or_not_run_is_a_failure(text: str) -> None:
+    assert signature(text).failure
+
+
+def test_a_uniform_figure_is_wrong_data_but_a_flat_number_is_not() -> None:
+    assert "数据错乱" in signature("售价全部是0.01").symptoms
+    assert "数据错乱" not in signature("这几户都是2号楼的").symptoms
