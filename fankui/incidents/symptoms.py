@@ -139,9 +139,12 @@ _DEFINITION = re.compile(r"口径|怎么算|如何算|怎么计算|如何计算|
 # "能不能加一个…" asks for a feature: its 不能 is no failure, and asking for something added is a request.
 # "就我这个项目数据多" / "别人都正常": the reporter says the failure is theirs alone.
 _ALONE = re.compile(r"就我(?:一个|自己|这个|这边|们这个)?(?!们)|只有我|别人(?:都|的)?(?:正常|可以|没问题|能)|其他人(?:都)?(?:正常|可以|没问题|能)")
-# One household's or one document's own case: an address down to the unit ("6栋902"), "我这份合同". Such a
-# report may still be part of an outage, but timing alone never ties it to one. (Not "我的": menus are named so.)
-_ONE_CASE = re.compile(r"\d+\s*(?:栋|幢|号楼|座|单元)\s*\d+|(?<![0-9])\d{3,4}\s*(?:室|房)(?!间)|我这(?:份|张|笔|单|条)")
+# One household's, one item's or one person's own case: an address down to the unit ("6栋902"), "我这份合同",
+# "有个件业主说没收到", "我应该有10天". Such a report may still be part of an outage, but timing alone never ties
+# it to one. (Not "我的": menus are named so; not "有个问题".)
+_ONE_CASE = re.compile(r"\d+\s*(?:栋|幢|号楼|座|单元)\s*\d+|(?<![0-9])\d{3,4}\s*(?:室|房)(?!间)|我这(?:份|张|笔|单|条)"
+                       r"|有(?:一|1)?(?:个|件|笔|单|户|张|位)(?:件|快递|包裹|订单|单子|业主|住户|客户|账单|凭证|合同|同事|员工)|有(?:一|1)(?:件|笔|单|户)(?![0-9一二三四五六七八九十])"
+                       r"|我(?:应该|本来|本应)(?:有|是)")
 _ASKING = re.compile(r"能不能|可不可以|能否|可否")
 _WISH = re.compile(r"(?:能不能|可不可以|能否|可否|希望|建议)[^，。,.!?！？；;\n]{0,6}(?:加|增|做|开发|支持)|扩容")
 # Error codes and messages: HTTP statuses, numeric codes, exception and constant names.

@@ -197,3 +197,13 @@ def test_wrong_lost_missing_or_not_run_is_a_failure(text: str) -> None:
 def test_a_uniform_figure_is_wrong_data_but_a_flat_number_is_not() -> None:
     assert "数据错乱" in signature("售价全部是0.01").symptoms
     assert "数据错乱" not in signature("这几户都是2号楼的").symptoms
+
+
+@pytest.mark.parametrize(("text", "one_case"), [
+    ("有个件业主说没收到，系统显示已取", True),
+    ("有一笔物业费扣了但没销账", True),
+    ("年假天数不对，我应该有10天显示5天", True),
+    ("有个问题：今天所有人都登录不了", False),
+])
+def test_one_item_or_one_persons_own_figure_is_their_own_case(text: str, one_case: bool) -> None:
+    assert signature(text).one_case is one_case
