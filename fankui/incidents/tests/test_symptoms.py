@@ -207,3 +207,31 @@ def test_a_uniform_figure_is_wrong_data_but_a_flat_number_is_not() -> None:
 ])
 def test_one_item_or_one_persons_own_figure_is_their_own_case(text: str, one_case: bool) -> None:
     assert signature(text).one_case is one_case
+
+
+@pytest.mark.parametrize("text", [
+    "怎么加业主家属？找不到入口",
+    "活动报名了去不了，在哪里取消",
+    "買的東西壞了要退款，點樣弄",
+    "我的账号看不到新楼栋，帮我加个权限",
+])
+def test_asking_how_to_do_something_is_not_an_outage_report(text: str) -> None:
+    assert not signature(text).groupable
+
+
+@pytest.mark.parametrize("text", ["怎么加载不出来了", "怎么退出了，一打开就闪退", "怎么用不了了"])
+def test_asking_why_something_fails_is_still_a_failure(text: str) -> None:
+    assert signature(text).groupable
+
+
+@pytest.mark.parametrize(("text", "symptom"), [
+    ("保洁计划一个任务都没有", "结果为空"),
+    ("月租车全变临时车了", "数据错乱"),
+    ("月租车被当临停收费", "未生效"),
+])
+def test_more_effects_people_describe_are_symptoms(text: str, symptom: str) -> None:
+    assert symptom in signature(text).symptoms
+
+
+def test_money_that_does_not_show_is_a_failure() -> None:
+    assert signature("充值成功了但是钱包里没显示").groupable
