@@ -235,3 +235,30 @@ def test_more_effects_people_describe_are_symptoms(text: str, symptom: str) -> N
 
 def test_money_that_does_not_show_is_a_failure() -> None:
     assert signature("充值成功了但是钱包里没显示").groupable
+
+
+@pytest.mark.parametrize(("text", "symptom"), [
+    ("新增项目点保存没反应，转两下就回首页", "无响应"),
+    ("开屏广告一过就退出", "闪退"),
+    ("出口显示未找到入场记录", "收不到"),
+    ("系统里的取件码和短信里的不一样", "数据错乱"),
+    ("项目下拉框全空", "结果为空"),
+    ("积分还是原来那个数", "数据陈旧"),
+])
+def test_what_people_see_instead_of_a_failure_word_names_a_symptom(text: str, symptom: str) -> None:
+    read = signature(text)
+    assert symptom in read.symptoms and read.groupable
+
+
+@pytest.mark.parametrize("text", [
+    "门都开着锁不住，后台显示常开，没人设置过",  # 没人设置过 asks for no setting
+    "钱包有三千多，交物业费提示余额不足",
+    "原本认证了的，今天显示访客",
+    "成班業主話app開唔到，咩都做唔到",
+])
+def test_more_ways_of_saying_it_fails(text: str) -> None:
+    assert signature(text).groupable
+
+
+def test_finding_no_way_in_is_a_how_to_question() -> None:
+    assert not signature("怎么加业主家属？找不到入口").groupable
