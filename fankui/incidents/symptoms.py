@@ -26,11 +26,12 @@ from functools import cached_property
 
 from fankui.routing.text import fold_traditional, normalize_text
 
-# Functions of a system that fail together in an outage. Each maps to the words people use for it.
+# Functions of a system that fail together in an outage. Each maps to the words people use for it (regular
+# expressions: a lookahead keeps 下单 out of 楼下单元门).
 FUNCTIONS: dict[str, tuple[str, ...]] = {
     "登录": ("登录", "登陆", "登入", "登不上", "登不进", "进不去", "login", "sign in", "许可", "license", "授权数"),
     "支付缴费": ("支付", "缴费", "交费", "付款", "扣款", "收款", "物业费", "pay"),
-    "订单": ("订单", "下单", "order"),
+    "订单": ("订单", "下单(?!元)", "order"),
     "打印": ("打印", "小票", "收据", "模板", "print"),
     "短信验证码": ("验证码", "短信", "sms"),
     "搜索查询": ("搜索", "检索", "search"),
@@ -113,7 +114,7 @@ COMMON_SYMPTOMS = frozenset({"网络超时", "打不开", "很慢"})
 _FAILURE = re.compile(
     r"(?:先|只能|只好|临时|暂时|全靠|都是|要|靠)(?:手动|手工|人工|人手)|手动(?:抬杆|开门|放行)|失败|错误|出错|报错|异常|故障|不了|不上|不进|不去|不开|不出|不来|不起来|不动|不能|不行|无法|没法|用不了|打不开|超时|闪退|白屏|黑屏|空白|"
     r"收不到|没收到|未收到|没到账|未到账|没反应|无响应|卡住|卡死|很卡|好卡|挂了|崩|瘫痪|坏了|停了|断了|慢|离线|掉线|失效|乱码|不正常|"
-    r"不抬杆|不显示|没显示|没有显示|未显示|转圈|不走|走不动|不到|没结果|无结果|为空|空的|不见了|消失|没了|不好使|用不成|弹窗报|不成功|没有反应|没响应|没有响应|加载中|一直加载|不对|不正确|不一致|重复扣|扣了两次|多扣|瘫了|挂掉|没出来|卡在|不住|没用|余额不足|突然(?:变|没|不)|算错|搞错|弄错|(?:全|都|全部)(?:都)?错|乱了|丢了|丢失|不存在|(?:没|未)(?:跑|执行|运行|生成)|"
+    r"不抬杆|不显示|没显示|没有显示|未显示|转圈|不走|走不动|不到|没结果|无结果|为空|空的|不见了|消失|没了|不好使|用不成|弹窗报|不成功|没有反应|没响应|没有响应|加载中|一直加载|不对|不正确|不一致|重复扣|扣了两次|多扣|瘫了|挂掉|没出来|卡在|不住|怎么搞的|怎么管的|搞什么|什么鬼|[?？]{2,}|被多?(?:收|扣)(?:了|费|钱)|等了(?:\d+|[一二三四五六七八九十几半]+)个?(?:分钟|小时)|没用|余额不足|突然(?:变|没|不)|算错|搞错|弄错|(?:全|都|全部)(?:都)?错|乱了|丢了|丢失|不存在|(?:没|未)(?:跑|执行|运行|生成)|"
     r"已满|满了|报满|额满|约满|超出|上限|(?:没有?|未)(?:增加|加上|记上|入账|累计)|出问题|有问题|毛病|失灵|不灵|罢工|歇菜|不工作|不管用|断网|没网|"
     r"当成|识别成|算成|没变|没有变|不变|没更新|没有更新|不更新|没刷新|没过来|没有过来|过不来|没声|没有声音|无声|听不见|没画面|error|fail|exception|timeout|timed out|crash|refused|reset|unavailable|(?<![a-z0-9.])[45]\d\d(?![a-z0-9.])"
 )
@@ -123,7 +124,8 @@ _CONTRAST = re.compile(r"明明|(?:上午|早上|昨天|之前|刚才|刚刚|上
                        r"|(?:上午|早上|昨天|之前|上周|上个月)还是\d|不是我们?(?:改|弄|设|调)的|(?:原本|本来)(?:是|有|都|已经|认证|绑定|正常|好好|可以)")
 # Stuck in a state that should pass ("批次一直「处理中」", "还在同步中"): a hang, though no failure word is typed.
 # Asking what is going on ("让我交临停费 什么情况") says something is wrong.
-_STUCK = re.compile(r"(?:一直|还在|仍在|仍然|始终|老是)(?:是|在|显示|处于)?[「『“\"'‘]?[\u4e00-\u9fff]{1,4}中|什么情况|怎么回事")
+_STUCK = re.compile(r"(?:一直|还在|仍在|仍然|始终|老是)(?:是|在|显示|处于)?[「『“\"'‘]?[\u4e00-\u9fff]{1,4}中|什么情况|怎么回事"
+                    r"|(?:一直|始终|老是|总是)(?:开着|关着|亮着|黑着|灭着|响着?|在响)")
 # A request for a change (an account, a permission, a setting) is individual work, even when it mentions an
 # error; a question ("怎么登录不了？") about a failure is still a failure.
 # 申请单/付款申请 (a document), 新增的 (a modifier) and 配置错误 (an error message) ask for nothing.
@@ -213,7 +215,7 @@ class Signature:
 
 def _patterns(lexicon: dict[str, tuple[str, ...]]) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """One search per kind instead of one substring test per word: the worker's pass reads thousands of reports."""
-    return tuple((kind, re.compile("|".join(map(re.escape, words)))) for kind, words in lexicon.items())
+    return tuple((kind, re.compile("|".join(words))) for kind, words in lexicon.items())
 
 
 _FUNCTION_PATTERNS, _SYMPTOM_PATTERNS = _patterns(FUNCTIONS), _patterns(SYMPTOMS)

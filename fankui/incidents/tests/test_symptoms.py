@@ -262,3 +262,17 @@ def test_more_ways_of_saying_it_fails(text: str) -> None:
 
 def test_finding_no_way_in_is_a_how_to_question() -> None:
     assert not signature("怎么加业主家属？找不到入口").groupable
+
+
+@pytest.mark.parametrize("text", [
+    "楼下单元门一直开着，谁都能进，物业怎么管的？",
+    "我交了一年的月租，今天出去被收了8块钱？？",
+    "出口说我没有入场记录，让我等了十分钟才放出去",
+])
+def test_an_owners_complaint_about_what_happened_to_them_is_a_failure(text: str) -> None:
+    assert signature(text).failure
+
+
+def test_a_unit_door_downstairs_is_no_order() -> None:
+    assert "订单" not in signature("楼下单元门一直开着").functions
+    assert "订单" in signature("小程序下单一直失败").functions
