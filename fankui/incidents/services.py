@@ -395,7 +395,7 @@ def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | No
 
     t: Ticket = ticket  # type: ignore[assignment]
     plain = selectors.signature_of(t.title, t.description, None)
-    if not plain.groupable:
+    if not plain.groupable or plain.equipment:
         return None
     since = t.created_at - datetime.timedelta(minutes=_BURST_MINUTES)
     if routed is None:

@@ -131,7 +131,8 @@ _STUCK = re.compile(r"(?:一直|还在|仍在|仍然|始终|老是)(?:是|在|�
 # 申请单/付款申请 (a document), 新增的 (a modifier) and 配置错误 (an error message) ask for nothing.
 _REQUEST = re.compile(r"申请(?![单表])|开通|新开|(?<![没未不])(?<!没有)(?:新增(?!的)|增加|添加)|(?<![没未])(?<!没人)(?<!没有)(?:设置(?!错误|有误|错了)|配置(?!错误|有误|异常|出错|错了)|修改|更改|变更)|重置|权限|培训|怎么设|如何设|怎么改|如何改|哪里改|在哪改|在哪里改|怎么导|如何导"
                       # How to do something ("怎么加家属", "在哪里取消"), not 怎么加载不出 / 怎么退出了 / 怎么用不了.
-                      r"|怎么(?:加(?!载)|操作|弄(?!的)|办理|取消|退(?!出)|用(?!不))|在哪(?:里|儿)?(?:取消|加|办理|操作|退|设)|如何(?:加(?!载)|操作|办理|取消|使用)")
+                      r"|(?:怎么|如何)(?:在[^，。,.!?！？；;\n]{1,6})?(?:加(?!载)|操作|弄(?!的)|办理|取消|退(?!出)|用(?!不)|使用|注销|删除|录入?|绑定|解绑|登记)"
+                      r"|在哪(?:里|儿)?(?:取消|加|办理|操作|退|设|注销|删除)")
 # Asking the helpdesk to do something for oneself ("权限能不能给我开一下，看不到报表") is a request whatever
 # symptom it describes.
 _ASKS = re.compile(r"(?:帮我|给我|帮忙|麻烦|请)[^，。,.!?！？；;\n]{0,6}(?:开通|开一下|开下|开个|加上|加个|加一下|加下|设置|重置|改一下|改下|修改|删除|申请)"
@@ -164,6 +165,7 @@ _NOT_CODES = re.compile(r"^(?:19|20)\d\d$")  # a year
 _SYSTEM_DOWN = re.compile(r"挂了|崩了|宕机|瘫痪|系统繁忙|服务繁忙|服务器繁忙|开小差|进去(?:以?后)?(?:就)?(?:是)?(?:一片)?(?:白屏|空白)"
                           r"|(?:啥|什么)[\u4e00-\u9fff]{0,2}都(?:没有|打不开|用不了|进不去|做不了|做不到)|全都?(?:打不开|用不了)|都(?:打不开|用不了)"
                           r"|bad gateway|internal server error|service unavailable|gateway time-?out")
+_EQUIPMENT = re.compile(r"打印机|复印机|扫描仪|投影仪|网线|路由器|卡纸|墨盒|硒鼓|碳粉")
 _DOWN_CODES = frozenset({"500", "502", "503", "504"})
 # Words that say nothing about the problem, besides the segmenter's own stop words.
 FILLERS = frozenset(
@@ -186,6 +188,7 @@ class Signature:
     definition: bool = False  # asks what a term means or how a figure is counted ("超时统计口径是什么")
     one_case: bool = False  # about one household's or document's own case ("6栋902", "我这份合同")
     system_down: bool = False  # says the whole system is down ("挂了", "系统繁忙", "进去就是白屏", 502)
+    equipment: bool = False  # about office equipment ("打印机卡纸"): with no system named, the office's own problem
 
     @cached_property
     def groupable(self) -> bool:
@@ -271,6 +274,7 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
         asks=bool(_ASKS.search(norm)),
         definition=bool(_DEFINITION.search(norm)) and not codes,
         system_down=system_down,
+        equipment=bool(_EQUIPMENT.search(norm)),
     )
 
 

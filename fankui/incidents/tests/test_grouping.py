@@ -366,3 +366,13 @@ def test_a_name_two_systems_share_goes_with_the_one_failing_beside_it(people: Pe
     incident = Incident.objects.get()
     assert incident.system.name == "新版收费云"
     assert IncidentTicket.objects.filter(incident=incident, ticket=unnamed).exists()
+
+
+def test_an_office_printer_naming_no_system_stays_out_of_a_printing_outage(people: People) -> None:
+    for key, text in zip(("huanan", "huadong", "huabei"), ("新版收费云打印收据全是乱码", "新版收费云打出来的收据乱码了", "新版收费云收据一打印就乱码")):
+        file(people[key], text)
+    printer = file(people["huazhong"], "办公室打印机卡纸了，收据打印出来全是乱码").ticket
+    assert printer.system is None
+    services.regroup_recent()
+    assert Incident.objects.get().system.name == "新版收费云"
+    assert not IncidentTicket.objects.filter(ticket=printer).exists()

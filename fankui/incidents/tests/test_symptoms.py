@@ -276,3 +276,7 @@ def test_an_owners_complaint_about_what_happened_to_them_is_a_failure(text: str)
 def test_a_unit_door_downstairs_is_no_order() -> None:
     assert "订单" not in signature("楼下单元门一直开着").functions
     assert "订单" in signature("小程序下单一直失败").functions
+
+
+def test_asking_how_to_cancel_a_lost_card_is_a_how_to_question() -> None:
+    assert not signature("门禁卡丢了一张，怎么在后台注销？").groupable
