@@ -123,7 +123,7 @@ def _reports(
     reports = _read_reports(Q(system_id=system_id) | Q(system__isnull=True), since, until, exclude_pk=exclude_pk, limit=limit, read_as=system_id)
     # One that already joined another system's incident belongs there: it must not carry this system's
     # reports into that incident. One whose words name other systems (公众号) is theirs to join.
-    return [r for r in reports if (r.routed or (not r.leans.named and (r.signature.functions or r.signature.codes)))
+    return [r for r in reports if (r.routed or (not r.leans.named and not r.signature.equipment and (r.signature.functions or r.signature.codes)))
             and r.incident_system_id in (None, system_id)]
 
 

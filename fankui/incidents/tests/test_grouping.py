@@ -376,3 +376,14 @@ def test_an_office_printer_naming_no_system_stays_out_of_a_printing_outage(peopl
     services.regroup_recent()
     assert Incident.objects.get().system.name == "新版收费云"
     assert not IncidentTicket.objects.filter(ticket=printer).exists()
+
+
+def test_an_office_printer_naming_no_system_is_no_candidate_in_a_systems_window(people: People) -> None:
+    file(people["huanan"], "新版收费云打印收据全是乱码")
+    printer = file(people["huazhong"], "打印机打印出来全是乱码，换了纸也一样").ticket
+    file(people["huadong"], "新版收费云打出来的收据乱码了")
+    file(people["huabei"], "新版收费云收据一打印就乱码")
+    assert printer.system is None
+    services.regroup_recent()
+    assert Incident.objects.get().system.name == "新版收费云"
+    assert not IncidentTicket.objects.filter(ticket=printer).exists()

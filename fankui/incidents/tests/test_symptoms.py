@@ -162,7 +162,7 @@ def test_reports_that_each_say_the_whole_system_is_down_are_one_problem_whatever
 
 
 @pytest.mark.parametrize(("text", "symptom"), [
-    ("收费页面唔見咗，搵唔到入口", None),  # Cantonese: 不见了
+    ("收费页面唔見咗，今朝仲有", None),  # Cantonese: 不见了
     ("報表查唔到今日嘅數據", "收不到"),  # 查不到
     ("點提交冇反應", None),  # 没反应
     ("商品價格全部係0.01", "数据错乱"),  # 係 is 是 here, not 系
@@ -280,3 +280,39 @@ def test_a_unit_door_downstairs_is_no_order() -> None:
 
 def test_asking_how_to_cancel_a_lost_card_is_a_how_to_question() -> None:
     assert not signature("门禁卡丢了一张，怎么在后台注销？").groupable
+
+
+@pytest.mark.parametrize(("text", "symptom"), [
+    ("公众号报修了，到现在没人联系我", "收不到"),
+    ("下单两天了还是待发货", "状态未变"),
+    ("所有机房温度都是-40℃", "数据错乱"),
+])
+def test_yet_more_effects_name_a_symptom(text: str, symptom: str) -> None:
+    assert symptom in signature(text).symptoms
+
+
+@pytest.mark.parametrize("text", [
+    "读数全部唔啱",  # 不对
+    "客服电话打不通",
+    "平台一直在报警，实际温度正常",
+    "显示已送达自提点，可是前台说没有",
+    "银行没有流水，付款单状态却是成功",
+    "老会员等级被重置了",  # something done to them, not a request
+    "签到那里点了没反应，今天考勤怎么算？",  # a question, but about a failure
+])
+def test_shown_done_while_it_is_not_and_other_failures(text: str) -> None:
+    assert signature(text).groupable
+
+
+@pytest.mark.parametrize("text", ["打开就是“系统维护中”，没通知啊", "菜单全是灰的，什么都点不了"])
+def test_maintenance_shown_to_everyone_or_nothing_clickable_is_the_whole_system_down(text: str) -> None:
+    assert signature(text).system_down
+
+
+@pytest.mark.parametrize("text", ["我的年假天数不对，只显示5天", "3号水泵的压力传感器坏了，已经报修", "一个商品的图片传错了，换不了图"])
+def test_ones_own_figure_a_numbered_device_or_one_item_is_their_own_case(text: str) -> None:
+    assert signature(text).one_case
+
+
+def test_finding_no_way_in_to_pay_is_a_how_to_question() -> None:
+    assert not signature("app上怎么交物业费？找不到入口").groupable
