@@ -316,3 +316,20 @@ def test_ones_own_figure_a_numbered_device_or_one_item_is_their_own_case(text: s
 
 def test_finding_no_way_in_to_pay_is_a_how_to_question() -> None:
     assert not signature("app上怎么交物业费？找不到入口").groupable
+
+
+@pytest.mark.parametrize("text", [
+    "显示开门成功，门根本没开",  # shown success, then what did not happen
+    "驿站取完件了，系统里还是待取件",
+    "订单列表停在早上十点，之后的单都没出",
+    "预存款今天没有自动抵扣，账单还是欠费",
+    "点进去说暂无待缴账单，可是天天发短信催我交",
+    "新合同保存提示合同编号已存在",
+    "加班申请提交报错，找不到下一步处理人",  # 加班申请 names a form, it asks for nothing
+])
+def test_success_shown_for_what_did_not_happen_and_other_effects_are_failures(text: str) -> None:
+    assert signature(text).groupable
+
+
+def test_success_shown_with_no_problem_is_no_failure() -> None:
+    assert not signature("提示成功了，没问题，谢谢").failure
