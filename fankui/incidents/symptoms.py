@@ -209,7 +209,9 @@ class Signature:
         """Only a failure can be part of an outage; a change request never is, unless it quotes an error code
         or a symptom no request causes ("一直转圈，是不是权限没设置好" is an outage report with a guess). Nor is
         a failure its reporter says is theirs alone, or a question about what a term means."""
-        if not self.failure or self.definition or self.alone or self.asks:
+        # A question about how a figure is counted names its term, not a failure, unless it also says how
+        # something fails ("签到点了没反应，考勤怎么算").
+        if not self.failure or (self.definition and not self.specific_symptoms) or self.alone or self.asks:
             return False
         # A wrong figure someone asks how to correct ("显示的是去年的，哪里改") is their data, not an outage.
         return not self.request or bool(self.codes) or bool(self.telling_symptoms - WRONG_RESULTS.keys())
@@ -231,7 +233,8 @@ class Signature:
 
 
 def _patterns(lexicon: dict[str, tuple[str, ...]]) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """One search per kind instead of one substring test per word: the worker's pass reads thousands of reports."""
+    """One search per kind instead of one substring test per word: the worker's pass reads thousands of reports.
+    Each word is a regular expression (so far only 下单 needs more than its letters)."""
     return tuple((kind, re.compile("|".join(words))) for kind, words in lexicon.items())
 
 
@@ -244,17 +247,19 @@ def _kinds(text: str, patterns: tuple[tuple[str, re.Pattern[str]], ...]) -> froz
 
 # Written Cantonese, as 华南 staff type it ("付款單菜單唔見咗", "查唔到", "冇反應", "全部係0.01"), read as the
 # Mandarin every pattern here is written in. Applied before traditional characters are folded: OpenCC turns
-# 係 into 系. Multi-character words come first (唔該 thanks, 唔得 will not work).
+# 係 into 系. Multi-character words come first (唔該 thanks, 唔得 will not work). A fixed lexicon like FUNCTIONS,
+# the same in every process.
 _CANTONESE = {"唔該": "谢谢", "唔得": "不行", "唔使": "不用", "而家": "现在", "琴日": "昨天", "尋日": "昨天", "今日": "今天",
               "點解": "为什么", "边个": "谁", "邊個": "谁", "乜嘢": "什么", "唔": "不", "冇": "没", "咗": "了", "嘅": "的",
               "喺": "在", "啲": "些", "睇": "看", "俾": "给", "畀": "给", "佢": "他", "咁": "这样", "嘢": "东西", "係咪": "是不是",
               "開唔到": "打不开", "开唔到": "打不开", "唔啱": "不对", "啱": "对", "咩": "什么", "點樣": "怎么", "点样": "怎么", "邊度": "哪里",
-              "边度": "哪里", "搵": "找", "仲": "还", "嗰": "那", "朝早": "早上"}
-_CANTONESE_WORDS = re.compile("|".join(sorted(_CANTONESE, key=len, reverse=True)) + r"|(?<![關关聯联])係")
+              "边度": "哪里", "搵": "找", "仲": "还", "嗰": "那", "朝早": "早上", "係": "是"}
+_CANTONESE_WORDS = re.compile("|".join(r"(?<![關关聯联])係" if word == "係" else word  # not in 關係 (a relation)
+                                       for word in sorted(_CANTONESE, key=len, reverse=True)))
 
 
 def _mandarin(text: str) -> str:
-    return _CANTONESE_WORDS.sub(lambda m: _CANTONESE.get(m.group(), "是"), text)
+    return _CANTONESE_WORDS.sub(lambda m: _CANTONESE[m.group()], text)
 
 
 def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], list[str]] | None = None) -> Signature:
@@ -287,7 +292,7 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
         alone=bool(_ALONE.search(norm)),
         one_case=one_case,
         asks=bool(_ASKS.search(norm)),
-        definition=bool(_DEFINITION.search(norm)) and not codes and not (symptoms - COMMON_SYMPTOMS - GENERIC_SYMPTOMS),
+        definition=bool(_DEFINITION.search(norm)) and not codes,
         system_down=system_down,
         equipment=bool(_EQUIPMENT.search(norm)),
     )
