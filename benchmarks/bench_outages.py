@@ -171,7 +171,9 @@ def replay(args: argparse.Namespace, servers: type[InProcess | TwoServers]) -> l
     grouped = pure = false_incidents = 0
     for refs in members.values():
         majority, count = Counter(scenario_of[ref] for ref in refs).most_common(1)[0]
-        if args.why and count < len(refs):
+        if args.why and majority is None:
+            print(f"  false: {sorted(id_of[ref] for ref in refs)}")
+        elif args.why and count < len(refs):
             print(f"  impure: majority {majority} {count}/{len(refs)}, others "
                   f"{sorted(f'{scenario_of[ref]} ({id_of[ref]})' for ref in refs if scenario_of[ref] != majority)}")
         grouped += len(refs)

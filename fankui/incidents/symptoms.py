@@ -145,14 +145,16 @@ _STUCK = re.compile(r"(?:一直|还在|仍在|仍然|始终|老是)(?:是|在|�
 _REQUEST = re.compile(r"申请(?![单表]|提交|流程|也|都|页面)|开通|新开|(?<![没未不])(?<!没有)(?:新增(?!的)|增加|添加)|(?<![没未被])(?<!没人)(?<!没有)(?:设置(?!错误|有误|错了)|配置(?!错误|有误|异常|出错|错了)|修改|更改|变更|重置)|权限|培训|怎么设|如何设|怎么改|如何改|哪里改|在哪改|在哪里改|怎么导|如何导"
                       # How to do something ("怎么加家属", "在哪里取消"), not 怎么加载不出 / 怎么退出了 / 怎么用不了.
                       r"|(?:怎么|如何)(?:在[^，。,.!?！？；;\n]{1,6})?(?:加(?!载)|操作|弄(?!的)|办理|取消|退(?!出)|用(?!不)|使用|注销|删除|录入?|绑定|解绑|登记)"
-                      r"|在哪(?:里|儿)?(?:取消|加|办理|操作|退|设|注销|删除)|找不到(?:入口|在哪)|入口在哪")
+                      r"|在哪(?:里|儿)?(?:取消|加|办理|操作|退|设|注销|删除)|找不到(?:入口|在哪)|入口在哪"
+                      r"|(?<!打)开[^，。,.!?！？；;\n]{0,6}(?:账号|帐号|賬號)")
 # Asking the helpdesk to do something for oneself ("权限能不能给我开一下，看不到报表") is a request whatever
 # symptom it describes.
 _ASKS = re.compile(r"(?:帮我|给我|帮忙|麻烦|请)[^，。,.!?！？；;\n]{0,6}(?:开通|开一下|开下|开个|加上|加个|加一下|加下|设置|重置|改一下|改下|修改|删除|申请)"
                    r"|(?:能不能|可不可以|能否|可否)[^，。,.!?！？；;\n]{0,4}(?:给我|帮我)"
                    r"|找[^，。,.!?！？；;\n]{0,5}(?:开通|开吗|开\?|申请)")
-# A guess at the cause ("是不是权限被改了") asks for nothing: it is left out when looking for a request.
-_GUESS = re.compile(r"(?:是不是|是否|难道|会不会|可能是)[^，。,.!?！？；;\n]*")
+# A guess at the cause ("是不是权限被改了") asks for nothing: it is left out when looking for a request or a
+# question. Asking whether one must do something ("是不是要申请权限") is no guess.
+_GUESS = re.compile(r"(?:(?:是不是|是否)(?!要|需要|得|应该|必须)|难道|会不会|可能是)[^，。,.!?！？；;\n]*[?？]*")
 # A question about what a term means or how a figure is counted: its failure words are the term (工单超时,
 # 异常订单), not something that broke. "这是什么情况" asks what broke, and stays a failure.
 _DEFINITION = re.compile(r"口径|怎么算|如何算|怎么计算|如何计算|计算规则|统计规则|什么意思|(?<![这那])是什么(?!情况|原因|问题|鬼|毛病|错)")
@@ -167,6 +169,14 @@ _ONE_CASE = re.compile(r"\d+\s*(?:栋|幢|号楼|座|单元)\s*\d+|(?<![0-9])\d{
                        r"|我(?:应该|本来|本应)(?:有|是)|我的[^，。,.]{0,8}(?:不对|错了|有误)"
                        r"|\d+\s*号(?:水泵|泵|电梯|梯|风机|闸|门|岗|机|设备|传感器)|一(?:个|张|笔|条|单)(?:商品|订单|合同|凭证|账单|图片)")
 _ASKING = re.compile(r"能不能|可不可以|能否|可否")
+# Any question: how to, where, whom to ask, how long, whether one may ("能换吗", "在哪里发起", "找谁", 點操作).
+# "怎么回事" and "怎么搞的" ask what broke.
+_QUESTION = re.compile(r"请问|请教|咨询|(?<![没不])想(?!到|不|起|象|法)|能不能|可不可以|能否|可否|(?:可以|能|会)[^，。,.!?！？；;\n]{0,12}吗|吗\s*[?？]|呢\s*[?？]|谁能|谁可以|哪位|有没有办法|有办法"
+                       r"|在哪|哪里|哪个|哪些|多久|多长时间|什么时候|找谁|谁(?:批|负责|管|来|处理)|要不要|[?？]"
+                       r"|(?:是不是|是否)(?:要|需要|得|应该|必须)"
+                       r"|(?:怎么|如何|怎样)(?!回事|搞的|管的|会)")
+# Telling that all is well again, or thanking for it.
+_ALL_CLEAR = re.compile(r"(?<!有)没(?:有)?问题|没事了|恢复了|恢复正常|正常了|好了|可以了|解决了|谢谢|感谢|多谢")
 _WISH = re.compile(r"(?:能不能|可不可以|能否|可否|希望|建议)[^，。,.!?！？；;\n]{0,6}(?:加|增|做|开发|支持)|扩容")
 # Error codes and messages: HTTP statuses, numeric codes, exception and constant names.
 # Codes glued to Chinese count ("页面404了"): only letters, digits and dots around one make it part of a word.
@@ -195,7 +205,7 @@ class Signature:
     symptoms: frozenset[str]
     codes: frozenset[str]
     words: frozenset[str]
-    failure: bool  # it names a failure
+    failure: bool  # it names a failure, or tells what happened and asks nothing
     request: bool  # a request for a change (account, permission, setting), not a failure
     alone: bool = False  # the reporter says it happens only to them ("就我这个项目", "别人都正常")
     asks: bool = False  # asks the helpdesk to do something for the reporter ("帮我开通", "能不能给我开一下")
@@ -253,8 +263,8 @@ _CANTONESE = {"唔該": "谢谢", "唔得": "不行", "唔使": "不用", "而�
               "點解": "为什么", "边个": "谁", "邊個": "谁", "乜嘢": "什么", "唔": "不", "冇": "没", "咗": "了", "嘅": "的",
               "喺": "在", "啲": "些", "睇": "看", "俾": "给", "畀": "给", "佢": "他", "咁": "这样", "嘢": "东西", "係咪": "是不是",
               "開唔到": "打不开", "开唔到": "打不开", "唔啱": "不对", "啱": "对", "咩": "什么", "點樣": "怎么", "点样": "怎么", "邊度": "哪里",
-              "边度": "哪里", "搵": "找", "仲": "还", "嗰": "那", "朝早": "早上", "係": "是"}
-_CANTONESE_WORDS = re.compile("|".join(r"(?<![關关聯联])係" if word == "係" else word  # not in 關係 (a relation)
+              "边度": "哪里", "搵": "找", "仲": "还", "嗰": "那", "朝早": "早上", "係": "是", "點": "怎么"}
+_CANTONESE_WORDS = re.compile("|".join(r"(?<![關关聯联])係" if word == "係" else r"點(?=操作|弄|搞|做|改|設|设|辦|办|用|開|开|加|取消)" if word == "點" else word  # not in 關係 (a relation)
                                        for word in sorted(_CANTONESE, key=len, reverse=True)))
 
 
@@ -282,19 +292,31 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
     one_case = bool(_ONE_CASE.search(norm))
     # 502 in "3栋1单元502" is a flat, not a gateway.
     system_down = bool(_SYSTEM_DOWN.search(norm)) or (not codes.isdisjoint(_DOWN_CODES) and not one_case)
+    guessless = _GUESS.sub(" ", norm)
+    request = bool(_REQUEST.search(guessless)) or bool(_WISH.search(norm))
+    asks = bool(_ASKS.search(norm))
+    definition = bool(_DEFINITION.search(norm)) and not codes
+    equipment = bool(_EQUIPMENT.search(norm))
+    # Most reports of an outage tell only what people see ("公告发到别的小区去了", "学时还是0", "白纸只有抬头"),
+    # in words no lexicon foresees; what sets an individual matter apart is that it asks for something. So a
+    # report that asks nothing (no question, request or definition) and does not say all is well is read as a
+    # failure, unless it is about office equipment, which is the office's own problem.
+    failure = (bool(_FAILURE.search(_ASKING.sub(" ", norm))) or bool(_STUCK.search(norm)) or bool(codes) or bool(symptoms)
+               or bool(_CONTRAST.search(norm)) or system_down
+               or not (request or asks or definition or equipment or _QUESTION.search(guessless) or _ALL_CLEAR.search(norm)))
     return Signature(
         functions=functions,
         symptoms=symptoms,
         codes=codes,
         words=words,
-        failure=bool(_FAILURE.search(_ASKING.sub(" ", norm))) or bool(_STUCK.search(norm)) or bool(codes) or bool(symptoms) or bool(_CONTRAST.search(norm)) or system_down,
-        request=bool(_REQUEST.search(_GUESS.sub(" ", norm))) or bool(_WISH.search(norm)),
+        failure=failure,
+        request=request,
         alone=bool(_ALONE.search(norm)),
         one_case=one_case,
-        asks=bool(_ASKS.search(norm)),
-        definition=bool(_DEFINITION.search(norm)) and not codes,
+        asks=asks,
+        definition=definition,
         system_down=system_down,
-        equipment=bool(_EQUIPMENT.search(norm)),
+        equipment=equipment,
     )
 
 

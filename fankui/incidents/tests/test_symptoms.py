@@ -274,3 +274,25 @@ def test_one_item_a_numbered_device_or_one_persons_own_figure_is_their_own_case(
 @pytest.mark.parametrize("text", ["打开就是“系统维护中”，没通知啊", "菜单全是灰的，什么都点不了"])
 def test_maintenance_shown_to_everyone_or_nothing_clickable_is_the_whole_system_down(text: str) -> None:
     assert signature(text).system_down
+
+
+@pytest.mark.parametrize(("text", "groupable"), [
+    # Telling what one sees, with no failure word, is a report of something wrong.
+    ("小区的停电通知推给了隔壁城市的业主", True),
+    ("月报里各项目的客流数字一模一样", True),
+    ("扫出来的价签是另一个商品的名字", True),
+    ("上传的图片打开是一张灰图，是不是系统出问题了", True),  # a guess at the cause asks nothing
+    # Asking something (how, where, when, whom, whether one may) is not.
+    ("请问巡检计划可以按周排吗", False),
+    ("考勤表在哪里导出", False),
+    ("这个月的对账单什么时候出", False),
+    ("新同事的账号要找谁开", False),
+    ("是不是要先认证才能看账单？", False),
+    ("报修单能转给别的师傅吗？", False),
+    ("月卡續費點操作", False),  # Cantonese: how does one do it
+    # Saying all is well again, or about office equipment.
+    ("已经恢复了，谢谢", False),
+    ("前台那台投影仪今天不亮", False),
+])
+def test_a_report_that_asks_nothing_tells_of_something_wrong(text: str, groupable: bool) -> None:
+    assert signature(text).groupable is groupable
