@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 import opencc
@@ -167,6 +167,36 @@ def _loose_mentions(text: str, systems: Sequence[SystemTerms]) -> Iterable[Menti
                 spelled = f"{alias[:i]}的{alias[i:]}"
                 for at in _occurrences(text, spelled):
                     yield Mention(system.name, spelled, at, at + len(spelled), meant=alias)
+
+
+_ABBREVIATIONS = frozenset(
+    "gmt utc pdf sms dns vpn api cdn sql xml ssl ftp ssh usb gps pos cpu ocr jpg png gif bmp ppt xls doc txt zip rar exe "
+    "dll jar php jsp asp sdk ios otp pin".split()
+)
+
+
+def with_initials(systems: Sequence[SystemTerms]) -> tuple[SystemTerms, ...]:
+    """Each system with the pinyin initials of its Chinese names as names too, and of its business words as
+    hints: staff type zsk for 知识库, yysh for 一应生活, yyzn for 一应智能 on their phones.
+
+    Only initials of three letters or more (two letters are too many other things), none that two systems'
+    different words share or that is already another system's name, and none that is a computing abbreviation
+    (gmt in an error message is no 格美特)."""
+    def initials(word: str) -> str:
+        return "".join(_reading(ch)[0] for ch in word) if len(word) >= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in word) else ""
+
+    spelled: dict[str, set[str]] = {}
+    for system in systems:
+        for word in (*system.aliases, *system.hints):
+            if letters := initials(word):
+                spelled.setdefault(letters, set()).add(word)
+    names = {alias for system in systems for alias in system.aliases if alias.isascii()}
+    unique = {letters for letters, words in spelled.items() if len(words) == 1 and letters not in names | _ABBREVIATIONS}
+
+    def added(words: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([*words, *(letters for w in words if (letters := initials(w)) in unique)]))
+
+    return tuple(replace(system, aliases=added(system.aliases), hints=added(system.hints)) for system in systems)
 
 
 @lru_cache(maxsize=8192)

@@ -216,6 +216,8 @@ def test_visitor_checklist_in_brackets() -> None:
         ("一应生活的公众号缴费入口点了没反应", "一应生活微信公众号", "小U"),  # possessive 的 inside the name
         ("CSS和BMS的设备数量对不上，CSS那边是对的，BMS少了十几台", "BMS", MAILBOX),  # the text says which side
         ("门禁坏了好几天了，业主天天在群里骂", "太川门禁", "周贤华"),  # a fault word beats the "not IT" veto
+        ("yyzn上派给师傅的单子打不开", "一应智能APP", MAILBOX),  # pinyin initials of 一应智能
+        ("YYSH首页一直转圈", "一应生活APP", "小U"),
     ],
 )
 def test_everyday_spellings_and_stated_sides_route(text: str, system: str, contact: str | None) -> None:

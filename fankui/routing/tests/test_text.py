@@ -15,6 +15,7 @@ from fankui.routing.text import (
     pick_mention,
     rule_text,
     service_complaint,
+    with_initials,
 )
 
 LEXICON = Lexicon(
@@ -218,3 +219,22 @@ def test_a_comparison_that_says_which_side_is_wrong_is_not_ambiguous() -> None:
     text = rule_text("CSS上显示32户，主数据显示30户，主数据的是准的")
     assert abstention_rule(text, mentions(text)) is None
     assert pick_mention(text, mentions(text))[0].system == "CSS"
+
+
+def test_pinyin_initials_of_names_are_names_and_of_business_words_hints() -> None:
+    systems = with_initials((
+        SystemTerms("一应智能APP", ("一应智能app", "一应智能")),
+        SystemTerms("KM", ("km",), hints=("知识库",)),
+        SystemTerms("格美特停车系统", ("格美特",)),  # gmt: a time zone in error messages
+        SystemTerms("甲", ("一应商户",)),  # yysh, as 一应生活 below: neither gets it
+        SystemTerms("乙", ("一应生活",)),
+        SystemTerms("丙", ("悦帮",)),  # two letters are too many other things
+    ))
+    by_name = {s.name: s for s in systems}
+    assert "yyzn" in by_name["一应智能APP"].aliases
+    assert "zsk" in by_name["KM"].hints and "zsk" not in by_name["KM"].aliases
+    assert "gmt" not in by_name["格美特停车系统"].aliases
+    assert "yysh" not in by_name["甲"].aliases + by_name["乙"].aliases
+    assert by_name["丙"].aliases == ("悦帮",)
+    assert [m.system for m in find_mentions("yyzn的工单打不开", systems)] == ["一应智能APP"]
+    assert find_mentions("yyznx", systems) == []  # only a whole word
