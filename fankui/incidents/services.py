@@ -164,6 +164,15 @@ def _links(a: Signature, b: Signature, *, both_routed: bool, quiet_pair: bool = 
     return score if score >= needed else 0.0
 
 
+def _oftener(systems: Sequence[int], before: datetime.datetime) -> int:
+    """Of `systems`, the one with more reports over the week before `before`; on a tie, the first."""
+    from fankui.tickets.models import Ticket
+
+    week = Ticket.objects.filter(system_id__in=systems, created_at__gte=before - datetime.timedelta(days=7), created_at__lt=before)
+    counts = dict(week.values_list("system_id").annotate(n=Count("id")))
+    return max(systems, key=lambda s: counts.get(s, 0))
+
+
 def quiet_systems(systems: Collection[int | None], before: datetime.datetime) -> frozenset[int]:
     """The systems among `systems` that usually get few reports: over the week before `before`, at most
     FANKUI_INCIDENT_QUIET_WEEKLY — fewer than one per half hour of the working week (5 days × 10 hours),
@@ -415,6 +424,11 @@ def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | No
         best = max(scores, key=scores.__getitem__)
         if scores[best] >= QUIET_JOIN_SCORE or (len(scores) == 1 and len(leans.named) > 1):
             return best
+    if len(leans.named) > 1 and not scores:
+        # A bare name two systems share, neither failing: reports naming it so within minutes are a burst of their
+        # own ("收费系统登不上" ×3 while nothing names either 收费云). They are looked at on the system reported
+        # more often, the likelier meaning; its owner confirms or dismisses.
+        return _oftener(leans.named, t.created_at)
     if leans.named:
         return None  # its words name other systems (公众号): another system's burst is not its outage
     if not (plain.functions or plain.codes or plain.specific_symptoms):
