@@ -118,12 +118,15 @@ def window_hours() -> float:
 def _reports(
     system_id: int, since: datetime.datetime, until: datetime.datetime, *, exclude_pk: int | None = None, limit: int = _CANDIDATES
 ) -> list[Report]:
-    """A system's recent reports, and those that name no system but say what fails (a function or an error
-    code: a bare "打不开" could belong to any system's outage), read as that system's reports."""
+    """A system's recent reports, and those that name no system but say what fails (a function, an error code
+    or a specific symptom such as 核销码失效: a bare "打不开" could belong to any system's outage), read as that
+    system's reports."""
     reports = _read_reports(Q(system_id=system_id) | Q(system__isnull=True), since, until, exclude_pk=exclude_pk, limit=limit, read_as=system_id)
     # One that already joined another system's incident belongs there: it must not carry this system's
     # reports into that incident. One whose words name other systems (公众号) is theirs to join.
-    return [r for r in reports if (r.routed or (not r.leans.named and not r.signature.equipment and (r.signature.functions or r.signature.codes)))
+    # Nor is one about the site's own equipment (快递柜), even when its words lean here.
+    return [r for r in reports if (r.system_id is not None or not r.signature.equipment)
+            and (r.routed or (not r.leans.named and (r.signature.functions or r.signature.codes or r.signature.specific_symptoms)))
             and r.incident_system_id in (None, system_id)]
 
 

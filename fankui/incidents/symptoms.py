@@ -190,7 +190,9 @@ _NOT_CODES = re.compile(r"^(?:19|20)\d\d$")  # a year
 _SYSTEM_DOWN = re.compile(r"挂了|崩了|宕机|瘫痪|系统繁忙|服务繁忙|服务器繁忙|开小差|进去(?:以?后)?(?:就)?(?:是)?(?:一片)?(?:白屏|空白)"
                           r"|(?:啥|什么)[\u4e00-\u9fff]{0,2}都(?:没有|打不开|用不了|进不去|做不了|做不到|点不了|点不动)|维护中|全都?(?:打不开|用不了)|都(?:打不开|用不了)"
                           r"|bad gateway|internal server error|service unavailable|gateway time-?out")
-_EQUIPMENT = re.compile(r"打印机|复印机|扫描仪|投影仪|网线|路由器|卡纸|墨盒|硒鼓|碳粉")
+_EQUIPMENT = re.compile(r"打印机|复印机|扫描仪|投影仪|网线|路由器|卡纸|墨盒|硒鼓|碳粉"
+                        # The building's own devices, which no system here runs.
+                        r"|快递柜|可视对讲|对讲机|电话机|座机|充电桩|路灯|饮水机|摄像头|电脑(?:开不了机|开不开|蓝屏|黑屏|死机)|蓝屏|开不了机")
 _DOWN_CODES = frozenset({"500", "502", "503", "504"})
 # Words that say nothing about the problem, besides the segmenter's own stop words.
 FILLERS = frozenset(
@@ -213,7 +215,7 @@ class Signature:
     definition: bool = False  # asks what a term means or how a figure is counted ("超时统计口径是什么")
     one_case: bool = False  # about one household's, item's or person's own case ("6栋902", "我这份合同", "3号水泵")
     system_down: bool = False  # says the whole system is down ("挂了", "系统繁忙", "进去就是白屏", 502)
-    equipment: bool = False  # about office equipment ("打印机卡纸"): with no system named, the office's own problem
+    equipment: bool = False  # about office or building equipment ("打印机卡纸", "快递柜"): with no system named, the site's own problem
 
     @cached_property
     def groupable(self) -> bool:

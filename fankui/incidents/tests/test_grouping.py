@@ -403,3 +403,27 @@ def test_a_burst_naming_only_a_name_two_systems_share_is_grouped_on_the_one_repo
     incident = Incident.objects.get()
     assert incident.system.name == "长城自用收费云"
     assert set(IncidentTicket.objects.filter(incident=incident).values_list("ticket_id", flat=True)) == {t.pk for t in burst}
+
+
+def test_a_first_report_naming_no_system_but_its_symptom_is_pulled_into_the_burst_that_follows(people: People) -> None:
+    # The first person names neither system nor function, only what they see (已失效); the pass has stopped looking
+    # at it by the time two others report the same on the system. Its symptom makes it a candidate there.
+    now = timezone.now()
+    first = file(people["huanan"], "顾客手机上的码扫了显示已失效，东西拿不走，收银台排起来了").ticket
+    second = file(people["huadong"], "一应扫码购小程序的码一扫就提示已失效").ticket
+    assert first.system is None
+    Ticket.objects.filter(pk=first.pk).update(created_at=now - datetime.timedelta(minutes=18))
+    Ticket.objects.filter(pk=second.pk).update(created_at=now - datetime.timedelta(minutes=10))
+    third = file(people["huabei"], "一应扫码购小程序付完款码就失效了，顾客出不去").ticket
+    services.regroup_recent()
+    incident = Incident.objects.get()
+    assert set(IncidentTicket.objects.filter(incident=incident).values_list("ticket_id", flat=True)) == {first.pk, second.pk, third.pk}
+
+
+def test_a_report_about_the_sites_own_devices_is_no_candidate_even_when_its_words_lean_to_a_system(people: People) -> None:
+    device = file(people["huazhong"], "快递柜打不开，取件码输了没反应").ticket
+    assert device.system is None
+    for key, text in zip(("huanan", "huadong", "huabei"), ("一应驿站取件码输了没反应", "一应驿站出库扫码没反应", "一应驿站取件码一输就卡住没反应")):
+        file(people[key], text)
+    services.regroup_recent()
+    assert not IncidentTicket.objects.filter(ticket=device).exists()
