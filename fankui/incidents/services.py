@@ -625,6 +625,21 @@ def _tie(score: float) -> str:
     return f"相似 {score:.2f}" if _worded(score) else "同一时段报告"
 
 
+def _also_meant(ticket: object, unlinked: Sequence[tuple[Report, float, str]], system_id: int) -> str:
+    """When some reports give only a name another system shares (收费云), which other system they may mean."""
+    from fankui.directory.models import System
+    from fankui.tickets.models import Ticket
+
+    t: Ticket = ticket  # type: ignore[assignment]
+    leans = [selectors.leanings_of(t.title, t.description) if t.system_id is None else selectors.Leans(),
+             *(r.leans for r, _, _ in unlinked)]
+    others = {n for lean in leans if system_id in lean.named and len(lean.named) > 1 for n in lean.named} - {system_id}
+    if not others:
+        return ""
+    names = "、".join(System.objects.filter(pk__in=others).order_by("name").values_list("name", flat=True))
+    return f"部分报告只写了两个系统共用的名称，也可能是{names}的问题。"
+
+
 def _propose(ticket: object, mine: Signature, unlinked: Sequence[tuple[Report, float, str]], verdict: Verdict, system_id: int) -> Incident:
     from fankui.directory.models import System
     from fankui.tickets.models import Ticket
@@ -638,7 +653,7 @@ def _propose(ticket: object, mine: Signature, unlinked: Sequence[tuple[Report, f
     refs = "；".join(f"{r.ref}（{r.region or '未分大区'}，与 {via} {_tie(score)}）" for r, score, via in unlinked[:10])
     reason = (
         f"{verdict.reporters} 位报告人、{len(verdict.regions)} 个大区（{regions}）、{minutes} 分钟内报告{system.name} {what}："
-        f"新报告 {t.ref}，相似的报告 {refs}。"
+        f"新报告 {t.ref}，相似的报告 {refs}。{_also_meant(t, unlinked, system_id)}"
     )
     incident = Incident.objects.create(system=system, title=t.title[:80], reason=reason)
     IncidentTicket.objects.create(incident=incident, ticket=t, score=1.0)

@@ -403,6 +403,7 @@ def test_a_burst_naming_only_a_name_two_systems_share_is_grouped_on_the_one_repo
     incident = Incident.objects.get()
     assert incident.system.name == "长城自用收费云"
     assert set(IncidentTicket.objects.filter(incident=incident).values_list("ticket_id", flat=True)) == {t.pk for t in burst}
+    assert "也可能是新版收费云的问题" in incident.reason
 
 
 def test_a_first_report_naming_no_system_but_its_symptom_is_pulled_into_the_burst_that_follows(people: People) -> None:
