@@ -303,7 +303,7 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
     # Most reports of an outage tell only what people see ("公告发到别的小区去了", "学时还是0", "白纸只有抬头"),
     # in words no lexicon foresees; what sets an individual matter apart is that it asks for something. So a
     # report that asks nothing (no question, request or definition) and does not say all is well is read as a
-    # failure, unless it is about office equipment, which is the office's own problem.
+    # failure, unless it is about office or building equipment, which is the site's own problem.
     failure = (bool(_FAILURE.search(_ASKING.sub(" ", norm))) or bool(_STUCK.search(norm)) or bool(codes) or bool(symptoms)
                or bool(_CONTRAST.search(norm)) or system_down
                or not (request or asks or definition or equipment or _QUESTION.search(guessless) or _ALL_CLEAR.search(norm)))

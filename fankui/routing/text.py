@@ -183,7 +183,10 @@ def with_initials(systems: Sequence[SystemTerms]) -> tuple[SystemTerms, ...]:
     different words share or that is already another system's name, and none that is a computing abbreviation
     (gmt in an error message is no 格美特)."""
     def initials(word: str) -> str:
-        return "".join(_reading(ch)[0] for ch in word) if len(word) >= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in word) else ""
+        if len(word) < 3 or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+            return ""
+        letters = "".join(_reading(ch)[0] for ch in word)
+        return letters if letters.isascii() else ""  # a character pypinyin cannot read comes back as itself
 
     spelled: dict[str, set[str]] = {}
     for system in systems:
