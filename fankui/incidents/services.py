@@ -167,12 +167,17 @@ def _links(a: Signature, b: Signature, *, both_routed: bool, quiet_pair: bool = 
     return score if score >= needed else 0.0
 
 
-def _oftener(systems: Sequence[int], before: datetime.datetime) -> int:
-    """Of `systems`, the one with more reports over the week before `before`; on a tie, the first."""
+def _weekly_reports(systems: Collection[int], before: datetime.datetime) -> dict[int, int]:
+    """How many reports each of `systems` got over the week before `before` (absent: none)."""
     from fankui.tickets.models import Ticket
 
     week = Ticket.objects.filter(system_id__in=systems, created_at__gte=before - datetime.timedelta(days=7), created_at__lt=before)
-    counts = dict(week.values_list("system_id").annotate(n=Count("id")))
+    return dict(week.values_list("system_id").annotate(n=Count("id")))
+
+
+def _oftener(systems: Sequence[int], before: datetime.datetime) -> int:
+    """Of `systems`, the one with more reports over the week before `before`; on a tie, the first."""
+    counts = _weekly_reports(systems, before)
     return max(systems, key=lambda s: counts.get(s, 0))
 
 
@@ -180,11 +185,8 @@ def quiet_systems(systems: Collection[int | None], before: datetime.datetime) ->
     """The systems among `systems` that usually get few reports: over the week before `before`, at most
     FANKUI_INCIDENT_QUIET_WEEKLY — fewer than one per half hour of the working week (5 days × 10 hours),
     so three reporters within minutes are far above their usual rate."""
-    from fankui.tickets.models import Ticket
-
     wanted = {s for s in systems if s is not None}
-    week = Ticket.objects.filter(system_id__in=wanted, created_at__gte=before - datetime.timedelta(days=7), created_at__lt=before)
-    busy = {row["system_id"] for row in week.values("system_id").annotate(n=Count("id")) if row["n"] > settings.FANKUI_INCIDENT_QUIET_WEEKLY}
+    busy = {system for system, n in _weekly_reports(wanted, before).items() if n > settings.FANKUI_INCIDENT_QUIET_WEEKLY}
     return frozenset(wanted - busy)
 
 

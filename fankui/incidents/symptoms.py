@@ -172,7 +172,7 @@ _ONE_CASE = re.compile(r"\d+\s*(?:栋|幢|号楼|座|单元)\s*\d+|(?<![0-9])\d{
 _ASKING = re.compile(r"能不能|可不可以|能否|可否")
 # Any question: how to, where, whom to ask, how long, whether one may ("能换吗", "在哪里发起", "找谁", 點操作).
 # "怎么回事" and "怎么搞的" ask what broke.
-_QUESTION = re.compile(r"请问|请教|咨询|(?<![没不])想(?!到|不|起|象|法)|能不能|可不可以|能否|可否|(?:可以|能|会)[^，。,.!?！？；;\n]{0,12}吗|吗\s*[?？]|呢\s*[?？]|谁能|谁可以|哪位|有没有办法|有办法"
+_QUESTION = re.compile(_ASKING.pattern + r"|请问|请教|咨询|(?<![没不])想(?!到|不|起|象|法)|(?:可以|能|会)[^，。,.!?！？；;\n]{0,12}吗|吗\s*[?？]|呢\s*[?？]|谁能|谁可以|哪位|有没有办法|有办法"
                        r"|在哪|哪里|哪个|哪些|多久|多长时间|什么时候|找谁|谁(?:批|负责|管|来|处理)|要不要|需要|安排|[?？]"
                        r"|(?:是不是|是否)(?:要|需要|得|应该|必须)"
                        r"|(?:怎么|如何|怎样)(?!回事|搞的|管的|会)")
@@ -267,8 +267,9 @@ _CANTONESE = {"唔該": "谢谢", "唔得": "不行", "唔使": "不用", "而�
               "喺": "在", "啲": "些", "睇": "看", "俾": "给", "畀": "给", "佢": "他", "咁": "这样", "嘢": "东西", "係咪": "是不是",
               "開唔到": "打不开", "开唔到": "打不开", "唔啱": "不对", "啱": "对", "咩": "什么", "點樣": "怎么", "点样": "怎么", "邊度": "哪里",
               "边度": "哪里", "搵": "找", "仲": "还", "嗰": "那", "朝早": "早上", "係": "是", "點": "怎么"}
-_CANTONESE_WORDS = re.compile("|".join(r"(?<![關关聯联])係" if word == "係" else r"點(?=操作|弄|搞|做|改|設|设|辦|办|用|開|开|加|取消)" if word == "點" else word  # not in 關係 (a relation)
-                                       for word in sorted(_CANTONESE, key=len, reverse=True)))
+# Words read so only in some places: 係 not in 關係 (a relation), 點 only before a verb (點操作, not 一點半).
+_CANTONESE_IN_CONTEXT = {"係": r"(?<![關关聯联])係", "點": r"點(?=操作|弄|搞|做|改|設|设|辦|办|用|開|开|加|取消)"}
+_CANTONESE_WORDS = re.compile("|".join(_CANTONESE_IN_CONTEXT.get(word, word) for word in sorted(_CANTONESE, key=len, reverse=True)))
 
 
 def _mandarin(text: str) -> str:

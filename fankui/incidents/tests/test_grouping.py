@@ -25,6 +25,12 @@ def people() -> People:
     return make_people()
 
 
+def _filed_ago(tickets: Ticket | list[Ticket], **ago: float) -> None:
+    """Move tickets back in time, as if filed `ago` (timedelta's keywords) before now."""
+    pks = [t.pk for t in tickets] if isinstance(tickets, list) else [tickets.pk]
+    Ticket.objects.filter(pk__in=pks).update(created_at=timezone.now() - datetime.timedelta(**ago))
+
+
 def _outage(people: People) -> list[Ticket]:
     return [file(people[key], text).ticket for key, text in zip(("huanan", "huadong", "huabei"), APP_OUTAGE)]
 
@@ -67,7 +73,7 @@ def test_same_system_different_problems_are_not_grouped(people: People) -> None:
 
 def test_reports_outside_the_window_do_not_count(people: People) -> None:
     first = file(people["huanan"], APP_OUTAGE[0]).ticket
-    Ticket.objects.filter(pk=first.pk).update(created_at=timezone.now() - datetime.timedelta(hours=3))
+    _filed_ago(first, hours=3)
     file(people["huadong"], APP_OUTAGE[1])
     file(people["huabei"], APP_OUTAGE[2])
     assert not Incident.objects.exists()
@@ -220,7 +226,7 @@ def test_owners_outside_the_regions_count_as_one_more_place(people: People) -> N
 
 def test_a_stale_proposal_does_not_swallow_a_later_burst(people: People) -> None:
     old = _outage(people)
-    Ticket.objects.filter(pk__in=[t.pk for t in old]).update(created_at=timezone.now() - datetime.timedelta(hours=3))
+    _filed_ago(old, hours=3)
     for key, text in zip(("huanan", "huadong", "huazhong"), APP_OUTAGE[1:]):
         file(people[key], text)
     assert Incident.objects.count() == 2  # a new proposal, not three more reports in the stale one
@@ -240,7 +246,7 @@ def test_a_burst_on_a_usually_quiet_system_groups_reports_that_share_little(peop
 @override_settings(FANKUI_INCIDENT_QUIET_WEEKLY=5)
 def test_on_a_busy_system_the_same_reports_need_more_in_common(people: People) -> None:
     usual = [file(people["huazhong"], f"太川门禁第{n}个门卡怎么申请授权").ticket for n in range(6)]
-    Ticket.objects.filter(pk__in=[t.pk for t in usual]).update(created_at=timezone.now() - datetime.timedelta(days=2))
+    _filed_ago(usual, days=2)
     for key, text in zip(("huanan", "huadong", "huabei"), DOOR_OUTAGE):
         file(people[key], text)
     assert not Incident.objects.exists()
@@ -344,7 +350,7 @@ def test_a_report_whose_words_name_other_systems_stays_out_of_a_burst_it_resembl
 def test_a_report_naming_no_system_filed_long_before_a_burst_is_not_pulled_into_it(people: People) -> None:
     earlier = file(people["huazhong"], "登录一直转圈，提示网络异常，换了wifi也不行").ticket
     assert earlier.system is None
-    Ticket.objects.filter(pk=earlier.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=100))
+    _filed_ago(earlier, minutes=100)
     _outage(people)
     services.regroup_recent()
     assert Incident.objects.count() == 1
@@ -355,12 +361,11 @@ def test_a_name_two_systems_share_goes_with_the_one_failing_beside_it(people: Pe
     # 收费云 alone is 新版收费云 or 长城自用收费云: the router leaves it unplaced. While only one of the two is
     # failing, a failure with little wording in common with its reports (金额) is still that one's, and the
     # pass looks at it there: through it, the first and third (different functions) are one burst.
-    now = timezone.now()
     first = file(people["huanan"], "新版收费云今天早上出的账单金额全错了，前台业主排队在问，收银员也解释不了").ticket
     unnamed = file(people["huabei"], "收费云物业费翻倍了，缴费通知上的金额都发出去了").ticket
     assert unnamed.system is None
-    Ticket.objects.filter(pk=first.pk).update(created_at=now - datetime.timedelta(minutes=16))
-    Ticket.objects.filter(pk=unnamed.pk).update(created_at=now - datetime.timedelta(minutes=8))
+    _filed_ago(first, minutes=16)
+    _filed_ago(unnamed, minutes=8)
     file(people["huadong"], "新版收费云的应收不对，业主来对账吵起来了")
     services.regroup_recent()
     incident = Incident.objects.get()
@@ -394,7 +399,7 @@ def test_a_burst_naming_only_a_name_two_systems_share_is_grouped_on_the_one_repo
     # one people here mostly mean.
     for text in ("长城自用收费云的收据模板能改吗", "长城自用收费云月结报表导出很慢"):
         earlier = file(people["huazhong"], text).ticket
-        Ticket.objects.filter(pk=earlier.pk).update(created_at=timezone.now() - datetime.timedelta(days=3))
+        _filed_ago(earlier, days=3)
     burst = [file(people[key], text).ticket for key, text in zip(
         ("huanan", "huadong", "huabei"),
         ("收费系统登不上，输完密码一直转圈", "收費雲開唔到，成個頁面白晒，業主喺度等", "收费云点确认收款弹出系统异常，业主等着交费"))]
@@ -409,12 +414,11 @@ def test_a_burst_naming_only_a_name_two_systems_share_is_grouped_on_the_one_repo
 def test_a_first_report_naming_no_system_but_its_symptom_is_pulled_into_the_burst_that_follows(people: People) -> None:
     # The first person names neither system nor function, only what they see (已失效); the pass has stopped looking
     # at it by the time two others report the same on the system. Its symptom makes it a candidate there.
-    now = timezone.now()
     first = file(people["huanan"], "顾客手机上的码扫了显示已失效，东西拿不走，收银台排起来了").ticket
     second = file(people["huadong"], "一应扫码购小程序的码一扫就提示已失效").ticket
     assert first.system is None
-    Ticket.objects.filter(pk=first.pk).update(created_at=now - datetime.timedelta(minutes=18))
-    Ticket.objects.filter(pk=second.pk).update(created_at=now - datetime.timedelta(minutes=10))
+    _filed_ago(first, minutes=18)
+    _filed_ago(second, minutes=10)
     third = file(people["huabei"], "一应扫码购小程序付完款码就失效了，顾客出不去").ticket
     services.regroup_recent()
     incident = Incident.objects.get()
