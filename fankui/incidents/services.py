@@ -124,8 +124,9 @@ def _reports(
     reports = _read_reports(Q(system_id=system_id) | Q(system__isnull=True), since, until, exclude_pk=exclude_pk, limit=limit, read_as=system_id)
     # One that already joined another system's incident belongs there: it must not carry this system's
     # reports into that incident. One whose words name other systems (公众号) is theirs to join.
-    # Nor is one about the site's own equipment (快递柜), even when its words lean here.
-    return [r for r in reports if (r.system_id is not None or not r.signature.equipment)
+    # Nor is one about the site's own equipment (快递柜, 投影), even when its words lean here or the router
+    # guessed this system from them (会议室).
+    return [r for r in reports if (r.system_id is not None and r.signature.named or not r.signature.equipment)
             and (r.routed or (not r.leans.named and (r.signature.functions or r.signature.codes or r.signature.specific_symptoms)))
             and r.incident_system_id in (None, system_id)]
 
@@ -161,7 +162,10 @@ def _links(a: Signature, b: Signature, *, both_routed: bool, quiet_pair: bool = 
     # Wording that shares nothing may start an incident on a quiet system, never join one already open:
     # an open incident would otherwise collect every failure reported beside it. Nor does timing alone tie
     # in a report about one household's or person's own case.
-    if quiet_pair and both_routed and not at_odds(a, b) and not (a.one_case or b.one_case) and (forming or score >= QUIET_JOIN_SCORE):
+    # Timing is evidence only about a system someone named: two reports the router guessed at from business
+    # words (财务, 客户端) are not a burst on the system it guessed.
+    if (quiet_pair and both_routed and (a.named or b.named) and not at_odds(a, b) and not (a.one_case or b.one_case)
+            and (forming or score >= QUIET_JOIN_SCORE)):
         return max(score, QUIET_LINK_SCORE)
     needed = LINK_SCORE if both_routed or quiet_pair else BURST_LINK_SCORE
     return score if score >= needed else 0.0
@@ -261,7 +265,7 @@ class Window:
         for r in self.reports:
             if r.pk in exclude or r.incident_id is not None or not r.routed or r.system_id != self.system_id:
                 continue
-            if not r.signature.groupable or r.signature.one_case:
+            if not r.signature.groupable or r.signature.one_case or not r.signature.named:
                 continue
             at, ref = min(burst, key=lambda b: abs(b[0] - r.created_at))
             if abs(at - r.created_at) <= _COMPANION_SPAN:

@@ -94,7 +94,7 @@ WRONG_RESULTS: dict[str, re.Pattern[str]] = {
     "数据陈旧": re.compile(
         rf"(?:显示|还是|仍是|仍然是|依然是|出来的是|都是|停在|停留在){_CLAUSE}{{0,8}}(?:上个?月|上期|上周|昨天|去年|旧|原来)"
         rf"|(?:还是|仍是|出来的是|显示的是){_CLAUSE}{{0,6}}[0-9一二三四五六七八九十]+月"
-        r"|未更新|没更新|不更新|没有更新|没刷新|不刷新|没变|没有变|一直不变|停在(?:\d|早上|上午|中午|昨天|昨晚)|延迟|滞后|旧的?数据"
+        r"|未更新|没更新|不更新|没有更新|没刷新|不刷新|没变|没有变|一直不变|停在(?:\d+[:：点号日月]|早上|上午|中午|昨天|昨晚)|延迟|滞后|旧的?数据"
     ),
     # Still in the state it was before what should have changed it ("付款成功了，账单还是显示未缴").
     "状态未变": re.compile(rf"(?:还是|仍然?|依然|依旧)(?:显示|是|为)?{_CLAUSE}{{0,2}}[未待](?:缴|交|付|支付|到账|同步|生效|发货|收货|处理|审核|取)"),
@@ -190,9 +190,10 @@ _NOT_CODES = re.compile(r"^(?:19|20)\d\d$")  # a year
 _SYSTEM_DOWN = re.compile(r"挂了|崩了|宕机|瘫痪|系统繁忙|服务繁忙|服务器繁忙|开小差|进去(?:以?后)?(?:就)?(?:是)?(?:一片)?(?:白屏|空白)"
                           r"|(?:啥|什么)[\u4e00-\u9fff]{0,2}都(?:没有|打不开|用不了|进不去|做不了|做不到|点不了|点不动)|维护中|全都?(?:打不开|用不了)|都(?:打不开|用不了)"
                           r"|bad gateway|internal server error|service unavailable|gateway time-?out")
-_EQUIPMENT = re.compile(r"打印机|复印机|扫描仪|投影仪|网线|路由器|卡纸|墨盒|硒鼓|碳粉"
+_EQUIPMENT = re.compile(r"打印机|复印机|扫描仪|投影|网线|路由器|卡纸|墨盒|硒鼓|碳粉"
                         # The building's own devices, which no system here runs.
-                        r"|快递柜|可视对讲|对讲机|电话机|座机|充电桩|路灯|饮水机|摄像头|电脑(?:开不了机|开不开|蓝屏|黑屏|死机)|蓝屏|开不了机")
+                        r"|快递柜|可视对讲|对讲机|电话机|座机|充电桩|路灯|饮水机|摄像头|电梯|门铃|打卡机|遥控器|hdmi|监控画面|监控录像"
+                        r"|空调(?!机组)|电脑(?:开不了机|开不开|蓝屏|黑屏|死机)|蓝屏|开不了机")
 _DOWN_CODES = frozenset({"500", "502", "503", "504"})
 # Words that say nothing about the problem, besides the segmenter's own stop words.
 FILLERS = frozenset(
@@ -216,6 +217,7 @@ class Signature:
     one_case: bool = False  # about one household's, item's or person's own case ("6栋902", "我这份合同", "3号水泵")
     system_down: bool = False  # says the whole system is down ("挂了", "系统繁忙", "进去就是白屏", 502)
     equipment: bool = False  # about office or building equipment ("打印机卡纸", "快递柜"): with no system named, the site's own problem
+    named: bool = False  # it names the system it is read as, which the router did not have to guess from business words
 
     @cached_property
     def groupable(self) -> bool:
@@ -280,9 +282,10 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
     """Read one report. `strip` are the system's names and aliases (normalized); `tokens` segments text."""
     text = _mandarin(text)
     norm = normalize_text(text)
+    named = False
     for term in strip:
-        if term:
-            norm = norm.replace(term, " ")
+        if term and term in norm:
+            norm, named = norm.replace(term, " "), True
     codes = frozenset(c.lower() for c in _CODES.findall(fold_traditional(unicodedata.normalize("NFKC", text))) if not _NOT_CODES.match(c))
     cut = tokens(norm) if tokens else re.findall(r"[a-z0-9]+|[\u4e00-\u9fff]{2}", norm)
     words = frozenset(w for w in cut if w not in FILLERS and len(w) > 1)
@@ -321,6 +324,7 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
         definition=definition,
         system_down=system_down,
         equipment=equipment,
+        named=named,
     )
 
 

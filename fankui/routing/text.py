@@ -324,6 +324,8 @@ _BILLING = ("收费云", "收费系统", "收费平台")
 _BILLING_OWN = ("自用", "长城")
 _BILLING_NEW = ("新版", "新收费", "新的收费")
 _OFFICIAL_ACCOUNT = ("公众号", "服务号")
+# Names two systems share: a report that uses one names either system, not one the router guessed.
+SHARED_NAMES = {"长城自用收费云": _BILLING, "新版收费云": _BILLING, "一应生活微信公众号": _OFFICIAL_ACCOUNT, "业主卡微信公众号": _OFFICIAL_ACCOUNT}
 _BOTH = re.compile(r"(和|跟|与|及|、|还有|以及)")
 
 

@@ -315,6 +315,23 @@ def test_on_a_quiet_system_a_report_about_one_households_own_case_does_not_join_
     assert not Incident.objects.exists()
 
 
+def test_on_a_quiet_system_reports_the_router_only_guessed_at_do_not_make_a_burst_by_timing(people: People) -> None:
+    # 会议室 and 财务 are everyday words: the router's guess of a system from them is no evidence that it fails.
+    texts = ("会议室的电视遥控器找不到了", "會議室投影又冇信號，HDMI線係咪壞咗", "会议室空调不制冷，下午开会很热")
+    tickets = [file(people[key], text).ticket for key, text in zip(("huanan", "huadong", "huabei"), texts)]
+    services.regroup_recent()
+    assert not IncidentTicket.objects.filter(ticket__in=tickets).exists()
+
+
+def test_a_report_using_the_systems_own_business_words_still_joins_a_burst_on_it_by_timing(people: People) -> None:
+    # 请假单 is 一应之家's word: the router did not merely guess.
+    texts = ("一应之家登录页都出不来，浏览器一直转", "oa打不开了，提示502 Bad Gateway", "待办里的请假单点进去报错，审批按钮点了没反应")
+    tickets = [file(people[key], text).ticket for key, text in zip(("huanan", "huadong", "huabei"), texts)]
+    services.regroup_recent()
+    assert IncidentTicket.objects.filter(ticket__in=tickets).values("incident").distinct().count() == 1
+    assert IncidentTicket.objects.filter(ticket__in=tickets).count() == 3
+
+
 # The same wrong answer seen by three people: nobody types a failure word.
 PAYSLIP_OUTAGE = ["EAS-HR里查本月工资条，显示的还是上个月的", "hr系统的薪资明细没更新，还是旧的数", "EAS-HR 我的薪酬 选了本月，出来的是上月的数据"]
 

@@ -301,3 +301,13 @@ def test_maintenance_shown_to_everyone_or_nothing_clickable_is_the_whole_system_
 ])
 def test_a_report_that_asks_nothing_tells_of_something_wrong(text: str, groupable: bool) -> None:
     assert signature(text).groupable is groupable
+
+
+@pytest.mark.parametrize("text", ["会议室的电视遥控器找不到了", "3栋电梯停在8楼不动了", "会议室空调不制冷", "HDMI线接上没信号"])
+def test_the_sites_own_devices_are_equipment(text: str) -> None:
+    assert signature(text).equipment
+
+
+def test_a_lift_stopped_on_a_floor_is_not_data_left_as_it_was() -> None:
+    assert "数据陈旧" not in signature("3栋电梯停在8楼不动了").symptoms
+    assert "数据陈旧" in signature("报表停在8:00就没再更新").symptoms
