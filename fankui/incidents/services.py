@@ -124,11 +124,15 @@ def _reports(
     reports = _read_reports(Q(system_id=system_id) | Q(system__isnull=True), since, until, exclude_pk=exclude_pk, limit=limit, read_as=system_id)
     # One that already joined another system's incident belongs there: it must not carry this system's
     # reports into that incident. One whose words name other systems (公众号) is theirs to join.
-    # Nor is one about the site's own equipment (快递柜, 投影), even when its words lean here or the router
-    # guessed this system from them (会议室).
-    return [r for r in reports if (r.system_id is not None and r.signature.named or not r.signature.equipment)
+    return [r for r in reports if not _sites_own(r.signature, r.system_id)
             and (r.routed or (not r.leans.named and (r.signature.functions or r.signature.codes or r.signature.specific_symptoms)))
             and r.incident_system_id in (None, system_id)]
+
+
+def _sites_own(sig: Signature, routed_to: int | None) -> bool:
+    """Office or building equipment (快递柜, 投影) naming no system, or one the router only guessed from everyday
+    words (会议室): the site's own problem, never part of a system's outage, even when its words lean to one."""
+    return sig.equipment and not (routed_to is not None and sig.named)
 
 
 def _read_reports(
@@ -356,7 +360,7 @@ def group_ticket(
     if system_id is None:
         return Grouping()
     mine = selectors.signature_of(t.title, t.description, system_id)
-    if not mine.groupable:
+    if not mine.groupable or _sites_own(mine, t.system_id):
         return Grouping()
     # One grouping per system at a time, on every server: the second waits, then sees the first's rows.
     System.objects.select_for_update().filter(pk=system_id).first()
@@ -555,7 +559,7 @@ def _regroup_system(system_id: int, tickets: Sequence[object], *, now: datetime.
         if ticket.pk in linked:  # type: ignore[attr-defined]
             continue
         mine = selectors.signature_of(ticket.title, ticket.description, system_id)  # type: ignore[attr-defined]
-        if not mine.groupable:
+        if not mine.groupable or _sites_own(mine, ticket.system_id):  # type: ignore[attr-defined]
             continue
         scope = {"routed": _names(ticket, system_id), "since": ticket.created_at - (now - since), "exclude_pk": ticket.pk,  # type: ignore[attr-defined]
                  "at": ticket.created_at}  # type: ignore[attr-defined]

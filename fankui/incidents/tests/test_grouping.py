@@ -332,6 +332,17 @@ def test_a_report_using_the_systems_own_business_words_still_joins_a_burst_on_it
     assert IncidentTicket.objects.filter(ticket__in=tickets).count() == 3
 
 
+def test_a_device_report_the_router_guessed_to_a_system_never_joins_its_open_incident(people: People) -> None:
+    texts = ("云屋开会共享屏幕别人那边是黑的", "云屋会议共享ppt对方全黑屏", "云屋共享桌面大家看到的都是黑屏")
+    for key, text in zip(("huanan", "huadong", "huabei"), texts):
+        file(people[key], text)
+    incident = Incident.objects.get()
+    remote = file(people["huazhong"], "会议室的电视遥控器找不到了，投影也没信号").ticket
+    services.regroup_recent()
+    assert remote.system == incident.system  # the router's guess from 会议室
+    assert not IncidentTicket.objects.filter(ticket=remote).exists()
+
+
 # The same wrong answer seen by three people: nobody types a failure word.
 PAYSLIP_OUTAGE = ["EAS-HR里查本月工资条，显示的还是上个月的", "hr系统的薪资明细没更新，还是旧的数", "EAS-HR 我的薪酬 选了本月，出来的是上月的数据"]
 

@@ -303,7 +303,7 @@ def test_a_report_that_asks_nothing_tells_of_something_wrong(text: str, groupabl
     assert signature(text).groupable is groupable
 
 
-@pytest.mark.parametrize("text", ["会议室的电视遥控器找不到了", "3栋电梯停在8楼不动了", "会议室空调不制冷", "HDMI线接上没信号"])
+@pytest.mark.parametrize("text", ["会议室的电视遥控器找不到了", "3栋电梯停在8楼不动了", "会议室空调不制冷", "HDMI线接上没信号", "電腦好慢，開個excel要一分鐘"])
 def test_the_sites_own_devices_are_equipment(text: str) -> None:
     assert signature(text).equipment
 
@@ -311,3 +311,9 @@ def test_the_sites_own_devices_are_equipment(text: str) -> None:
 def test_a_lift_stopped_on_a_floor_is_not_data_left_as_it_was() -> None:
     assert "数据陈旧" not in signature("3栋电梯停在8楼不动了").symptoms
     assert "数据陈旧" in signature("报表停在8:00就没再更新").symptoms
+
+
+def test_withdrawals_that_never_arrive_are_one_function_however_worded() -> None:
+    first, second = signature("商戶話提現三日都未到賬"), signature("好几个商家来问提现的钱没到")
+    assert "提现" in first.functions & second.functions
+    assert "收不到" in first.symptoms & second.symptoms
