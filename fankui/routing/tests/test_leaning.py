@@ -24,3 +24,9 @@ def test_a_systems_business_word_leans_to_it() -> None:
 
 def test_a_report_about_nothing_in_the_directory_leans_nowhere() -> None:
     assert leaning_systems("楼下装修的声音太吵了，晚上睡不着").systems == ()
+
+
+def test_a_receipt_leans_to_both_billing_systems() -> None:
+    # Both 收费云 print the receipts: a receipt-number fault is either one's, whatever the router guesses.
+    leaning = leaning_systems("收银台刚收完一笔，打出来的收据号和上一张一模一样")
+    assert {"长城自用收费云", "新版收费云"} <= set(leaning.guessed)
