@@ -26,6 +26,15 @@ def test_a_report_about_nothing_in_the_directory_leans_nowhere() -> None:
     assert leaning_systems("楼下装修的声音太吵了，晚上睡不着").systems == ()
 
 
+@pytest.mark.parametrize(("text", "system"), [
+    ("超市的退货单提交了一直待审核", "进销存"),
+    ("业主搬家的放行条保安扫了说无效", "新版物业管理云"),
+    ("小区摄影比赛的票数全清零了", "一应活动小程序"),
+])
+def test_a_document_only_one_system_keeps_leans_to_it(text: str, system: str) -> None:
+    assert system in leaning_systems(text).guessed
+
+
 def test_a_receipt_leans_to_both_billing_systems() -> None:
     # Both 收费云 print the receipts: a receipt-number fault is either one's, whatever the router guesses.
     leaning = leaning_systems("收银台刚收完一笔，打出来的收据号和上一张一模一样")
