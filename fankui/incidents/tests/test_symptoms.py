@@ -294,6 +294,7 @@ def test_maintenance_shown_to_everyone_or_nothing_clickable_is_the_whole_system_
     ("新项目需要开一个巡检模块", False),
     ("员工手册在哪里下载？找不到", False),
     ("报销申请了两周还是审批中", True),  # applied before: it asks for nothing now
+    ("我申请的放行条审核通过了，门口扫了说无效", True),  # what one applied for, not an application
     ("邮箱密码输错几次锁住了，麻烦帮忙解一下", False),
     # Saying all is well again, or about office equipment.
     ("已经恢复了，谢谢", False),
