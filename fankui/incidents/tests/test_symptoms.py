@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from fankui.incidents.symptoms import at_odds, same_problem, signature
+from fankui.incidents.symptoms import at_odds, different_functions, same_problem, signature
 
 
 @pytest.mark.parametrize(("text", "kind"), [
@@ -318,3 +318,9 @@ def test_withdrawals_that_never_arrive_are_one_function_however_worded() -> None
     first, second = signature("商戶話提現三日都未到賬"), signature("好几个商家来问提现的钱没到")
     assert "提现" in first.functions & second.functions
     assert "收不到" in first.symptoms & second.symptoms
+
+
+def test_submitting_is_a_step_of_every_function_not_a_function_of_its_own() -> None:
+    upload, submit = signature("cmp合同附件上传不了，提示413"), signature("cmp传盖章扫描件一直失败，合同提交不了")
+    assert not different_functions(upload, submit)
+    assert different_functions(signature("合同附件上传不了"), signature("台账导出报错"))
