@@ -166,8 +166,8 @@ def _links(a: Signature, b: Signature, *, both_routed: bool, quiet_pair: bool = 
     # Wording that shares nothing may start an incident on a quiet system, never join one already open:
     # an open incident would otherwise collect every failure reported beside it. Nor does timing alone tie
     # in a report about one household's or person's own case.
-    # Timing is evidence only about a system someone named: two reports the router guessed at from business
-    # words (财务, 客户端) are not a burst on the system it guessed.
+    # Timing is evidence only about a system someone named: two reports the router guessed at from everyday
+    # words (财务, 会议室) are not a burst on the system it guessed.
     if (quiet_pair and both_routed and (a.named or b.named) and not at_odds(a, b) and not (a.one_case or b.one_case)
             and (forming or score >= QUIET_JOIN_SCORE)):
         return max(score, QUIET_LINK_SCORE)

@@ -219,7 +219,7 @@ class Signature:
     one_case: bool = False  # about one household's, item's or person's own case ("6栋902", "我这份合同", "3号水泵")
     system_down: bool = False  # says the whole system is down ("挂了", "系统繁忙", "进去就是白屏", 502)
     equipment: bool = False  # about office or building equipment ("打印机卡纸", "快递柜"): with no system named, the site's own problem
-    named: bool = False  # it names the system it is read as, which the router did not have to guess from business words
+    named: bool = False  # it names the system it is read as or uses its own words (fankui.incidents.selectors.signature_of)
 
     @cached_property
     def groupable(self) -> bool:

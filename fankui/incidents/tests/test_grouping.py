@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 import pytest
 from django.db import transaction
@@ -12,6 +13,7 @@ from fankui.accounts.models import Profile
 from fankui.core import testing
 from fankui.incidents import selectors, services
 from fankui.incidents.models import Incident, IncidentFollower, IncidentTicket
+from fankui.incidents.symptoms import signature
 from fankui.incidents.tests.factories import APP_OUTAGE, People, file, make_people
 from fankui.notify.models import Delivery, Notice
 from fankui.tickets.models import Ticket
@@ -315,8 +317,16 @@ def test_on_a_quiet_system_a_report_about_one_households_own_case_does_not_join_
     assert not Incident.objects.exists()
 
 
-def test_on_a_quiet_system_reports_the_router_only_guessed_at_do_not_make_a_burst_by_timing(people: People) -> None:
-    # 会议室 and 财务 are everyday words: the router's guess of a system from them is no evidence that it fails.
+def test_on_a_quiet_system_timing_links_only_reports_that_name_the_system() -> None:
+    # Two failures minutes apart with no words in common: timing is the only evidence, and it is evidence
+    # about a system only when someone named it, not when the router guessed it from everyday words (财务).
+    guessed = [replace(signature(text), named=False) for text in ("财务说这张单据入不了账", "月底关账弄不了")]
+    assert services._links(*guessed, both_routed=True, quiet_pair=True) == 0.0
+    assert services._links(replace(guessed[0], named=True), guessed[1], both_routed=True, quiet_pair=True) == services.QUIET_LINK_SCORE
+
+
+def test_devices_the_router_guessed_to_a_system_make_no_burst_on_it(people: People) -> None:
+    # 会议室 is an everyday word: the router's guess of 云屋 from it says nothing about 云屋 failing.
     texts = ("会议室的电视遥控器找不到了", "會議室投影又冇信號，HDMI線係咪壞咗", "会议室空调不制冷，下午开会很热")
     tickets = [file(people[key], text).ticket for key, text in zip(("huanan", "huadong", "huabei"), texts)]
     services.regroup_recent()
