@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
@@ -22,7 +21,7 @@ from fankui.directory.models import Person, Region, System
 from fankui.directory.selectors import acting_person, match_system, normalize, people_acting_as
 from fankui.routing.selectors import get_index
 from fankui.routing.services import leaning_systems
-from fankui.routing.text import SHARED_NAMES, normalize_text
+from fankui.routing.text import has_any, normalize_text
 from fankui.incidents.symptoms import LINK_SCORE, Signature, same_problem, signature
 from fankui.incidents.models import Incident, IncidentTicket
 
@@ -61,26 +60,11 @@ def signature_of(title: str, description: str, system_id: int | None) -> Signatu
         sig = signature(text, strip=_system_terms(system_id, index.version), tokens=index.segmenter.tokens)
         if sig.named or system_id is None:
             return sig
-        own = _own_words(system_id, index.version)
-        return replace(sig, named=bool(own and own.search(normalize_text(text))))
+        # Not only its names: a report that uses the system's own words was not guessed at from everyday ones (会议室).
+        name = next((n for n, pk in _system_ids(index.version).items() if pk == system_id), None)
+        return replace(sig, named=bool(has_any(normalize_text(text), index.lexicon.own_words.get(name or "", ()))))
 
     return _memo(_SIGNATURES, (title, description, system_id, index.version), read)
-
-
-@functools.lru_cache(maxsize=256)
-def _own_words(system_id: int, directory_version: tuple[object, ...]) -> re.Pattern[str] | None:
-    """A system's own words: its aliases (yyzn), a name it shares with one other system (收费云) and the business
-    words no other system has (请假单). A report that uses one was not only guessed at from everyday words
-    (财务, 会议室). Latin words stand alone, as in `find_term`."""
-    index = get_index()
-    name = next((n for n, pk in _system_ids(directory_version).items() if pk == system_id), None)
-    terms = next((t for t in index.lexicon.systems if t.name == name), None)
-    if terms is None:
-        return None
-    shared = index.lexicon.shared_words
-    own = {*terms.aliases, *SHARED_NAMES.get(terms.name, ()), *(word for word in terms.vocabulary() if word not in shared)}
-    words = sorted((w for w in own if w), key=len, reverse=True)
-    return re.compile("|".join(rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if w.isascii() else re.escape(w) for w in words)) if words else None
 
 
 @dataclass(frozen=True)

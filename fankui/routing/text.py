@@ -100,6 +100,15 @@ class Lexicon:
                 seen.setdefault(word, set()).add(system.name)
         return frozenset(word for word, owners in seen.items() if len(owners) > 1)
 
+    @cached_property
+    def own_words(self) -> dict[str, tuple[str, ...]]:
+        """Per system, the words a report uses when it means that system, not ones the router guesses it from:
+        its aliases (yyzn), a name it shares with one other system (收费云, SHARED_NAMES) and its business words
+        no other system has (请假单)."""
+        return {system.name: tuple({*system.aliases, *SHARED_NAMES.get(system.name, ()),
+                                    *(word for word in system.vocabulary() if word not in self.shared_words)})
+                for system in self.systems}
+
     def words(self) -> set[str]:
         """Every name, alias and keyword: the segmenter's custom dictionary."""
         found: set[str] = set()
