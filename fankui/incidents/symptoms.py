@@ -56,6 +56,7 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "报名": ("报名", "名额"),
     "提现": ("提现", "提款", "withdraw"),
     "审批": ("审批", "审核", "approve"),
+    "录制": ("录制", "录屏", "录像", "录影", "回放", "record"),
 }
 # How it fails.
 SYMPTOMS: dict[str, tuple[str, ...]] = {
@@ -77,6 +78,8 @@ SYMPTOMS: dict[str, tuple[str, ...]] = {
              "没有推送", "不推送", "不提醒", "没提醒", "没有提醒", "看不到", "选不到", "查不到", "搜不到", "没有新", "没新的", "没人回", "没人理", "没人联系", "没人回复",
              "没单", "没有单"),
     "无响应": ("没反应", "没有反应", "无响应", "没响应", "没有响应", "没动静", "点不动", "点了没用"),
+    # A conflict the system reports where there is none ("手机号已存在" for a new number, "票据号已被使用").
+    "已存在": ("已存在", "已经存在", "已被使用", "已被占用"),
     "没声音": ("没声音", "没有声音", "没声了", "无声", "听不到", "听不见", "没画面", "没有画面", "没图像"),
 }
 # Access refused as the system says it ("提示无权限访问", "弹出您没有该目录的访问权限") or to everyone ("所有人都没权限了"):
@@ -108,6 +111,8 @@ WRONG_RESULTS: dict[str, re.Pattern[str]] = {
     "数据错乱": re.compile(r"(?:是|成了?|变成|显示|看到|查到|出来)(?:的是)?(?:别人|他人|其他(?:人|房号|房间|户|业主|住户))(?:家)?的|串号|串户|串单|串了|错乱|张冠李戴|不一致|(?:全|都|全部)(?:都)?(?:变成|变为|成了|变了?(?=[\u4e00-\u9fff]))"
                        r"|(?:和|跟|同|与)[^，。,.；;!?！？\n]{0,10}(?:不一样|不同|不一致)|错位"
                        r"|(?:全|都|全部)(?:都)?(?:是|为)\s*-?\d+(?:\.\d+)?(?![\d.])(?![栋幢楼号层座室单])|错(?:的)?房号|房号(?:都)?不对"),
+    # Less than there should be ("只出了1-5栋", "应出1860户，实际只有912户", "少了一半", "出账不齐").
+    "数据缺失": re.compile(r"不全|不齐|少了?一半|只有一半|只剩一半|少了\d+|实际只有|只出了|只出来"),
     "未生效": re.compile(r"不生效|没生效|未生效|没有生效|无效|失效|原价|全价|没减|未扣减|没扣减|不抵扣|没抵扣|没有?(?:自动)?(?:抵扣|扣减|冲抵)|没扣到|不认|识别成|识别为|当成|被当|算成"
                        rf"|(?:显示|都|全部){_CLAUSE}{{0,4}}过期"),
 }
@@ -196,6 +201,13 @@ _EQUIPMENT = re.compile(r"打印机|复印机|扫描仪|投影|网线|路由器|
                         # The building's own devices, which no system here runs.
                         r"|快递柜|可视对讲|对讲机|电话机|座机|充电桩|路灯|饮水机|摄像头|电梯|门铃|打卡机|遥控器|hdmi|监控画面|监控录像"
                         r"|空调(?!机组)|电脑(?:开不了机|开不开|蓝屏|黑屏|死机|好慢|很慢|太慢|好卡|很卡)|蓝屏|开不了机")
+# What the system said, as the reporter quotes it ("提示“手机号已存在”", "报存在未完成的调动单"): two reports on one
+# system quoting one message are one problem, as with an error code. Generic words do not count: "保存失败" says
+# no more than 失败 does. (报 is not 报修/报表/报销…)
+_SAID = re.compile(r"(?:提示|报错|报(?![修表事名销价警])|弹出|弹窗|显示)[：:]?\s*(?:[“「『\"']([^”」』\"']{2,30})[”」』\"']|([^，。,.!?！？；;\s“「『\"']{2,20}))")
+_GENERIC_SAID = re.compile(r"失败|错误|异常|请重试|请稍后再?试?|网络|系统|繁忙|超时|报错|error|fail|\s")
+MESSAGE_LENGTH = 4  # characters left once the generic words are out
+SAID_SCORE = 0.7
 _DOWN_CODES = frozenset({"500", "502", "503", "504"})
 # Words that say nothing about the problem, besides the segmenter's own stop words.
 FILLERS = frozenset(
@@ -220,6 +232,8 @@ class Signature:
     system_down: bool = False  # says the whole system is down ("挂了", "系统繁忙", "进去就是白屏", 502)
     equipment: bool = False  # about office or building equipment ("打印机卡纸", "快递柜"): with no system named, the site's own problem
     named: bool = False  # it names the system it is read as or uses its own words (fankui.incidents.selectors.signature_of)
+    messages: frozenset[str] = frozenset()  # what the system said, as quoted ("手机号已存在")
+    text: str = ""  # as read (normalized, system names out): where another report's message is looked for
 
     @cached_property
     def groupable(self) -> bool:
@@ -299,6 +313,8 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
         # A sync that fails is data left as it was: "同步报错" and "下游系统没更新" are one symptom seen from two ends.
         symptoms |= {"数据陈旧"}
     one_case = bool(_ONE_CASE.search(norm))
+    said = (quoted or plain for quoted, plain in _SAID.findall(norm))
+    messages = frozenset(m for m in said if len(_GENERIC_SAID.sub("", m)) >= MESSAGE_LENGTH)
     # 502 in "3栋1单元502" is a flat, not a gateway.
     system_down = bool(_SYSTEM_DOWN.search(norm)) or (not codes.isdisjoint(_DOWN_CODES) and not one_case)
     guessless = _GUESS.sub(" ", norm)
@@ -327,6 +343,8 @@ def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], l
         system_down=system_down,
         equipment=equipment,
         named=named,
+        messages=messages,
+        text=norm,
     )
 
 
@@ -349,7 +367,13 @@ def same_problem(a: Signature, b: Signature) -> float:
     shared_symptom = down or not a.telling_symptoms.isdisjoint(b.telling_symptoms)
     common = len(a.words & b.words)
     words = common / max(1, len(a.words) + len(b.words) - common)
-    return min(1.0, 0.35 * shared_function + 0.35 * shared_symptom + 0.6 * min(1.0, 2 * words))
+    score = min(1.0, 0.35 * shared_function + 0.35 * shared_symptom + 0.6 * min(1.0, 2 * words))
+    return max(score, SAID_SCORE) if (a.messages or b.messages) and _same_message(a, b) else score
+
+
+def _same_message(a: Signature, b: Signature) -> bool:
+    """Whether one quotes a message the other's text holds ("报“存在未完成的调动单”" / "提示“该员工存在未完成的调动单”")."""
+    return any(m in b.text for m in a.messages) or any(m in a.text for m in b.messages)
 
 
 def at_odds(a: Signature, b: Signature) -> bool:

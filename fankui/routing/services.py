@@ -143,6 +143,8 @@ def route_report(text: str, *, region: str | None, reporter: str | None = "staff
     )
 
 
+OWNERS_APP = "一应生活APP"
+
 # Leaning: a report the router leaves unrouted may still be narrowed to a few systems. Grouping lets such a
 # report join a burst already under way on one of them; routing itself never uses these. The model's guesses
 # below its routing threshold are left out: on the outage sets they pulled unrelated reports (a VPN error)
@@ -172,6 +174,10 @@ def leaning_systems(text: str) -> Leaning:
         named.extend(abstain.systems)
     hints = hint_scores(normalized, index.lexicon.systems)
     guessed = sorted(hints, key=lambda name: -hints[name][0])
+    if not named and not guessed and has_any(normalized, ("app",)):
+        # A bare "app" is most likely the owners' app (staff call theirs 智能app/管家app), but it also hosts
+        # other systems' pages ("app上传人脸" is 门禁's): a lean as weak as a business word, not a name.
+        guessed.append(OWNERS_APP)
     known = index.systems
     return Leaning(tuple(dict.fromkeys(n for n in named if n in known)), tuple(dict.fromkeys(n for n in guessed if n in known)))
 

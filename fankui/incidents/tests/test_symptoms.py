@@ -324,3 +324,35 @@ def test_submitting_is_a_step_of_every_function_not_a_function_of_its_own() -> N
     upload, submit = signature("cmp合同附件上传不了，提示413"), signature("cmp传盖章扫描件一直失败，合同提交不了")
     assert not different_functions(upload, submit)
     assert different_functions(signature("合同附件上传不了"), signature("台账导出报错"))
+
+
+def test_two_reports_quoting_one_message_of_the_system_are_one_problem() -> None:
+    quoted = signature("离职单审批完了，离职结算提示“该员工存在未完成的调动单”，可他没调动过")
+    plain = signature("今天所有离职都生效不了，报“存在未完成的调动单”，社保减员也做不了")
+    other = signature("今天所有离职都生效不了，社保减员也做不了")
+    assert "存在未完成的调动单" in plain.messages
+    assert same_problem(quoted, plain) >= 0.7
+    assert same_problem(quoted, other) < 0.7
+
+
+@pytest.mark.parametrize("text", ["提交提示“保存失败”", "一直显示网络异常，请重试", "报修派单一直没人接"])
+def test_a_generic_message_or_a_word_after_报_is_no_message(text: str) -> None:
+    assert signature(text).messages == frozenset()
+
+
+def test_less_than_there_should_be_is_missing_data_but_a_missed_item_is_not() -> None:
+    assert "数据缺失" in signature("批量出账应出1860户，实际只有912户").symptoms
+    assert "数据缺失" in signature("出帳唔齊，應收少咗成幾十萬").symptoms
+    assert not signature("怎么给某个会员手动补积分？他上周的单子漏了").groupable
+
+
+def test_recordings_are_a_function_of_their_own() -> None:
+    lost, stuck = signature("会后找不到录制文件，显示0个"), signature("录屏完一直提示生成中，一个多小时了")
+    assert "录制" in lost.functions & stuck.functions
+    assert different_functions(lost, signature("开会的时候共享屏幕是黑的"))
+
+
+def test_a_conflict_the_system_reports_makes_creating_an_account_a_failure() -> None:
+    read = signature("saas开账号保存失败，手机号已存在，我用自己没注册过的号码试也一样")
+    assert read.request and read.groupable
+    assert not signature("帮新来的管家开个账号").groupable

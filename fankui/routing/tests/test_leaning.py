@@ -39,3 +39,10 @@ def test_a_receipt_leans_to_both_billing_systems() -> None:
     # Both 收费云 print the receipts: a receipt-number fault is either one's, whatever the router guesses.
     leaning = leaning_systems("收银台刚收完一笔，打出来的收据号和上一张一模一样")
     assert {"长城自用收费云", "新版收费云"} <= set(leaning.guessed)
+
+
+def test_a_bare_app_leans_to_the_owners_app_unless_its_words_name_another_system() -> None:
+    assert leaning_systems("app交物业费点了微信支付就弹支付失败").guessed == ("一应生活APP",)
+    assert leaning_systems("app交物业费点了微信支付就弹支付失败").named == ()
+    assert "一应生活APP" not in leaning_systems("业主在app上申请的搬家放行条，保安扫了说无效").systems
+    assert "一应生活APP" not in leaning_systems("楼下装修的声音太吵了").systems
