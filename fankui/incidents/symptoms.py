@@ -158,7 +158,7 @@ _REQUEST = re.compile(r"申请(?![单表的]|提交|流程|也|都|页面|了|[\
 # Asking the helpdesk to do something for oneself ("权限能不能给我开一下，看不到报表") is a request whatever
 # symptom it describes.
 _ASKS = re.compile(r"(?:帮我|给我|帮忙|麻烦|请)[^，。,.!?！？；;\n]{0,6}(?:开通|开一下|开下|开个|加上|加个|加一下|加下|设置|重置|改一下|改下|修改|删除|申请|解锁|解一下|解开)"
-                   r"|(?:能不能|可不可以|能否|可否)[^，。,.!?！？；;\n]{0,4}(?:给我|帮我)"
+                   r"|(?:能不能|可不可以|能否|可否)[^，。,.!?！？；;\n]{0,4}(?:给|帮)[我他她]"
                    r"|找[^，。,.!?！？；;\n]{0,5}(?:开通|开吗|开\?|申请)")
 # A guess at the cause ("是不是权限被改了") asks for nothing: it is left out when looking for a request or a
 # question. Asking whether one must do something ("是不是要申请权限") is no guess.
@@ -180,7 +180,7 @@ _ASKING = re.compile(r"能不能|可不可以|能否|可否")
 # Any question: how to, where, whom to ask, how long, whether one may ("能换吗", "在哪里发起", "找谁", 點操作).
 # "怎么回事" and "怎么搞的" ask what broke.
 _QUESTION = re.compile(_ASKING.pattern + r"|请问|请教|咨询|(?<![没不])想(?!到|不|起|象|法)|(?:可以|能|会)[^，。,.!?！？；;\n]{0,12}吗|吗\s*[?？]|呢\s*[?？]|谁能|谁可以|哪位|有没有办法|有办法"
-                       r"|在哪|哪里|哪个|哪些|多久|多长时间|什么时候|找谁|谁(?:批|负责|管|来|处理)|要不要|需要|安排|[?？]"
+                       r"|在哪|哪里|哪个|哪些|多久|多长时间|什么时候|找谁|谁(?:批|负责|管|来|处理|收|接)|要不要|需要|安排|[?？]"
                        r"|(?:是不是|是否)(?:要|需要|得|应该|必须)"
                        r"|(?:怎么|如何|怎样)(?!回事|搞的|管的|会)")
 # Telling that all is well again, or thanking for it.

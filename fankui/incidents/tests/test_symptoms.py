@@ -356,3 +356,8 @@ def test_a_conflict_the_system_reports_makes_creating_an_account_a_failure() -> 
     read = signature("saas开账号保存失败，手机号已存在，我用自己没注册过的号码试也一样")
     assert read.request and read.groupable
     assert not signature("帮新来的管家开个账号").groupable
+
+
+@pytest.mark.parametrize("text", ["新供应商注册后收不到激活邮件，能不能手动帮他激活一下", "办公用品的供应商下周换，新的报价单谁收一下"])
+def test_asking_someone_to_act_for_a_person_or_who_takes_a_document_is_no_outage_report(text: str) -> None:
+    assert not signature(text).groupable
