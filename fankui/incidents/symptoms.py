@@ -7,11 +7,12 @@ is read as a `Signature`:
 - the *function* it is about (登录, 支付/缴费, 打印, 短信验证码, 搜索, 发邮件, 道闸, 会议, 凭证…),
 - the *symptom* (网络/超时, 服务器错误, 打不开/白屏, 闪退, 很慢/卡, 离线…), synonyms folded
   (登不上 = 进不去 = 登录不了),
-- error codes and exception names (502, 10003, code:5001, BOSException, ERR_CONNECTION_RESET),
+- error codes and exception names (502, 10003, code:5001, BOSException, ERR_CONNECTION_RESET), and the
+  messages the system showed as the reporter quotes them (提示“手机号已存在”),
 - its content words (segmented), and whether it is a request for a change (申请/开通/权限/设置…)
   rather than a failure.
 
-Two reports on the same system are the same problem when they share an error code, or a function and a
+Two reports on the same system are the same problem when they share an error code or a message, or a function and a
 symptom, or one of them and enough words; two that each say the whole system is down (挂了, 系统繁忙, 502) are
 one problem whatever function they name. A request is never part of an outage; neither is a report
 that names no failure. Different systems are never compared (the caller groups per system).
@@ -405,7 +406,9 @@ def describe(signatures: Iterable[Signature]) -> str:
     functions = set.intersection(*(set(s.functions) for s in sigs)) if all(s.functions for s in sigs) else set()
     symptoms = set.intersection(*(set(s.symptoms) for s in sigs)) - GENERIC_SYMPTOMS
     codes = set.intersection(*(set(s.codes) for s in sigs))
-    parts = sorted(functions) + sorted(symptoms) + [f"错误码 {c}" for c in sorted(codes)]
+    # A message one of them quotes that all the others' texts hold ("提示“手机号已存在”").
+    said = sorted({m for s in sigs for m in s.messages if all(m in other.text for other in sigs if other is not s)}, key=len)
+    parts = sorted(functions) + sorted(symptoms) + [f"错误码 {c}" for c in sorted(codes)] + [f"提示“{m}”" for m in said[-1:]]
     if any(different_functions(a, b) for i, a in enumerate(sigs) for b in sigs[i + 1:]):
         # Grouped by their timing, not their wording: say that they are about different functions.
         named = sorted({f for s in sigs for f in s.functions})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from fankui.incidents.symptoms import at_odds, different_functions, same_problem, signature
+from fankui.incidents.symptoms import at_odds, describe, different_functions, same_problem, signature
 
 
 @pytest.mark.parametrize(("text", "kind"), [
@@ -361,3 +361,9 @@ def test_a_conflict_the_system_reports_makes_creating_an_account_a_failure() -> 
 @pytest.mark.parametrize("text", ["新供应商注册后收不到激活邮件，能不能手动帮他激活一下", "办公用品的供应商下周换，新的报价单谁收一下"])
 def test_asking_someone_to_act_for_a_person_or_who_takes_a_document_is_no_outage_report(text: str) -> None:
     assert not signature(text).groupable
+
+
+def test_the_proposal_quotes_the_message_the_reports_share() -> None:
+    reports = [signature("SAAS后台新建账号，提示“手机号已存在”"), signature("新员工开账号一直报手机号已存在"), signature("加用户还是提示手机号已存在，报错代码 USER_40902")]
+    assert "提示“手机号已存在”" in describe(reports)
+    assert "提示" not in describe([signature("会议录制文件找不到了，显示0个"), signature("录屏以后一直生成中")])

@@ -42,7 +42,7 @@ def test_a_receipt_leans_to_both_billing_systems() -> None:
 
 
 def test_a_bare_app_leans_to_the_owners_app_unless_its_words_name_another_system() -> None:
-    assert leaning_systems("app交物业费点了微信支付就弹支付失败").guessed == ("一应生活APP",)
-    assert leaning_systems("app交物业费点了微信支付就弹支付失败").named == ()
+    paying = leaning_systems("app交物业费点了微信支付就弹支付失败")
+    assert (paying.named, paying.guessed) == ((), ("一应生活APP",))  # a lean, not a name: it may still join another system's outage
     assert "一应生活APP" not in leaning_systems("业主在app上申请的搬家放行条，保安扫了说无效").systems
     assert "一应生活APP" not in leaning_systems("楼下装修的声音太吵了").systems
