@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import NamedTuple, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -21,7 +21,7 @@ from fankui.directory.models import Person, Region, System
 from fankui.directory.selectors import acting_person, match_system, normalize, people_acting_as
 from fankui.routing.selectors import get_index
 from fankui.routing.services import leaning_systems
-from fankui.routing.text import has_any, normalize_text
+from fankui.routing.text import normalize_text
 from fankui.incidents.symptoms import LINK_SCORE, Signature, same_problem, signature
 from fankui.incidents.models import Incident, IncidentTicket
 
@@ -57,12 +57,8 @@ def signature_of(title: str, description: str, system_id: int | None) -> Signatu
 
     def read() -> Signature:
         text = _report_text(title, description)
-        sig = signature(text, strip=_system_terms(system_id, index.version), tokens=index.segmenter.tokens)
-        if sig.named or system_id is None:
-            return sig
-        # Not only its names: a report that uses the system's own words was not guessed at from everyday ones (会议室).
-        name = next((n for n, pk in _system_ids(index.version).items() if pk == system_id), None)
-        return replace(sig, named=bool(has_any(normalize_text(text), index.lexicon.own_words.get(name or "", ()))))
+        words = _system_words(system_id, index.version)
+        return signature(text, strip=words.names, own=words.own, tokens=index.segmenter.tokens)
 
     return _memo(_SIGNATURES, (title, description, system_id, index.version), read)
 
@@ -101,16 +97,21 @@ def _system_ids(directory_version: tuple[object, ...]) -> dict[str, int]:
     return dict(System.objects.values_list("name", "pk"))
 
 
+class SystemWords(NamedTuple):
+    names: tuple[str, ...]  # its name and aliases, normalized, longest first: left out of what a report says
+    own: tuple[str, ...]  # its own words in the routing lexicon (`Lexicon.own_words`): a report using one names it
+
+
 @functools.lru_cache(maxsize=256)
-def _system_terms(system_id: int | None, directory_version: tuple[object, ...]) -> tuple[str, ...]:
-    """A system's name and aliases, normalized, longest first; read again whenever the directory changes."""
+def _system_words(system_id: int | None, directory_version: tuple[object, ...]) -> SystemWords:
+    """A system's words as grouping reads them; read again whenever the directory changes."""
     if system_id is None:
-        return ()
+        return SystemWords((), ())
     row = System.objects.filter(pk=system_id).values_list("name", "aliases").first()
     if row is None:
-        return ()
+        return SystemWords((), ())
     names = {normalize_text(n).strip() for n in [row[0], *(a for a in (row[1] or []) if isinstance(a, str))]}
-    return tuple(sorted((n for n in names if n), key=len, reverse=True))
+    return SystemWords(tuple(sorted((n for n in names if n), key=len, reverse=True)), get_index().lexicon.own_words.get(row[0], ()))
 
 
 def is_staff_user(user: AbstractBaseUser | AnonymousUser) -> bool:

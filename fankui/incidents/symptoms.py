@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from fankui.routing.text import fold_traditional, normalize_text
+from fankui.routing.text import fold_traditional, has_any, normalize_text
 
 # Functions of a system that fail together in an outage. Each maps to the words people use for it (regular
 # expressions: a lookahead keeps 下单 out of 楼下单元门).
@@ -232,7 +232,7 @@ class Signature:
     one_case: bool = False  # about one household's, item's or person's own case ("6栋902", "我这份合同", "3号水泵")
     system_down: bool = False  # says the whole system is down ("挂了", "系统繁忙", "进去就是白屏", 502)
     equipment: bool = False  # about office or building equipment ("打印机卡纸", "快递柜"): with no system named, the site's own problem
-    named: bool = False  # it names the system it is read as or uses its own words (fankui.incidents.selectors.signature_of)
+    named: bool = False  # it names the system it is read as or uses its own words
     messages: frozenset[str] = frozenset()  # what the system said, as quoted ("手机号已存在")
     text: str = ""  # as read (normalized, system names out): where another report's message is looked for
 
@@ -295,14 +295,17 @@ def _mandarin(text: str) -> str:
     return _CANTONESE_WORDS.sub(lambda m: _CANTONESE[m.group()], text)
 
 
-def signature(text: str, *, strip: Iterable[str] = (), tokens: Callable[[str], list[str]] | None = None) -> Signature:
-    """Read one report. `strip` are the system's names and aliases (normalized); `tokens` segments text."""
+def signature(text: str, *, strip: Iterable[str] = (), own: Iterable[str] = (), tokens: Callable[[str], list[str]] | None = None) -> Signature:
+    """Read one report. `strip` are the system's names and aliases (normalized), `own` the words only that system
+    has (a report using one was not guessed at from everyday words, 会议室); `tokens` segments text."""
+    written = text
     text = _mandarin(text)
     norm = normalize_text(text)
     named = False
     for term in strip:
         if term and term in norm:
             norm, named = norm.replace(term, " "), True
+    named = named or bool(own and has_any(normalize_text(written), own))
     codes = frozenset(c.lower() for c in _CODES.findall(fold_traditional(unicodedata.normalize("NFKC", text))) if not _NOT_CODES.match(c))
     cut = tokens(norm) if tokens else re.findall(r"[a-z0-9]+|[\u4e00-\u9fff]{2}", norm)
     words = frozenset(w for w in cut if w not in FILLERS and len(w) > 1)

@@ -25,6 +25,7 @@ from fankui.routing.models import TrainingRun
 from fankui.routing.selectors import DirectoryIndex, clear_model_cache, get_index, get_model
 from fankui.routing.text import (
     APP_SYSTEMS,
+    OWNERS_APP,
     ACCOUNT_WORDS,
     abstention_rule,
     faq_rule,
@@ -149,9 +150,6 @@ def route_report(text: str, *, region: str | None, reporter: str | None = "staff
 # into bursts and found no outage the words did not.
 
 
-OWNERS_APP = "一应生活APP"  # what a bare "app" most likely means: see leaning_systems
-
-
 @dataclass(frozen=True)
 class Leaning:
     """The systems a report that the router leaves unrouted may be about, likeliest first."""
@@ -176,8 +174,8 @@ def leaning_systems(text: str) -> Leaning:
     hints = hint_scores(normalized, index.lexicon.systems)
     guessed = sorted(hints, key=lambda name: -hints[name][0])
     if not named and not guessed and has_any(normalized, ("app",)):
-        # A bare "app" is most likely the owners' app (staff call theirs 智能app/管家app), but it also hosts
-        # other systems' pages ("app上传人脸" is 门禁's): a lean as weak as a business word, not a name.
+        # A bare "app" is most likely the owners' app, but it also hosts other systems' pages ("app上传人脸" is
+        # 门禁's): a lean as weak as a business word, not a name.
         guessed.append(OWNERS_APP)
     known = index.systems
     return Leaning(tuple(dict.fromkeys(n for n in named if n in known)), tuple(dict.fromkeys(n for n in guessed if n in known)))

@@ -248,7 +248,8 @@ def hint_scores(text: str, systems: Sequence[SystemTerms]) -> dict[str, tuple[in
 
 # Apps that host other systems' pages: "一应生活app里的门禁开门" is about 门禁, not the app.
 CONTAINER_SYSTEMS = frozenset({"一应生活APP", "一应智能APP", "一应生活微信公众号"})
-APP_SYSTEMS = frozenset({"一应生活APP", "一应智能APP"})
+OWNERS_APP = "一应生活APP"  # what a bare "app" most likely means (staff call theirs 智能app/管家app)
+APP_SYSTEMS = frozenset({OWNERS_APP, "一应智能APP"})
 
 _UV = ("uv", "uv数", "访问量", "日活", "月活", "访客量")
 _SURVEY = ("满意度", "问卷", "测评")
