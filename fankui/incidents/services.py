@@ -25,7 +25,7 @@ from fankui.core.wakeup import Wakeup
 from fankui.incidents import selectors
 from fankui.incidents.models import Incident, IncidentFollower, IncidentTicket, IncidentUpdate
 from fankui.incidents.similarity import Reporter, Verdict, assess
-from fankui.incidents.symptoms import LINK_SCORE, Signature, at_odds, describe, same_problem
+from fankui.incidents.symptoms import LINK_SCORE, Signature, at_odds, describe, same_function_or_symptom, same_problem
 from fankui.notify.models import Notice
 from fankui.notify.services import notify_person, notify_user
 from fankui.tickets.secrets import mask_secrets
@@ -118,14 +118,12 @@ def window_hours() -> float:
 def _reports(
     system_id: int, since: datetime.datetime, until: datetime.datetime, *, exclude_pk: int | None = None, limit: int = _CANDIDATES
 ) -> list[Report]:
-    """A system's recent reports, and those that name no system but say what fails (a function, an error code
-    or a specific symptom such as 核销码失效: a bare "打不开" could belong to any system's outage), read as that
-    system's reports."""
+    """A system's recent reports, and those that name no system but say what fails, read as that system's reports."""
     reports = _read_reports(Q(system_id=system_id) | Q(system__isnull=True), since, until, exclude_pk=exclude_pk, limit=limit, read_as=system_id)
     # One that already joined another system's incident belongs there: it must not carry this system's
-    # reports into that incident. One whose words name other systems (公众号) is theirs to join.
+    # reports into that incident.
     return [r for r in reports if not _sites_own(r.signature, r.system_id)
-            and (r.routed or (not r.leans.named and (r.signature.functions or r.signature.codes or r.signature.specific_symptoms)))
+            and (r.routed or _says_what_fails(r))
             and r.incident_system_id in (None, system_id)]
 
 
@@ -171,7 +169,10 @@ def _links(a: Signature, b: Signature, *, both_routed: bool, quiet_pair: bool = 
     if (quiet_pair and both_routed and (a.named or b.named) and not at_odds(a, b) and not (a.one_case or b.one_case)
             and (forming or score >= QUIET_JOIN_SCORE)):
         return max(score, QUIET_LINK_SCORE)
-    needed = LINK_SCORE if both_routed or quiet_pair else BURST_LINK_SCORE
+    # A report naming no system, minutes from another on a quiet system, needs more than a symptom every system
+    # shows ("点不了" beside "云屋打不开"): the same function, a specific symptom, or a clearer match.
+    plain_tie = quiet_pair and same_function_or_symptom(a, b)
+    needed = LINK_SCORE if both_routed or plain_tie else BURST_LINK_SCORE
     return score if score >= needed else 0.0
 
 
@@ -234,6 +235,8 @@ class Window:
         what it looks like now, and scoring every one of hundreds made the pass quadratic in a large outage."""
         per_incident: dict[int | None, list[int]] = {}
         for i in sorted(self._near(sig, self._open_postings)):  # newest first
+            if _stale_proposal(self.reports[i], at):
+                continue
             members = per_incident.setdefault(self.reports[i].incident_id, [])
             if len(members) < _OPEN_MEMBERS:
                 members.append(i)
@@ -252,7 +255,7 @@ class Window:
                 continue
             if score := _links(sig, r.signature, both_routed=routed and r.routed, quiet_pair=self._quiet_pair(r, at)):
                 seen.add(r.reporter_id)
-                if _worded(score):
+                if _worded(score) and r.routed:
                     alike_by_wording.add(r.reporter_id)
                 if len(seen) >= needed:
                     return True
@@ -334,10 +337,20 @@ def _system_window(system_id: int, since: datetime.datetime, until: datetime.dat
     return Window(reports, quiet=quiet_systems([system_id], since), system_id=system_id)
 
 
-def _routed_window(since: datetime.datetime, until: datetime.datetime, *, limit: int) -> Window:
-    """Recent reports that name a system, on every system: where a report that names none may belong."""
-    reports = _read_reports(Q(system__isnull=False), since, until, limit=limit)
-    return Window(reports, quiet=quiet_systems({r.system_id for r in reports}, since))
+def _burst_window(since: datetime.datetime, until: datetime.datetime, *, limit: int) -> Window:
+    """Recent reports that name a system, on every system (where a report that names none may belong), and
+    those naming none that say what fails (who else may have reported the same burst without naming it)."""
+    routed = _read_reports(Q(system__isnull=False), since, until, limit=limit)
+    unnamed = [r for r in _read_reports(Q(system__isnull=True), since, until, limit=limit) if _says_what_fails(r)]
+    return Window(sorted(routed + unnamed, key=lambda r: r.created_at, reverse=True),
+                  quiet=quiet_systems({r.system_id for r in routed}, since))
+
+
+def _says_what_fails(r: Report) -> bool:
+    """Naming no system, it says what fails (a function, an error code or a specific symptom such as 核销码失效):
+    a bare "打不开" could belong to any system's outage, and one whose words name other systems (公众号) is theirs."""
+    sig = r.signature
+    return not r.leans.named and not sig.equipment and bool(sig.functions or sig.codes or sig.specific_symptoms)
 
 
 def group_ticket(
@@ -370,7 +383,7 @@ def group_ticket(
         recent = _system_window(system_id, since, max(now, t.created_at), exclude_pk=t.pk)
     routed = _names(t, system_id)
     direct = recent.alike(mine, routed=routed, since=since, exclude_pk=t.pk, at=t.created_at)
-    joinable = [(r, score) for r, score in direct if score >= QUIET_JOIN_SCORE]
+    joinable = [(r, score) for r, score in direct if score >= QUIET_JOIN_SCORE and not _stale_proposal(r, t.created_at)]
     joined = _open_incident_among(joinable) or _open_incident_matching(mine, system_id)
     if joined is not None:
         return _join(t, *joined)
@@ -383,7 +396,7 @@ def group_ticket(
                 found.add(r.pk)
     if not unlinked:
         return Grouping()
-    alike_by_wording = {t.reporter_id, *(r.reporter_id for r, score, _ in unlinked if _worded(score))}
+    alike_by_wording = {t.reporter_id, *(r.reporter_id for r, score, _ in unlinked if _worded(score) and r.routed)}
     if routed and not mine.one_case and len(alike_by_wording) >= 2:
         unlinked += recent.companions([(t.created_at, t.ref), *((r.created_at, r.ref) for r, _, _ in unlinked)], exclude=found | {t.pk})
     region = t.region.name if t.region else None
@@ -421,7 +434,7 @@ def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | No
         return None
     since = t.created_at - datetime.timedelta(minutes=_BURST_MINUTES)
     if routed is None:
-        routed = _routed_window(since, max(now, t.created_at), limit=_CANDIDATES)
+        routed = _burst_window(since, max(now, t.created_at), limit=_CANDIDATES)
     # Among the systems the router leans to, the one whose recent reports it resembles most. Of the systems a
     # bare name means, the only one with failures reported beside it (a quiet system's burst): "收费云账单翻倍了"
     # while one of the two 收费云 is failing is that one's report. (Business words are a weaker lean: timing
@@ -442,8 +455,9 @@ def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | No
         # own ("收费系统登不上" ×3 while nothing names either 收费云). They are looked at on the system reported
         # more often, the likelier meaning; its owner confirms or dismisses.
         return _oftener(leans.named, t.created_at)
-    if leans.named:
-        return None  # its words name other systems (公众号): another system's burst is not its outage
+    if leans.systems:
+        # Its words name or point to other systems (公众号, "app里报修"): another system's burst is not its outage.
+        return None
     if not (plain.functions or plain.codes or plain.specific_symptoms):
         return None  # a bare "打不开" or "连不上" could belong to any system's outage, or to the reporter's VPN
     # A burst: look-alikes from two reporters at least within the hour, all on one system (one look-alike is a
@@ -457,7 +471,9 @@ def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | No
         # reporters before anything is proposed.
         alike = [(r, score) for r, score in alike if abs(r.created_at - t.created_at) <= _COMPANION_SPAN]
         needed = 1
-    systems = {r.system_id for r, _ in alike}
+    # Look-alikes that name no system count as reporters of the burst, as long as those that name one agree
+    # on the system: two staff write "提交不了" while a third names 物业云 — a burst on 物业云 by the third report.
+    systems = {r.system_id for r, _ in alike if r.system_id is not None}
     return systems.pop() if len(systems) == 1 and len({r.reporter_id for r, _ in alike}) >= needed else None
 
 
@@ -512,7 +528,7 @@ def regroup_recent(*, now: datetime.datetime | None = None, minutes: float | Non
     grouped = 0
     if unrouted := by_system.pop(None, []):
         # Reports that name no system join the per-system passes below when they describe one system's burst.
-        routed = _routed_window(since - datetime.timedelta(minutes=_BURST_MINUTES), now, limit=candidates)
+        routed = _burst_window(since - datetime.timedelta(minutes=_BURST_MINUTES), now, limit=candidates)
         for ticket in unrouted:
             if (burst_system := _system_of_burst(ticket, now, routed)) is not None:
                 by_system.setdefault(burst_system, []).append(ticket)
@@ -584,6 +600,13 @@ def _regroup_system(system_id: int, tickets: Sequence[object], *, now: datetime.
             linked |= members
     IncidentTicket.objects.bulk_create(joins)
     return proposed + len(joins)
+
+
+def _stale_proposal(r: Report, at: datetime.datetime) -> bool:
+    """A member of a proposal nobody has confirmed, reported more than _BURST_MINUTES from `at`: what it
+    resembles an hour later is a new burst to propose, not this one to grow (a confirmed outage still
+    collects its late reports)."""
+    return r.incident_state == Incident.State.PROPOSED and abs(r.created_at - at) > _BURST_SPAN
 
 
 def _best_open(alike: Sequence[tuple[Report, float]]) -> tuple[tuple[int, str], float, str] | None:

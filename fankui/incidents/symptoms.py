@@ -401,6 +401,12 @@ def different_functions(a: Signature, b: Signature) -> bool:
     return bool(mine and theirs and mine.isdisjoint(theirs))
 
 
+def same_function_or_symptom(a: Signature, b: Signature) -> bool:
+    """Whether two reports share a function (beyond a step every function has) or a specific symptom: more than
+    a symptom every system shows ("点不了" beside "打不开")."""
+    return not (a.functions - _STEPS).isdisjoint(b.functions) or not a.specific_symptoms.isdisjoint(b.specific_symptoms)
+
+
 def describe(signatures: Iterable[Signature]) -> str:
     """What several reports have in common, in words for the proposal ("登录 网络超时")."""
     sigs = list(signatures)

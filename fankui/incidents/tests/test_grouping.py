@@ -470,3 +470,66 @@ def test_a_report_about_the_sites_own_devices_is_no_candidate_even_when_its_word
         file(people[key], text)
     services.regroup_recent()
     assert not IncidentTicket.objects.filter(ticket=device).exists()
+
+
+def test_reports_naming_no_system_count_towards_the_burst_one_other_report_names(people: People) -> None:
+    # Two of three people name no system; the one in between names it. By the third report it is one outage.
+    # The pass no longer looks at the first two (older than FANKUI_INCIDENT_REPASS_MINUTES) when the third arrives.
+    first = file(people["huanan"], "审批提交以后又退回草稿了，重新提交还是一样").ticket
+    second = file(people["huadong"], "新版物业管理云审批提交以后自动退回草稿，试了三次").ticket
+    _filed_ago(first, minutes=25)
+    _filed_ago(second, minutes=20)
+    third = file(people["huabei"], "审批一提交就退回草稿，今天好几单都这样").ticket
+    assert first.system is None and third.system is None
+    services.regroup_recent()
+    incident = Incident.objects.get()
+    assert incident.system.name == "新版物业管理云" and incident.links.count() == 3
+
+
+def test_a_report_naming_no_system_sharing_only_a_common_symptom_stays_out_of_a_quiet_systems_burst(people: People) -> None:
+    # "点不了" beside "云屋打不开": a symptom every system shows, minutes apart, is no tie to 云屋.
+    unnamed = file(people["huanan"], "月结点不了，一直提示存在未审核的调账单，可调账单列表是空的啊").ticket
+    assert unnamed.system is None
+    for key, text in zip(("huadong", "huabei", "huazhong"), ("云屋打不开", "云屋一直打不开，急", "云屋打不开了，换电脑也不行")):
+        file(people[key], text)
+    services.regroup_recent()
+    assert not IncidentTicket.objects.filter(ticket=unnamed).exists()
+
+
+def test_a_proposal_nobody_confirmed_does_not_collect_look_alikes_an_hour_later(people: People) -> None:
+    early = _outage(people)
+    first = Incident.objects.get()
+    _filed_ago(early, minutes=90)
+    later = [file(people[key], text).ticket for key, text in zip(("huanan", "huadong", "huazhong"), APP_OUTAGE)]
+    assert not IncidentTicket.objects.filter(incident=first, ticket__in=later).exists()
+    assert Incident.objects.exclude(pk=first.pk).get().links.count() == 3  # a new burst, proposed on its own
+
+
+def test_a_confirmed_incident_still_collects_look_alikes_an_hour_later(people: People) -> None:
+    early = _outage(people)
+    incident = Incident.objects.get()
+    workflow.confirm_incident(incident=incident, by=people["xiaou"])
+    _filed_ago(early, minutes=90)
+    late = file(people["huazhong"], APP_OUTAGE[0]).ticket
+    assert IncidentTicket.objects.filter(incident=incident, ticket=late).exists()
+
+
+def test_a_look_alike_naming_no_system_does_not_open_a_quiet_systems_burst_to_its_companions(people: People) -> None:
+    # Failures filed beside two reporters who describe one failure join them on a quiet system; a report
+    # that names no system is not one of the two (bank login beside 一应之家's, and then a clock-in device).
+    file(people["huanan"], "一应之家登录不了")
+    unnamed = file(people["huadong"], "公司网银登录一直超时，是不是证书过期了").ticket
+    assert unnamed.system is None
+    file(people["huabei"], "一应之家打卡机又不认指纹了")
+    services.regroup_recent()
+    assert not Incident.objects.exists()
+
+
+def test_a_report_leaning_to_one_system_is_not_placed_in_another_systems_burst(people: People) -> None:
+    # "app里报修" points to the owners' app; 报修 alone would match a burst of 工单 failures on CSS.
+    for key, text in zip(("huanan", "huadong", "huabei"), ("CSS新建工单报错404", "CSS工单打不开，404", "CSS开工单页面404")):
+        file(people[key], text)
+    app = file(people["huazhong"], "业主说app里报修点进去404").ticket
+    assert app.system is None
+    services.regroup_recent()
+    assert not IncidentTicket.objects.filter(ticket=app).exists()
