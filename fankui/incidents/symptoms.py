@@ -86,7 +86,9 @@ SYMPTOMS: dict[str, tuple[str, ...]] = {
 # Access refused as the system says it ("提示无权限访问", "弹出您没有该目录的访问权限") or to everyone ("所有人都没权限了"):
 # a failure even though it names a permission. One person's missing access ("新同事没有上传权限") stays a request.
 _NO_ACCESS = re.compile(r"(?:提示|弹出|显示|报|弹窗)[^，。,.]{0,8}(?:您|你)?(?:没有?|无)[^，。,.]{0,6}权限|无权限?访问|权限不足|forbidden"
-                        r"|(?:都|全部?|突然)(?:没有?|无)[^，。,.]{0,4}权限|权限(?:被|都)?(?:清|删|收回|回收|没了|丢了|失效)")
+                        r"|(?:都|全部?|突然)(?:没有?|无)[^，。,.]{0,4}权限|权限(?:被|都|全)?(?:清|删|收回|回收|没了|丢了|失效)"
+                        # "您没有权限查看": the system's voice, not the reporter's.
+                        r"|您(?:没有?|无)[^，。,.]{0,4}权限")
 # Wrong results: the system answers, but with the wrong data (charged twice, last month's bill, a discount
 # that is not applied). Nobody types a failure word ("扣了两次", "显示的还是上个月的"), yet several people
 # reporting one within minutes is an outage. General shapes of such answers, not any one system's.
@@ -205,8 +207,9 @@ _EQUIPMENT = re.compile(r"打印机|复印机|扫描仪|投影|网线|路由器|
 # What the system said, as the reporter quotes it ("提示“手机号已存在”", "报存在未完成的调动单"): two reports on one
 # system quoting one message are one problem, as with an error code. Generic words do not count: "保存失败" says
 # no more than 失败 does. (报 is not 报修/报表/报销…)
-_SAID = re.compile(r"(?:提示|报错|报(?![修表事名销价警])|弹出|弹窗|显示)[：:]?\s*(?:[“「『\"']([^”」』\"']{2,30})[”」』\"']|([^，。,.!?！？；;\s“「『\"']{2,20}))")
+_SAID = re.compile(r"(?:提示|报错|报(?![修表事名销价警])|弹出|弹窗|显示|(?:就|又|还|总|老|一直)说)[：:]?\s*(?:[“「『\"']([^”」』\"']{2,30})[”」』\"']|([^，。,.!?！？；;\s“「『\"']{2,20}))")
 _GENERIC_SAID = re.compile(r"失败|错误|异常|请重试|请稍后再?试?|网络|系统|繁忙|超时|报错|error|fail|\s")
+_REFUSAL = re.compile(r"失败|错误|不存在|不能|无法|不可|不允许|不足|为空|无效|失效|过期|denied|invalid|expired|not found")
 MESSAGE_LENGTH = 4  # characters left once the generic words are out
 SAID_SCORE = 0.7
 _DOWN_CODES = frozenset({"500", "502", "503", "504"})
@@ -246,7 +249,14 @@ class Signature:
         if not self.failure or (self.definition and not self.specific_symptoms) or self.alone or self.asks:
             return False
         # A wrong figure someone asks how to correct ("显示的是去年的，哪里改") is their data, not an outage.
-        return not self.request or bool(self.codes) or bool(self.telling_symptoms - WRONG_RESULTS.keys())
+        return not self.request or bool(self.codes) or self.refused or bool(self.telling_symptoms - WRONG_RESULTS.keys())
+
+    @cached_property
+    def refused(self) -> bool:
+        """Whether the system said no in words of its own ("提示 签名图片上传失败", "保存就说 班次不存在"): a failure
+        even when the report also names a form (用章申请) or a setting (班次明明设置好了). Not a message that only
+        shows data ("显示的是去年的") or a limit one person reached ("提示容量已满，能扩容吗")."""
+        return any(_REFUSAL.search(m) for m in self.messages)
 
     @cached_property
     def telling_symptoms(self) -> frozenset[str]:

@@ -367,3 +367,25 @@ def test_the_proposal_quotes_the_message_the_reports_share() -> None:
     reports = [signature("SAAS后台新建账号，提示“手机号已存在”"), signature("新员工开账号一直报手机号已存在"), signature("加用户还是提示手机号已存在，报错代码 USER_40902")]
     assert "提示“手机号已存在”" in describe(reports)
     assert "提示" not in describe([signature("会议录制文件找不到了，显示0个"), signature("录屏以后一直生成中")])
+
+
+@pytest.mark.parametrize("text", [
+    "手机上走用章申请，签完名点提交就提示 签名图片上传失败",
+    "排班录入保存就说 班次不存在，可班次明明设置好了",
+    "公众号申请开票，填了抬头还说抬头不能为空",
+])
+def test_a_refusal_the_system_words_is_a_failure_even_beside_a_form_or_a_setting(text: str) -> None:
+    read = signature(text)
+    assert read.request and read.refused
+    assert read.groupable
+
+
+@pytest.mark.parametrize("text", ["我的邮箱提示容量已满，能扩容吗", "报表里面积不对，显示的是去年的，哪里改", "申请开通报表权限"])
+def test_a_message_that_refuses_nothing_leaves_a_request_a_request(text: str) -> None:
+    assert not signature(text).groupable
+
+
+@pytest.mark.parametrize("text", ["制度文件点开都是 您没有权限查看，之前都能看", "知识库权限全没了？文件一个都看不了"])
+def test_access_taken_away_is_a_symptom_not_a_request_for_access(text: str) -> None:
+    read = signature(text)
+    assert "无权访问" in read.symptoms and read.groupable
