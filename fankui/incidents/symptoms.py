@@ -57,7 +57,7 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "报名": ("报名", "名额"),
     "提现": ("提现", "提款", "withdraw"),
     "审批": ("审批", "审核", "approve"),
-    "录制": ("录制", "录屏", "录像", "录影", "回放", "record"),
+    "录制": ("录制", "录屏", "录像", "录影", "录音", "回放", "record"),
 }
 # How it fails.
 SYMPTOMS: dict[str, tuple[str, ...]] = {
@@ -151,27 +151,27 @@ _STUCK = re.compile(r"(?:一直|还在|仍在|仍然|始终|老是)(?:是|在|�
                     r"|(?:一直|始终|老是|总是)(?:开着|关着|亮着|黑着|灭着|响着?|在响|在?报警)")
 # A request for a change (an account, a permission, a setting) is individual work, even when it mentions an
 # error; a question ("怎么登录不了？") about a failure is still a failure.
-# 申请单/付款申请 (a document), 申请了/申请退款三天了/我申请的 (done before), 新增的 (a modifier) and 配置错误 (an error
+# 申请单/付款申请/用章申请 (a document), 申请了/申请退款三天了/我申请的 (done before), 新增的 (a modifier) and 配置错误 (an error
 # message) ask for nothing.
-_REQUEST = re.compile(r"申请(?![单表的]|提交|流程|也|都|页面|了|[\u4e00-\u9fff]{0,4}[0-9一二三四五六七八九十两几半]+(?:天|小时|周|个?月))|开通|新开|(?<![没未不])(?<!没有)(?:新增(?!的)|增加|添加)|(?<![没未被])(?<!没人)(?<!没有)(?:设置(?!错误|有误|错了)|配置(?!错误|有误|异常|出错|错了)|修改|更改|变更|重置)|权限|怎么设|如何设|怎么改|如何改|哪里改|在哪改|在哪里改|怎么导|如何导"
+_REQUEST = re.compile(r"(?<!用章|用印|付款|出差|请假|报销|采购|加班|调休|费用|开票|离职|入职)申请(?![单表的]|提交|流程|也|都|页面|了|[\u4e00-\u9fff]{0,4}[0-9一二三四五六七八九十两几半]+(?:天|小时|周|个?月))|开通|新开|(?<![没未不])(?<!没有)(?:新增(?!的)|增加|添加)|(?<![没未被])(?<!没人)(?<!没有)(?:设置(?!错误|有误|错了|页|界面)|配置(?!错误|有误|异常|出错|错了|页|界面)|修改|更改|变更|重置)|权限|怎么设|如何设|怎么改|如何改|哪里改|在哪改|在哪里改|怎么导|如何导"
                       # How to do something ("怎么加家属", "在哪里取消"), not 怎么加载不出 / 怎么退出了 / 怎么用不了.
                       r"|(?:怎么|如何)(?:在[^，。,.!?！？；;\n]{1,6})?(?:加(?!载)|操作|弄(?!的)|办理|取消|退(?!出)|用(?!不)|使用|注销|删除|录入?|绑定|解绑|登记)"
                       r"|在哪(?:里|儿)?(?:取消|加|办理|操作|退|设|注销|删除|下载|导出|打印|申请|修改|改)|找不到(?:入口|在哪)|入口在哪"
                       r"|(?<!打)开[^，。,.!?！？；;\n]{0,6}(?:账号|帐号|賬號)")
 # Asking the helpdesk to do something for oneself ("权限能不能给我开一下，看不到报表") is a request whatever
 # symptom it describes.
-_ASKS = re.compile(r"(?:帮我|给我|帮忙|麻烦|请)[^，。,.!?！？；;\n]{0,6}(?:开通|开一下|开下|开个|加上|加个|加一下|加下|设置|重置|改一下|改下|修改|删除|申请|解锁|解一下|解开)"
+_ASKS = re.compile(r"(?:帮我|给我|帮忙|麻烦|(?<!申)请)[^，。,.!?！？；;\n]{0,6}(?:开通|开一下|开下|开个|加上|加个|加一下|加下|设置|重置|改一下|改下|修改|删除|申请|解锁|解一下|解开)"
                    r"|(?:能不能|可不可以|能否|可否)[^，。,.!?！？；;\n]{0,4}(?:给|帮)[我他她]"
                    r"|找[^，。,.!?！？；;\n]{0,5}(?:开通|开吗|开\?|申请)")
 # A guess at the cause ("是不是权限被改了") asks for nothing: it is left out when looking for a request or a
 # question. Asking whether one must do something ("是不是要申请权限") is no guess.
-_GUESS = re.compile(r"(?:(?:是不是|是否)(?!要|需要|得|应该|必须)|难道|会不会|可能是)[^，。,.!?！？；;\n]*[?？]*")
+_GUESS = re.compile(r"(?:(?:是不是|是否)(?!要|需要|得|应该|必须)|难道|会不会(?!要|需要|得)|可能是)[^，。,.!?！？；;\n]*[?？]*")
 # A question about what a term means or how a figure is counted: its failure words are the term (工单超时,
 # 异常订单), not something that broke. "这是什么情况" asks what broke, and stays a failure.
 _DEFINITION = re.compile(r"口径|怎么算|如何算|怎么计算|如何计算|计算规则|统计规则|什么意思|(?<![这那])是什么(?!情况|原因|问题|鬼|毛病|错)")
 # "能不能加一个…" asks for a feature: its 不能 is no failure, and asking for something added is a request.
 # "就我这个项目数据多" / "别人都正常": the reporter says the failure is theirs alone.
-_ALONE = re.compile(r"就我(?:一个|自己|这个|这边|们这个)?(?!们)|只有我|别人(?:都|的)?(?:正常|可以|没问题|能)|其他人(?:都)?(?:正常|可以|没问题|能)")
+_ALONE = re.compile(r"就我(?:一个|自己|这个|这边|们这个)?(?!们)|只有我|(?:别人|其他人)的?都?(?:正常|可以|没问题|能)")
 # One household's, one item's or one person's own case: an address down to the unit ("6栋902"), "我这份合同",
 # "有个件业主说没收到", "我应该有10天". Such a report may still be part of an outage, but timing alone never ties
 # it to one. (Not "我的": menus are named so; not "有个问题".)
@@ -184,7 +184,7 @@ _ASKING = re.compile(r"能不能|可不可以|能否|可否")
 # "怎么回事" and "怎么搞的" ask what broke.
 _QUESTION = re.compile(_ASKING.pattern + r"|请问|请教|咨询|(?<![没不])想(?!到|不|起|象|法)|(?:可以|能|会)[^，。,.!?！？；;\n]{0,12}吗|吗\s*[?？]|呢\s*[?？]|谁能|谁可以|哪位|有没有办法|有办法"
                        r"|在哪|哪里|哪个|哪些|多久|多长时间|什么时候|找谁|谁(?:批|负责|管|来|处理|收|接)|要不要|需要|安排|[?？]"
-                       r"|(?:是不是|是否)(?:要|需要|得|应该|必须)"
+                       r"|(?:是不是|是否)(?:要|需要|得|应该|必须)|会不会(?:要|需要|得)"
                        r"|(?:怎么|如何|怎样)(?!回事|搞的|管的|会)")
 # Telling that all is well again, or thanking for it.
 _ALL_CLEAR = re.compile(r"(?<!有)没(?:有)?问题|没事了|恢复了|恢复正常|正常了|好了|可以了|解决了|谢谢|感谢|多谢")

@@ -370,7 +370,7 @@ def test_the_proposal_quotes_the_message_the_reports_share() -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "手机上走用章申请，签完名点提交就提示 签名图片上传失败",
+    "签名早就设置好了，点提交就提示 签名图片上传失败",
     "排班录入保存就说 班次不存在，可班次明明设置好了",
     "公众号申请开票，填了抬头还说抬头不能为空",
 ])
@@ -389,3 +389,30 @@ def test_a_message_that_refuses_nothing_leaves_a_request_a_request(text: str) ->
 def test_access_taken_away_is_a_symptom_not_a_request_for_access(text: str) -> None:
     read = signature(text)
     assert "无权访问" in read.symptoms and read.groupable
+
+
+@pytest.mark.parametrize("text", ["巡检拍照一直提示没有相机权限，别人的都可以", "打卡打不上，其他人的都正常"])
+def test_a_failure_others_do_not_have_is_the_reporters_alone(text: str) -> None:
+    assert signature(text).alone
+
+
+def test_asking_whether_something_will_be_needed_is_a_question_not_a_guess_at_a_cause() -> None:
+    assert not signature("提示有新版本，更新了会不会要重新登录").groupable
+    assert signature("登录一直转圈，会不会是服务器挂了").groupable
+
+
+@pytest.mark.parametrize("text", [
+    "登不上去了，急着交用章申请",
+    "流程提交不了，试了用章申请和付款申请都是保存失败",
+    "结算单费率是6%，截图：费率配置页还是0.6%",
+])
+def test_a_form_or_a_settings_page_named_in_a_failure_asks_for_nothing(text: str) -> None:
+    read = signature(text)
+    assert not read.request and not read.asks
+    assert read.groupable
+
+
+def test_call_recordings_that_will_not_play_share_the_recordings_function() -> None:
+    a, b = signature("客服调通话录音，点播放没声音"), signature("录音文件全部放不出来，下载是0KB")
+    assert "录制" in a.functions and "录制" in b.functions
+    assert same_problem(a, b) >= 0.35
