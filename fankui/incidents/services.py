@@ -25,7 +25,7 @@ from fankui.core.wakeup import Wakeup
 from fankui.incidents import selectors
 from fankui.incidents.models import Incident, IncidentFollower, IncidentTicket, IncidentUpdate
 from fankui.incidents.similarity import Reporter, Verdict, assess
-from fankui.incidents.symptoms import LINK_SCORE, Signature, at_odds, describe, same_function_or_symptom, same_problem
+from fankui.incidents.symptoms import LINK_SCORE, Signature, at_odds, describe, same_function_or_symptom, same_problem, same_subject
 from fankui.notify.models import Notice
 from fankui.notify.services import notify_person, notify_user
 from fankui.tickets.secrets import mask_secrets
@@ -171,9 +171,13 @@ def _links(a: Signature, b: Signature, *, both_routed: bool, quiet_pair: bool = 
         return max(score, QUIET_LINK_SCORE)
     # A report naming no system, minutes from another on a quiet system, needs more than a symptom every system
     # shows ("点不了" beside "云屋打不开"): the same function, a specific symptom, or a clearer match.
-    plain_tie = quiet_pair and same_function_or_symptom(a, b)
-    needed = LINK_SCORE if both_routed or plain_tie else BURST_LINK_SCORE
-    return score if score >= needed else 0.0
+    if both_routed:
+        return score if score >= LINK_SCORE else 0.0
+    # A report naming no system needs more than a symptom every system shows ("点不了" beside "云屋打不开"): the
+    # same function, symptom, code or message; or, for a clear match, a subject in common.
+    if same_function_or_symptom(a, b):
+        return score if score >= (LINK_SCORE if quiet_pair else BURST_LINK_SCORE) else 0.0
+    return score if score >= BURST_LINK_SCORE and same_subject(a, b) else 0.0
 
 
 def _weekly_reports(systems: Collection[int], before: datetime.datetime) -> dict[int, int]:
@@ -347,10 +351,8 @@ def _burst_window(since: datetime.datetime, until: datetime.datetime, *, limit: 
 
 
 def _says_what_fails(r: Report) -> bool:
-    """Naming no system, it says what fails (a function, an error code or a specific symptom such as 核销码失效):
-    a bare "打不开" could belong to any system's outage, and one whose words name other systems (公众号) is theirs."""
-    sig = r.signature
-    return not r.leans.named and not sig.equipment and bool(sig.functions or sig.codes or sig.specific_symptoms)
+    """Naming no system, it says what fails (one whose words name other systems, 公众号, is theirs)."""
+    return not r.leans.named and not r.signature.equipment and r.signature.says_what_fails
 
 
 def group_ticket(
@@ -458,13 +460,13 @@ def _system_of_burst(ticket: object, now: datetime.datetime, routed: Window | No
     if leans.systems:
         # Its words name or point to other systems (公众号, "app里报修"): another system's burst is not its outage.
         return None
-    if not (plain.functions or plain.codes or plain.specific_symptoms):
+    if not plain.says_what_fails:
         return None  # a bare "打不开" or "连不上" could belong to any system's outage, or to the reporter's VPN
     # A burst: look-alikes from two reporters at least within the hour, all on one system (one look-alike is a
     # coincidence).
     alike = routed.alike(plain, routed=False, since=since, exclude_pk=t.pk, at=t.created_at)
     needed = 2
-    if not (plain.functions or plain.codes):
+    if not (plain.functions or plain.codes or plain.messages):
         # Saying only how it fails ("没声了", "客服消息没人回"), it joins a failure of that kind on one system within
         # minutes of it, and only one: the same symptom an hour away, or on two systems at once, says nothing
         # about which. So close in time, one look-alike is enough to say where; the verdict still wants three

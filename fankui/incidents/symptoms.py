@@ -268,6 +268,12 @@ class Signature:
         return self.telling_symptoms - COMMON_SYMPTOMS
 
     @cached_property
+    def says_what_fails(self) -> bool:
+        """Whether it tells which failure, not only that something fails: a function, an error code, a specific
+        symptom (核销码失效) or what the system said ("报资源不足"). A bare "打不开" could be any system's outage."""
+        return bool(self.functions or self.codes or self.specific_symptoms or self.messages)
+
+    @cached_property
     def features(self) -> tuple[str, ...]:
         """What it names, tagged by kind. Two signatures that share none of these score 0 in same_problem."""
         return (*(f"f:{x}" for x in self.functions), *(f"s:{x}" for x in self.symptoms),
@@ -412,9 +418,15 @@ def different_functions(a: Signature, b: Signature) -> bool:
 
 
 def same_function_or_symptom(a: Signature, b: Signature) -> bool:
-    """Whether two reports share a function (beyond a step every function has) or a specific symptom: more than
-    a symptom every system shows ("点不了" beside "打不开")."""
-    return not (a.functions - _STEPS).isdisjoint(b.functions) or not a.specific_symptoms.isdisjoint(b.specific_symptoms)
+    """Whether two reports share a function (beyond a step every function has), a specific symptom, an error
+    code or a message: more than a symptom every system shows ("点不了" beside "打不开")."""
+    return (not (a.functions - _STEPS).isdisjoint(b.functions) or not a.specific_symptoms.isdisjoint(b.specific_symptoms)
+            or not a.codes.isdisjoint(b.codes) or ((a.messages or b.messages) and _same_message(a, b)))
+
+
+def same_subject(a: Signature, b: Signature) -> bool:
+    """Whether two reports share a word besides their failure words ("巡检" in both, not only "打不开")."""
+    return any(not _FAILURE.search(word) for word in a.words & b.words)
 
 
 def describe(signatures: Iterable[Signature]) -> str:

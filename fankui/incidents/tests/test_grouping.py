@@ -533,3 +533,23 @@ def test_a_report_leaning_to_one_system_is_not_placed_in_another_systems_burst(p
     assert app.system is None
     services.regroup_recent()
     assert not IncidentTicket.objects.filter(ticket=app).exists()
+
+
+def test_a_report_naming_nothing_but_the_message_it_saw_joins_the_burst_that_shows_it(people: People) -> None:
+    # No system, no function, no symptom: only what the system said, which the others quote too.
+    unnamed = file(people["huanan"], "订不了，一直报并发数已达上限").ticket
+    assert unnamed.system is None
+    _filed_ago(unnamed, minutes=20)
+    file(people["huadong"], "云屋预约会议失败，提示并发数已达上限")
+    file(people["huabei"], "云屋预约报错 并发数已达上限")
+    services.regroup_recent()
+    assert IncidentTicket.objects.filter(incident__system__name="云屋", ticket=unnamed).exists()
+
+
+def test_a_report_naming_no_system_that_shares_only_failure_words_stays_out_even_when_they_score_high(people: People) -> None:
+    for key, text in zip(("huanan", "huadong", "huabei"), ("云屋打不开", "云屋一直打不开，急", "云屋打不开了，换电脑也不行")):
+        file(people[key], text)
+    survey = file(people["huazhong"], "好几个业主说问卷打不开，提示该活动已暂停").ticket
+    assert survey.system is None
+    services.regroup_recent()
+    assert not IncidentTicket.objects.filter(ticket=survey).exists()

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from fankui.incidents.symptoms import at_odds, describe, different_functions, same_problem, signature
+from fankui.incidents.symptoms import at_odds, describe, different_functions, same_problem, same_subject, signature
+from fankui.routing.text import Segmenter
 
 
 @pytest.mark.parametrize(("text", "kind"), [
@@ -416,3 +417,12 @@ def test_call_recordings_that_will_not_play_share_the_recordings_function() -> N
     a, b = signature("客服调通话录音，点播放没声音"), signature("录音文件全部放不出来，下载是0KB")
     assert "录制" in a.functions and "录制" in b.functions
     assert same_problem(a, b) >= 0.35
+
+
+def test_a_quoted_message_says_which_failure_and_failure_words_are_no_subject() -> None:
+    said = signature("订不了，一直报并发数已达上限")
+    assert said.says_what_fails and not said.functions
+    assert not signature("打不开了").says_what_fails
+    cut = Segmenter([]).tokens
+    assert not same_subject(signature("会议打不开", tokens=cut), signature("问卷打不开", tokens=cut))
+    assert same_subject(signature("巡检提交了又变回未完成"), signature("巡检提交完列表里又是未巡检"))
