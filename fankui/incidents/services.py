@@ -118,12 +118,13 @@ def window_hours() -> float:
 def _reports(
     system_id: int, since: datetime.datetime, until: datetime.datetime, *, exclude_pk: int | None = None, limit: int = _CANDIDATES
 ) -> list[Report]:
-    """A system's recent reports, and those that name no system but say what fails, read as that system's reports."""
+    """A system's recent reports, and those that name no system (nor other systems), read as that system's reports:
+    how they tie to its reports is `_links`' to decide."""
     reports = _read_reports(Q(system_id=system_id) | Q(system__isnull=True), since, until, exclude_pk=exclude_pk, limit=limit, read_as=system_id)
     # One that already joined another system's incident belongs there: it must not carry this system's
     # reports into that incident.
     return [r for r in reports if not _sites_own(r.signature, r.system_id)
-            and (r.routed or _says_what_fails(r))
+            and (r.routed or (not r.leans.named and r.signature.groupable))
             and r.incident_system_id in (None, system_id)]
 
 
@@ -251,18 +252,28 @@ class Window:
         self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime, reporter: int, needed: int
     ) -> bool:
         """Whether look-alikes come from at least `needed` reporters (with `reporter`), stopping once they do; on
-        a usually quiet system two may be enough, as failures filed beside them may join (see `companions`)."""
+        a usually quiet system two may be enough, as failures filed beside them may join (see `companions`).
+        Look-alikes by wording of the closest look-alikes by wording count too, as in group_ticket (a chain of
+        timing alone would tie every failure on a quiet system through one that names no function)."""
         seen, alike_by_wording = {reporter}, {reporter}
+        direct: list[Report] = []
         for i in self._near(sig, self._postings, at):
             r = self.reports[i]
             if r.reporter_id in seen or r.pk == exclude_pk or r.created_at < since or self._too_far(r, routed, at):
                 continue
             if score := _links(sig, r.signature, both_routed=routed and r.routed, quiet_pair=self._quiet_pair(r, at)):
                 seen.add(r.reporter_id)
-                if _worded(score) and r.routed:
-                    alike_by_wording.add(r.reporter_id)
+                if _worded(score):
+                    direct.append(r)
+                    if r.routed:
+                        alike_by_wording.add(r.reporter_id)
                 if len(seen) >= needed:
                     return True
+        for hop in direct[:_HOPS]:
+            found = self.alike(hop.signature, routed=hop.routed, since=since, exclude_pk=exclude_pk, at=hop.created_at)
+            seen.update(r.reporter_id for r, score in found if _worded(score))
+            if len(seen) >= needed:
+                return True
         return routed and len(alike_by_wording) >= 2 and self.system_id in self.quiet
 
     def companions(self, burst: Sequence[tuple[datetime.datetime, str]], *, exclude: Collection[int]) -> list[tuple[Report, float, str]]:

@@ -553,3 +553,12 @@ def test_a_report_naming_no_system_that_shares_only_failure_words_stays_out_even
     assert survey.system is None
     services.regroup_recent()
     assert not IncidentTicket.objects.filter(ticket=survey).exists()
+
+
+def test_the_pass_counts_the_reporters_one_look_alike_further_as_grouping_does(people: People) -> None:
+    # The third names the system and quotes what the first saw; the second resembles only the first.
+    file(people["huazhong"], "下个月排班录不进去，保存就提示 班次不存在，班次明明建好了")
+    file(people["huanan"], "排班表导入又错了，话班次不存在，保洁的班排不了")
+    third = file(people["huadong"], "EAS-HR排班保存失败 班次不存在").ticket
+    assert third.system is not None and third.system.name == "EAS-HR"
+    assert Incident.objects.get().links.count() == 3
