@@ -170,12 +170,11 @@ def _links(a: Signature, b: Signature, *, both_routed: bool, quiet_pair: bool = 
     if (quiet_pair and both_routed and (a.named or b.named) and not at_odds(a, b) and not (a.one_case or b.one_case)
             and (forming or score >= QUIET_JOIN_SCORE)):
         return max(score, QUIET_LINK_SCORE)
-    # A report naming no system, minutes from another on a quiet system, needs more than a symptom every system
-    # shows ("点不了" beside "云屋打不开"): the same function, a specific symptom, or a clearer match.
     if both_routed:
         return score if score >= LINK_SCORE else 0.0
     # A report naming no system needs more than a symptom every system shows ("点不了" beside "云屋打不开"): the
-    # same function, symptom, code or message; or, for a clear match, a subject in common.
+    # same function, symptom, code or message (within minutes on a quiet system, a weaker match will do); or a
+    # clear match with a subject in common.
     if same_function_or_symptom(a, b):
         return score if score >= (LINK_SCORE if quiet_pair else BURST_LINK_SCORE) else 0.0
     return score if score >= BURST_LINK_SCORE and same_subject(a, b) else 0.0

@@ -421,7 +421,7 @@ def same_function_or_symptom(a: Signature, b: Signature) -> bool:
     """Whether two reports share a function (beyond a step every function has), a specific symptom, an error
     code or a message: more than a symptom every system shows ("点不了" beside "打不开")."""
     return (not (a.functions - _STEPS).isdisjoint(b.functions) or not a.specific_symptoms.isdisjoint(b.specific_symptoms)
-            or not a.codes.isdisjoint(b.codes) or ((a.messages or b.messages) and _same_message(a, b)))
+            or not a.codes.isdisjoint(b.codes) or (bool(a.messages or b.messages) and _same_message(a, b)))
 
 
 def same_subject(a: Signature, b: Signature) -> bool:
