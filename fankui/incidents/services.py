@@ -234,18 +234,16 @@ class Window:
     def open_match(
         self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime
     ) -> tuple[tuple[int, str], float, str] | None:
-        """`_best_open(self.alike(...))`, scoring only the reports already in an open incident, and of each
+        """`_best_open(self.alike(...), at)`, scoring only the reports already in an open incident, and of each
         incident only its newest _OPEN_MEMBERS that share something with `sig`: an outage's latest reports say
         what it looks like now, and scoring every one of hundreds made the pass quadratic in a large outage."""
         per_incident: dict[int | None, list[int]] = {}
         for i in sorted(self._near(sig, self._open_postings)):  # newest first
-            if _stale_proposal(self.reports[i], at):
-                continue
             members = per_incident.setdefault(self.reports[i].incident_id, [])
             if len(members) < _OPEN_MEMBERS:
                 members.append(i)
         near = {i for members in per_incident.values() for i in members}
-        return _best_open(self._scored(near, sig, routed, since, exclude_pk, at, forming=False))
+        return _best_open(self._scored(near, sig, routed, since, exclude_pk, at, forming=False), at)
 
     def enough_reporters(
         self, sig: Signature, *, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime, reporter: int, needed: int
@@ -395,8 +393,8 @@ def group_ticket(
         recent = _system_window(system_id, since, max(now, t.created_at), exclude_pk=t.pk)
     routed = _names(t, system_id)
     direct = recent.alike(mine, routed=routed, since=since, exclude_pk=t.pk, at=t.created_at)
-    joinable = [(r, score) for r, score in direct if score >= QUIET_JOIN_SCORE and not _stale_proposal(r, t.created_at)]
-    joined = _open_incident_among(joinable) or _open_incident_matching(mine, system_id)
+    joinable = [(r, score) for r, score in direct if score >= QUIET_JOIN_SCORE]
+    joined = _open_incident_among(joinable, t.created_at) or _open_incident_matching(mine, system_id)
     if joined is not None:
         return _join(t, *joined)
     unlinked = [(r, score, t.ref) for r, score in direct if r.incident_id is None]
@@ -621,18 +619,20 @@ def _stale_proposal(r: Report, at: datetime.datetime) -> bool:
     return r.incident_state == Incident.State.PROPOSED and abs(r.created_at - at) > _BURST_SPAN
 
 
-def _best_open(alike: Sequence[tuple[Report, float]]) -> tuple[tuple[int, str], float, str] | None:
-    """The open incident the closest look-alikes belong to (confirmed before proposed), without reading it."""
-    linked = [(r, score) for r, score in alike if r.incident_id is not None and r.incident_state in Incident.OPEN_STATES]
+def _best_open(alike: Sequence[tuple[Report, float]], at: datetime.datetime) -> tuple[tuple[int, str], float, str] | None:
+    """The open incident the closest look-alikes of a report filed `at` belong to (confirmed before proposed, never a
+    stale proposal), without reading it."""
+    linked = [(r, score) for r, score in alike
+              if r.incident_id is not None and r.incident_state in Incident.OPEN_STATES and not _stale_proposal(r, at)]
     if not linked:
         return None
     best, score = min(linked, key=lambda pair: (pair[0].incident_state != Incident.State.CONFIRMED, -pair[1]))
     return (best.incident_id, best.incident_state), score, best.ref  # type: ignore[return-value]
 
 
-def _open_incident_among(matches: Sequence[tuple[Report, float]]) -> tuple[Incident, float, str] | None:
+def _open_incident_among(matches: Sequence[tuple[Report, float]], at: datetime.datetime) -> tuple[Incident, float, str] | None:
     """The open incident the closest look-alikes already belong to (confirmed before proposed)."""
-    found = _best_open(matches)
+    found = _best_open(matches, at)
     if found is None:
         return None
     (incident_id, _state), score, via = found
