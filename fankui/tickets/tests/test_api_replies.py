@@ -87,6 +87,7 @@ def test_a_form_post_answers_415(people: dict[str, Persona], ref: str) -> None:
 
 
 @override_settings(FANKUI_API_POSTS_PER_MINUTE=1)
+@pytest.mark.usefixtures("one_clock_minute")
 def test_replies_count_towards_the_rate_limit(people: dict[str, Persona]) -> None:
     cache.clear()
     ref = file_report(people["reporter_a"])  # the one POST this minute
