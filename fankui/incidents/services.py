@@ -258,7 +258,7 @@ class Window:
             r = self.reports[i]
             if r.reporter_id in seen or r.pk == exclude_pk or r.created_at < since or self._too_far(r, routed, at):
                 continue
-            if score := _links(sig, r.signature, both_routed=routed and r.routed, quiet_pair=self._quiet_pair(r, at)):
+            if score := _links(sig, r.signature, both_routed=routed and r.routed, quiet_pair=self._quiet_pair(r, routed, at)):
                 seen.add(r.reporter_id)
                 if _worded(score):
                     direct.append(r)
@@ -324,9 +324,11 @@ class Window:
         resembles hours away is another problem on some system."""
         return not (routed and r.routed) and abs(r.created_at - at) > _BURST_SPAN
 
-    def _quiet_pair(self, r: Report, at: datetime.datetime) -> bool:
+    def _quiet_pair(self, r: Report, routed: bool, at: datetime.datetime) -> bool:
+        """Whether `r` and a report filed `at` are minutes apart on a usually quiet system. A system's quiet is
+        evidence only about reports on it: two that neither name nor lean to it are no pair of its."""
         system = r.system_id if r.system_id is not None else self.system_id
-        return system in self.quiet and abs(r.created_at - at) <= _QUIET_SPAN
+        return (routed or r.routed) and system in self.quiet and abs(r.created_at - at) <= _QUIET_SPAN
 
     def _scored(
         self, near: set[int], sig: Signature, routed: bool, since: datetime.datetime, exclude_pk: int, at: datetime.datetime,
@@ -337,7 +339,7 @@ class Window:
             r = self.reports[i]
             if r.pk == exclude_pk or r.created_at < since or self._too_far(r, routed, at):
                 continue
-            if score := _links(sig, r.signature, both_routed=routed and r.routed, quiet_pair=self._quiet_pair(r, at), forming=forming):
+            if score := _links(sig, r.signature, both_routed=routed and r.routed, quiet_pair=self._quiet_pair(r, routed, at), forming=forming):
                 found.append((-score, i, r))
         found.sort(key=lambda item: item[:2])
         return [(r, -negative) for negative, _, r in found]

@@ -173,12 +173,13 @@ _DEFINITION = re.compile(r"口径|怎么算|如何算|怎么计算|如何计算|
 # "就我这个项目数据多" / "别人都正常": the reporter says the failure is theirs alone.
 _ALONE = re.compile(r"就我(?:一个|自己|这个|这边|们这个)?(?!们)|只有我|(?:别人|其他人)的?都?(?:正常|可以|没问题|能)")
 # One household's, one item's or one person's own case: an address down to the unit ("6栋902"), "我这份合同",
-# "有个件业主说没收到", "我应该有10天". Such a report may still be part of an outage, but timing alone never ties
-# it to one. (Not "我的": menus are named so; not "有个问题".)
+# "有个件业主说没收到", "有张团购单", "一个业主的身份证号", "我应该有10天". Such a report may still be part of an
+# outage, but timing alone never ties it to one. (Not "我的": menus are named so; not "有个问题".)
 _ONE_CASE = re.compile(r"\d+\s*(?:栋|幢|号楼|座|单元)\s*\d+|(?<![0-9])\d{3,4}\s*(?:室|房)(?!间)|我这(?:份|张|笔|单|条)"
                        r"|有(?:一|1)?(?:个|件|笔|单|户|张|位|辆)(?:件|快递|包裹|订单|单子|工单|报修单|业主|住户|客户|账单|凭证|合同|同事|员工|车|月卡车)|有(?:一|1)(?:件|笔|单|户|辆)(?![0-9一二三四五六七八九十])"
+                       r"|有(?:一|1)?(?:张|笔)[\u4e00-\u9fff]{0,3}(?:单|票|凭证|合同)"
                        r"|我(?:应该|本来|本应)(?:有|是)|我的[^，。,.]{0,8}(?:不对|错了|有误)"
-                       r"|\d+\s*号(?:水泵|泵|电梯|梯|风机|闸|门|岗|机|设备|传感器)|一(?:个|张|笔|条|单)(?:商品|订单|合同|凭证|账单|图片)")
+                       r"|\d+\s*号(?:水泵|泵|电梯|梯|风机|闸|门|岗|机|设备|传感器)|一(?:个|张|笔|条|单)(?:商品|订单|合同|凭证|账单|图片)|一(?:个|位|户)(?:业主|住户|客户|员工|同事)的")
 _ASKING = re.compile(r"能不能|可不可以|能否|可否")
 # Any question: how to, where, whom to ask, how long, whether one may ("能换吗", "在哪里发起", "找谁", 點操作).
 # "怎么回事" and "怎么搞的" ask what broke.
@@ -210,6 +211,8 @@ _EQUIPMENT = re.compile(r"打印机|复印机|扫描仪|投影|网线|路由器|
 _SAID = re.compile(r"(?:提示|报错|报(?![修表事名销价警])|弹出|弹窗|显示|(?:就|又|还|总|老|一直)说)[：:]?\s*(?:[“「『\"']([^”」』\"']{2,30})[”」』\"']|([^，。,.!?！？；;\s“「『\"']{2,20}))")
 _GENERIC_SAID = re.compile(r"失败|错误|异常|请重试|请稍后再?试?|网络|系统|繁忙|超时|报错|error|fail|\s")
 _REFUSAL = re.compile(r"失败|错误|不存在|不能|无法|不可|不允许|不足|为空|无效|失效|过期|denied|invalid|expired|not found")
+# A limit one person or account reached ("提示空间不足收不了新邮件，能给扩容吗"): the system telling them so is no refusal.
+_LIMIT = re.compile(r"(?:空间|容量|内存|存储|配额|额度|余额)(?:已满|满了|不足|不够)|超(?:出|过)(?:上限|限额|限制|配额)")
 MESSAGE_LENGTH = 4  # characters left once the generic words are out
 SAID_SCORE = 0.7
 _DOWN_CODES = frozenset({"500", "502", "503", "504"})
@@ -256,7 +259,7 @@ class Signature:
         """Whether the system said no in words of its own ("提示 签名图片上传失败", "保存就说 班次不存在"): a failure
         even when the report also names a form (用章申请) or a setting (班次明明设置好了). Not a message that only
         shows data ("显示的是去年的") or a limit one person reached ("提示容量已满，能扩容吗")."""
-        return any(_REFUSAL.search(m) for m in self.messages)
+        return any(_REFUSAL.search(m) and not _LIMIT.search(m) for m in self.messages)
 
     @cached_property
     def telling_symptoms(self) -> frozenset[str]:

@@ -562,3 +562,16 @@ def test_the_pass_counts_the_reporters_one_look_alike_further_as_grouping_does(p
     third = file(people["huadong"], "EAS-HR排班保存失败 班次不存在").ticket
     assert third.system is not None and third.system.name == "EAS-HR"
     assert Incident.objects.get().links.count() == 3
+
+
+def test_two_reports_naming_no_system_are_no_burst_on_the_quiet_system_a_third_names(people: People) -> None:
+    # A quiet system's timing is evidence about reports on it: two that neither name nor lean to it tie to each
+    # other by clear wording only, as anywhere (one owner's deposit refund, another's payment record).
+    refund = file(people["huabei"], "业主来退押金，点退款提示退款金额大于可退金额，查收款记录押金明明在").ticket
+    _filed_ago(refund, minutes=40)
+    record = file(people["huadong"], "有业主说缴费以后缴费记录里看不到").ticket
+    _filed_ago(record, minutes=20)
+    named = file(people["huanan"], "优选小程序的团购订单付款后收不到提货码").ticket
+    assert named.system is not None and record.system is None and refund.system is None
+    services.regroup_recent()
+    assert not Incident.objects.exists()

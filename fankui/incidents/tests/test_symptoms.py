@@ -266,6 +266,8 @@ def test_a_unit_door_downstairs_is_no_order() -> None:
     ("我的年假天数不对，只显示5天", True),
     ("3号水泵的压力传感器坏了，已经报修", True),
     ("一个商品的图片传错了，换不了图", True),
+    ("優選小程序有張團購單，業主話冇收到貨", True),
+    ("BMS里一个业主的身份证号录错了，改不了", True),
     ("有个问题：今天所有人都登录不了", False),
 ])
 def test_one_item_a_numbered_device_or_one_persons_own_figure_is_their_own_case(text: str, one_case: bool) -> None:
@@ -381,7 +383,12 @@ def test_a_refusal_the_system_words_is_a_failure_even_beside_a_form_or_a_setting
     assert read.groupable
 
 
-@pytest.mark.parametrize("text", ["我的邮箱提示容量已满，能扩容吗", "报表里面积不对，显示的是去年的，哪里改", "申请开通报表权限"])
+@pytest.mark.parametrize("text", [
+    "我的邮箱提示容量已满，能扩容吗",
+    "邮箱容量满了，提示空间不足收不了新邮件，能给扩容吗",  # a limit reached, though worded as what fails
+    "报表里面积不对，显示的是去年的，哪里改",
+    "申请开通报表权限",
+])
 def test_a_message_that_refuses_nothing_leaves_a_request_a_request(text: str) -> None:
     assert not signature(text).groupable
 
