@@ -22,7 +22,7 @@ from fankui.core.process_cache import recheck_on_clear
 from fankui.directory.models import DirectoryChange, Region, Responsibility, System
 from fankui.directory.selectors import department_cards, directory_by_region, responsibility_card, systems_with_contacts
 from fankui.routing.classifier import TextModel
-from fankui.routing.text import Lexicon, Segmenter, SystemTerms, TopicTerms, normalize_text, with_initials
+from fankui.routing.text import Lexicon, Segmenter, SystemTerms, TopicTerms, normalize_text, with_pinyin
 
 LEXICON_FILE = Path(__file__).resolve().parent / "data" / "lexicon.yaml"
 STAMP_TTL = 1.0
@@ -107,7 +107,7 @@ def build_index(version: tuple[Any, ...] = ()) -> DirectoryIndex:
         if region.consultant is not None:
             consultants[region.name] = region.consultant.name
             consultants[region.code] = region.consultant.name
-    return DirectoryIndex(version, Lexicon(with_initials(terms)), entries, standalone, consultants, topic_words)
+    return DirectoryIndex(version, Lexicon(with_pinyin(terms)), entries, standalone, consultants, topic_words)
 
 
 def _words(raw: list[str]) -> tuple[str, ...]:

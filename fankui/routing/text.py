@@ -184,31 +184,44 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-def with_initials(systems: Sequence[SystemTerms]) -> tuple[SystemTerms, ...]:
-    """Each system with the pinyin initials of its Chinese names as names too, and of its business words as
-    hints: staff type zsk for 知识库, yysh for 一应生活, yyzn for 一应智能 on their phones.
+def with_pinyin(systems: Sequence[SystemTerms]) -> tuple[SystemTerms, ...]:
+    """Each system with its Chinese names spelled in pinyin as names too, and the initials of its business words as
+    hints: staff type zsk for 知识库, yyzn for 一应智能 and yunwu for 云屋 when their phone's input method is not at hand.
 
-    Only initials of three letters or more (two letters are too many other things), none that two systems'
-    different words share or that is already another system's name, and none that is a computing abbreviation
-    (gmt in an error message is no 格美特)."""
-    def initials(word: str) -> str:
-        if len(word) < 3 or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
-            return ""
-        letters = "".join(_reading(ch)[0] for ch in word)
-        return letters if letters.isascii() else ""  # a character pypinyin cannot read comes back as itself
-
+    Initials only of three letters or more (two letters are too many other things). Whole spellings only of
+    names (a hint's weight is its length, and a spelling is three times as long as its word), of five letters or
+    more, the Chinese part of a mixed name spelled as one word or apart ("zhineng app" for 智能app).
+    None that two systems' different words share or that is already another system's name, and none that is a
+    computing abbreviation (gmt in an error message is no 格美特)."""
     spelled: dict[str, set[str]] = {}
     for system in systems:
-        for word in (*system.aliases, *system.hints):
-            if letters := initials(word):
+        for word, whole in (*((alias, True) for alias in system.aliases), *((hint, False) for hint in system.hints)):
+            for letters in _spellings(word, whole=whole):
                 spelled.setdefault(letters, set()).add(word)
     names = {alias for system in systems for alias in system.aliases if alias.isascii()}
     unique = {letters for letters, words in spelled.items() if len(words) == 1 and letters not in names | _ABBREVIATIONS}
 
-    def added(words: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys([*words, *(letters for w in words if (letters := initials(w)) in unique)]))
+    def added(words: tuple[str, ...], *, whole: bool) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([*words, *(letters for w in words for letters in _spellings(w, whole=whole) if letters in unique)]))
 
-    return tuple(replace(system, aliases=added(system.aliases), hints=added(system.hints)) for system in systems)
+    return tuple(replace(system, aliases=added(system.aliases, whole=True), hints=added(system.hints, whole=False)) for system in systems)
+
+
+def _spellings(word: str, *, whole: bool) -> list[str]:
+    """How a word is typed in pinyin: its initials (知识库: zsk) and, if `whole`, its syllables (云屋: yunwu)."""
+    match = re.fullmatch(r"([\u4e00-\u9fff]{2,})([a-z0-9]*)", word)
+    if not match:
+        return []
+    chinese, rest = match.groups()
+    syllables = [_reading(ch) for ch in chinese]
+    if not all(syllable.isascii() for syllable in syllables):  # a character pypinyin cannot read comes back as itself
+        return []
+    found = []
+    if not rest and len(chinese) >= 3:
+        found.append("".join(syllable[0] for syllable in syllables))
+    if whole and len(spelled := "".join(syllables)) >= 5:
+        found += [f"{spelled}{rest}", f"{spelled} {rest}"] if rest else [spelled]
+    return found
 
 
 @lru_cache(maxsize=8192)

@@ -15,7 +15,7 @@ from fankui.routing.text import (
     pick_mention,
     rule_text,
     service_complaint,
-    with_initials,
+    with_pinyin,
 )
 
 LEXICON = Lexicon(
@@ -221,9 +221,9 @@ def test_a_comparison_that_says_which_side_is_wrong_is_not_ambiguous() -> None:
     assert pick_mention(text, mentions(text))[0].system == "CSS"
 
 
-def test_pinyin_initials_of_names_are_names_and_of_business_words_hints() -> None:
-    systems = with_initials((
-        SystemTerms("一应智能APP", ("一应智能app", "一应智能")),
+def test_names_spelled_in_pinyin_are_names_and_initials_of_business_words_hints() -> None:
+    systems = with_pinyin((
+        SystemTerms("一应智能APP", ("一应智能app", "一应智能", "智能app")),
         SystemTerms("KM", ("km",), hints=("知识库",)),
         SystemTerms("格美特停车系统", ("格美特",)),  # gmt: a time zone in error messages
         SystemTerms("甲", ("一应商户",)),  # yysh, as 一应生活 below: neither gets it
@@ -235,6 +235,9 @@ def test_pinyin_initials_of_names_are_names_and_of_business_words_hints() -> Non
     assert "zsk" in by_name["KM"].hints and "zsk" not in by_name["KM"].aliases
     assert "gmt" not in by_name["格美特停车系统"].aliases
     assert "yysh" not in by_name["甲"].aliases + by_name["乙"].aliases
-    assert by_name["丙"].aliases == ("悦帮",)
+    assert by_name["丙"].aliases == ("悦帮", "yuebang")  # spelled whole, but yb is too many other things
+    assert {"zhinengapp", "zhineng app"} <= set(by_name["一应智能APP"].aliases)
+    assert "zhishiku" not in by_name["KM"].hints  # a hint's spelling would outweigh the word
     assert [m.system for m in find_mentions("yyzn的工单打不开", systems)] == ["一应智能APP"]
     assert find_mentions("yyznx", systems) == []  # only a whole word
+    assert [m.system for m in find_mentions("zhineng app 闪退了", systems)] == ["一应智能APP"]
