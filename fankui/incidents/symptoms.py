@@ -40,7 +40,7 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "发邮件": ("发信", "发件", "发邮件", "发不出", "外发", "smtp"),  # not 退信: mail coming in bounces too
     "收邮件": ("收信", "收件", "收不到邮件", "imap", "pop3"),
     "道闸": ("道闸", "抬杆", "杆子", "闸机", "车牌识别", "岗亭"),
-    "门禁": ("门禁", "刷卡", "开门", "门卡", "开不了门", "开不开门", "门开不了"),
+    "门禁": ("门禁", "刷卡", "刷脸", "梯控", "开门", "门卡", "开不了门", "开不开门", "门开不了"),
     "会议": ("会议", "入会", "开会", "meeting"),
     "凭证": ("凭证", "记账"),
     "上传": ("上传", "upload", "照片", "图片"),
@@ -129,7 +129,7 @@ _FAILURE = re.compile(
     r"收不到|没收到|未收到|没到账|未到账|没反应|无响应|卡住|卡死|很卡|好卡|挂了|崩|瘫痪|坏了|停了|断了|慢|离线|掉线|失效|乱码|不正常|"
     r"不抬杆|不显示|没显示|没有显示|未显示|转圈|不走|走不动|不到|没结果|无结果|为空|空的|不见了|消失|没了|不好使|用不成|弹窗报|不成功|没有反应|没响应|没有响应|加载中|一直加载|不对|不正确|不一致|重复扣|扣了两次|多扣|瘫了|挂掉|没出来|卡在|"
     # Effects: wrong, lost, not run, changed by someone, waited for ("算错", "丢了", "日结没跑", "被重置", "等了十分钟").
-    r"不住|不通|不弹|维护中|已存在|没出|没报警|不报警|没告警|算错|搞错|弄错|(?:全|都|全部)(?:都)?错|乱了|丢了|丢失|不存在|(?:没|未)(?:跑|执行|运行|生成)|没用|余额不足|"
+    r"不住|不通|不弹|(?:按钮|按键|层|都)不亮|不认(?!识|为)|维护中|已存在|没出|没报警|不报警|没告警|算错|搞错|弄错|(?:全|都|全部)(?:都)?错|乱了|丢了|丢失|不存在|(?:没|未)(?:跑|执行|运行|生成)|没用|余额不足|"
     r"被(?:重置|清空?|删除?|改|修改|覆盖)|被多?(?:收|扣)(?:了|费|钱)|突然(?:变|没|不)|等了(?:\d+|[一二三四五六七八九十几半]+)个?(?:分钟|小时)|"
     # An owner's complaint about what happened to them ("物业怎么管的", "被收了8块钱？？").
     r"怎么搞的|怎么管的|搞什么|什么鬼|[?？]{2,}|"
@@ -205,6 +205,8 @@ _EQUIPMENT = re.compile(r"打印机|复印机|扫描仪|投影|网线|路由器|
                         # The building's own devices, which no system here runs.
                         r"|快递柜|可视对讲|对讲机|电话机|座机|充电桩|路灯|饮水机|摄像头|电梯|门铃|打卡机|遥控器|hdmi|监控画面|监控录像"
                         r"|空调(?!机组)|电脑(?:开不了机|开不开|蓝屏|黑屏|死机|好慢|很慢|太慢|好卡|很卡)|蓝屏|开不了机")
+# A lift that will not take a card or a face to a floor (梯控) is access control, which a system runs, not the lift.
+_LIFT_ACCESS = re.compile(r"刷卡|刷脸|梯控|门禁|权限")
 # What the system said, as the reporter quotes it ("提示“手机号已存在”", "报存在未完成的调动单"): two reports on one
 # system quoting one message are one problem, as with an error code. Generic words do not count: "保存失败" says
 # no more than 失败 does. (报 is not 报修/报表/报销…)
@@ -344,7 +346,7 @@ def signature(text: str, *, strip: Iterable[str] = (), own: Iterable[str] = (), 
     request = bool(_REQUEST.search(guessless)) or bool(_WISH.search(norm))
     asks = bool(_ASKS.search(norm))
     definition = bool(_DEFINITION.search(norm)) and not codes
-    equipment = bool(_EQUIPMENT.search(norm))
+    equipment = bool(_EQUIPMENT.search(norm.replace("电梯", " ") if _LIFT_ACCESS.search(norm) else norm))
     # Most reports of an outage tell only what people see ("公告发到别的小区去了", "学时还是0", "白纸只有抬头"),
     # in words no lexicon foresees; what sets an individual matter apart is that it asks for something. So a
     # report that asks nothing (no question, request or definition) and does not say all is well is read as a

@@ -433,3 +433,9 @@ def test_a_quoted_message_says_which_failure_and_failure_words_are_no_subject() 
     cut = Segmenter([]).tokens
     assert not same_subject(signature("会议打不开", tokens=cut), signature("问卷打不开", tokens=cut))
     assert same_subject(signature("巡检提交了又变回未完成"), signature("巡检提交完列表里又是未巡检"))
+
+
+@pytest.mark.parametrize("text", ["进电梯刷卡，按哪层都不亮，只能去一楼", "梯控全部失灵，刷脸进了电梯也按不了楼层", "电梯里刷卡就是不认，保安在轿厢里帮人按"])
+def test_a_lift_that_refuses_a_card_is_access_control_not_the_buildings_lift(text: str) -> None:
+    read = signature(text)
+    assert not read.equipment and "门禁" in read.functions and read.groupable
