@@ -140,9 +140,9 @@ _FAILURE = re.compile(
 # a wrong result, even worded without a failure word.
 _CONTRAST = re.compile(r"明明|(?:上午|早上|昨天|之前|刚才|刚刚|上周|上个月|平时|以前|前几天)(?:都|还|一直)(?:是)?(?:正常|好好的|好的|可以|能用|没问题)"
                        r"|(?:上午|早上|昨天|之前|上周|上个月)还是\d|不是我们?(?:改|弄|设|调)的|(?:原本|本来)(?:是|有|都|已经|认证|绑定|正常|好好|可以)"
-                       # Shown as done while it is not ("显示已送达，可是前台说没有", "状态却是成功"), or the real value
-                       # differs ("实际温度正常").
-                       r"|(?:显示|提示|状态)(?:是|为)?(?:已|成功)[^。]{0,12}(?:可是|但是|但|却|结果)"
+                       # Shown as done while it is not ("显示已送达，可是前台说没有", "显示支付成功，结果又催缴",
+                       # "状态却是成功"), or the real value differs ("实际温度正常").
+                       r"|(?:显示|提示|状态)(?:是|为)?[^，。,.]{0,4}?(?:已|成功)[^。]{0,12}(?:可是|但是|但|却|结果)"
                        r"|(?:显示|提示)[^，。,.]{0,6}(?:成功|已[\u4e00-\u9fff]{1,2})[^。]{0,12}?(?:没(?!问题)|不(?!错)|未|还是|仍)|却(?:是|显示|为)?(?:成功|已|正常)"
                        r"|实际(?:上)?[^，。,.]{0,6}(?:正常|是|有)")
 # Stuck in a state that should pass ("批次一直「处理中」", "还在同步中"): a hang, though no failure word is typed.
@@ -191,10 +191,11 @@ _QUESTION = re.compile(_ASKING.pattern + r"|请问|请教|咨询|(?<![没不])�
 _ALL_CLEAR = re.compile(r"(?<!有)没(?:有)?问题|没事了|恢复了|恢复正常|正常了|好了|可以了|解决了|谢谢|感谢|多谢")
 _WISH = re.compile(r"(?:能不能|可不可以|能否|可否|希望|建议)[^，。,.!?！？；;\n]{0,6}(?:加|增|做|开发|支持)|扩容")
 # Error codes and messages: HTTP statuses, numeric codes, exception and constant names.
-# Codes glued to Chinese count ("页面404了"): only letters, digits and dots around one make it part of a word.
+# Codes glued to Chinese count ("页面404了"): only letters, digits and dots around one make it part of a word,
+# and a unit after it makes it an amount or a count ("3000元", "500户").
 # Read from the text before it is lower-cased: a constant name is upper case (ECONNRESET), and read
 # case-blind every English word starting with "e" ("error", "export") would look like a code.
-_CODES = re.compile(r"(?<![A-Za-z0-9.])(?:[45]0\d|\d{4,6})(?![A-Za-z0-9.])|[A-Za-z]+(?:Exception|EXCEPTION|exception)|ERR_[A-Z_]+|(?<![A-Za-z])E[A-Z]{3,}\b")
+_CODES = re.compile(r"(?<![A-Za-z0-9.])(?:[45]0\d|\d{4,6})(?![A-Za-z0-9.]|\s*(?:元|块|蚊|万|户|人|位|个|份|次|件|张|台|辆|单|笔|平|米|楼|栋|号楼))|[A-Za-z]+(?:Exception|EXCEPTION|exception)|ERR_[A-Z_]+|(?<![A-Za-z])E[A-Z]{3,}\b")
 _NOT_CODES = re.compile(r"^(?:19|20)\d\d$")  # a year
 # The whole system down, whatever screen the reporter was on ("登录进去就是白屏", "点派单报系统繁忙", "挂了吗",
 # "500"): reports of different functions that each say so are one outage.

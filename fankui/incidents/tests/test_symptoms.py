@@ -439,3 +439,13 @@ def test_a_quoted_message_says_which_failure_and_failure_words_are_no_subject() 
 def test_a_lift_that_refuses_a_card_is_access_control_not_the_buildings_lift(text: str) -> None:
     read = signature(text)
     assert not read.equipment and "门禁" in read.functions and read.groupable
+
+
+@pytest.mark.parametrize("text", ["业主来拿回3000蚊按金，退不了", "500户的账单都没生成", "押金5000元退不出去"])
+def test_an_amount_or_a_count_is_no_error_code(text: str) -> None:
+    read = signature(text)
+    assert not read.codes and not read.system_down
+
+
+def test_shown_as_paid_and_then_dunned_is_a_failure_though_it_ends_in_a_question() -> None:
+    assert signature("用钱包交了物业费，显示支付成功，结果又收到催缴短信，要交两次吗？").groupable
