@@ -206,7 +206,6 @@ _EQUIPMENT = re.compile(r"打印机|复印机|扫描仪|投影|网线|路由器|
                         # The building's own devices, which no system here runs.
                         r"|快递柜|可视对讲|对讲机|电话机|座机|充电桩|路灯|饮水机|摄像头|电梯|门铃|打卡机|遥控器|hdmi|监控画面|监控录像"
                         r"|空调(?!机组)|电脑(?:开不了机|开不开|蓝屏|黑屏|死机|好慢|很慢|太慢|好卡|很卡)|蓝屏|开不了机")
-# A lift that will not take a card or a face to a floor (梯控) is access control, which a system runs, not the lift.
 _LIFT_ACCESS = re.compile(r"刷卡|刷脸|梯控|门禁|权限")
 # What the system said, as the reporter quotes it ("提示“手机号已存在”", "报存在未完成的调动单"): two reports on one
 # system quoting one message are one problem, as with an error code. Generic words do not count: "保存失败" says
@@ -317,6 +316,14 @@ def _mandarin(text: str) -> str:
     return _CANTONESE_WORDS.sub(lambda m: _CANTONESE[m.group()], text)
 
 
+def _is_equipment(norm: str) -> bool:
+    """Office or building equipment, which no system here runs. A lift that will not take a card or a face to a
+    floor (梯控) is access control, which a system runs, not the lift."""
+    if _LIFT_ACCESS.search(norm):
+        norm = norm.replace("电梯", " ")
+    return bool(_EQUIPMENT.search(norm))
+
+
 def signature(text: str, *, strip: Iterable[str] = (), own: Iterable[str] = (), tokens: Callable[[str], list[str]] | None = None) -> Signature:
     """Read one report. `strip` are the system's names and aliases (normalized), `own` the words only that system
     has (a report using one was not guessed at from everyday words, 会议室); `tokens` segments text."""
@@ -347,7 +354,7 @@ def signature(text: str, *, strip: Iterable[str] = (), own: Iterable[str] = (), 
     request = bool(_REQUEST.search(guessless)) or bool(_WISH.search(norm))
     asks = bool(_ASKS.search(norm))
     definition = bool(_DEFINITION.search(norm)) and not codes
-    equipment = bool(_EQUIPMENT.search(norm.replace("电梯", " ") if _LIFT_ACCESS.search(norm) else norm))
+    equipment = _is_equipment(norm)
     # Most reports of an outage tell only what people see ("公告发到别的小区去了", "学时还是0", "白纸只有抬头"),
     # in words no lexicon foresees; what sets an individual matter apart is that it asks for something. So a
     # report that asks nothing (no question, request or definition) and does not say all is well is read as a

@@ -195,9 +195,10 @@ def with_pinyin(systems: Sequence[SystemTerms]) -> tuple[SystemTerms, ...]:
     computing abbreviation (gmt in an error message is no 格美特)."""
     spelled: dict[str, set[str]] = {}
     for system in systems:
-        for word, whole in (*((alias, True) for alias in system.aliases), *((hint, False) for hint in system.hints)):
-            for letters in _spellings(word, whole=whole):
-                spelled.setdefault(letters, set()).add(word)
+        for words, whole in ((system.aliases, True), (system.hints, False)):
+            for word in words:
+                for letters in _spellings(word, whole=whole):
+                    spelled.setdefault(letters, set()).add(word)
     names = {alias for system in systems for alias in system.aliases if alias.isascii()}
     unique = {letters for letters, words in spelled.items() if len(words) == 1 and letters not in names | _ABBREVIATIONS}
 
