@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Prefetch, Q
@@ -25,12 +26,17 @@ def find_term(text: str, term: str) -> int:
 
     A Latin term must stand alone ("im" is not found in "sim卡"), a Chinese one may sit anywhere.
     """
-    if not term:
-        return -1
-    if term.isascii():
-        match = re.search(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", text)
-        return match.start() if match else -1
-    return text.find(term)
+    at = text.find(term) if term else -1
+    if at < 0 or not term.isascii():
+        return at
+    match = standalone_pattern(term).search(text, at)
+    return match.start() if match else -1
+
+
+@lru_cache(maxsize=4096)
+def standalone_pattern(term: str) -> re.Pattern[str]:
+    """A Latin term that no letter or digit touches on either side."""
+    return re.compile(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])")
 
 
 @dataclass(frozen=True)

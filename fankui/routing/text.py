@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 import opencc
 from pypinyin import Style, pinyin
 
-from fankui.directory.selectors import find_term, normalize
+from fankui.directory.selectors import standalone_pattern, find_term, normalize
 
 # Traditional → simplified with OpenCC's t2s table (reports typed on Hong Kong/Taiwan phones or with a
 # 繁體 input method: 悅幫 登錄後一直轉圈). Converting costs microseconds; the converter is immutable.
@@ -233,13 +233,11 @@ def _reading(char: str) -> str:
 
 
 def _occurrences(text: str, term: str) -> Iterable[int]:
-    if not term:
-        return
-    if term.isascii():
-        for match in re.finditer(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", text):
+    start = text.find(term) if term else -1
+    if start >= 0 and term.isascii():
+        for match in standalone_pattern(term).finditer(text, start):
             yield match.start()
         return
-    start = text.find(term)
     while start >= 0:
         yield start
         start = text.find(term, start + 1)
