@@ -56,6 +56,9 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "积分": ("积分", "points"),
     "报名": ("报名", "名额"),
     "提现": ("提现", "提款", "withdraw"),
+    "抽奖": ("抽奖", "抽中", "中奖", "兑奖", "奖品", "领奖"),
+    "告警": ("告警", "报警", "警报", "alarm", "蜂鸣"),
+    "退款": ("退款", "退费", "退钱", "退回(?!首页|主页|登录)", "refund"),
     "审批": ("审批", "审核", "approve"),
     "录制": ("录制", "录屏", "录像", "录影", "录音", "回放", "record"),
 }
@@ -151,9 +154,9 @@ _STUCK = re.compile(r"(?:一直|还在|仍在|仍然|始终|老是)(?:是|在|�
                     r"|(?:一直|始终|老是|总是)(?:开着|关着|亮着|黑着|灭着|响着?|在响|在?报警)")
 # A request for a change (an account, a permission, a setting) is individual work, even when it mentions an
 # error; a question ("怎么登录不了？") about a failure is still a failure.
-# 申请单/付款申请/用章申请 (a document), 申请了/申请退款三天了/我申请的 (done before), 新增的 (a modifier) and 配置错误 (an error
-# message) ask for nothing.
-_REQUEST = re.compile(r"(?<!用章|用印|付款|出差|请假|报销|采购|加班|调休|费用|开票|离职|入职)申请(?![单表的]|提交|流程|也|都|页面|了|[\u4e00-\u9fff]{0,4}[0-9一二三四五六七八九十两几半]+(?:天|小时|周|个?月))|开通|新开|(?<![没未不])(?<!没有)(?:新增(?!的)|增加|添加)|(?<![没未被])(?<!没人)(?<!没有)(?:设置(?!错误|有误|错了|页|界面)|配置(?!错误|有误|异常|出错|错了|页|界面)|修改|更改|变更|重置)|权限|怎么设|如何设|怎么改|如何改|哪里改|在哪改|在哪里改|怎么导|如何导"
+# 申请单/付款申请/用章申请 (a document), 申请了/申请退款三天了/我申请的 (done before), 新增的 (a modifier), 配置错误 (an error
+# message) and 明明设置好了 (a setting said to be made) ask for nothing.
+_REQUEST = re.compile(r"(?<!用章|用印|付款|出差|请假|报销|采购|加班|调休|费用|开票|离职|入职)申请(?![单表的]|提交|流程|也|都|页面|了|[\u4e00-\u9fff]{0,4}[0-9一二三四五六七八九十两几半]+(?:天|小时|周|个?月))|开通|新开|(?<![没未不])(?<!没有)(?:新增(?!的)|增加|添加)|(?<![没未被])(?<!没人)(?<!没有)(?:设置(?!错误|有误|错了|页|界面|了|好|过)|配置(?!错误|有误|异常|出错|错了|页|界面|了|好|过)|修改|更改|变更|重置)|权限|怎么设|如何设|怎么改|如何改|哪里改|在哪改|在哪里改|怎么导|如何导"
                       # How to do something ("怎么加家属", "在哪里取消"), not 怎么加载不出 / 怎么退出了 / 怎么用不了.
                       r"|(?:怎么|如何)(?:在[^，。,.!?！？；;\n]{1,6})?(?:加(?!载)|操作|弄(?!的)|办理|取消|退(?!出)|用(?!不)|使用|注销|删除|录入?|绑定|解绑|登记)"
                       r"|在哪(?:里|儿)?(?:取消|加|办理|操作|退|设|注销|删除|下载|导出|打印|申请|修改|改)|找不到(?:入口|在哪)|入口在哪"
@@ -430,11 +433,18 @@ def different_functions(a: Signature, b: Signature) -> bool:
     return bool(mine and theirs and mine.isdisjoint(theirs))
 
 
-def same_function_or_symptom(a: Signature, b: Signature) -> bool:
+def same_function_or_symptom(a: Signature, b: Signature, *, wrong_results: bool = True) -> bool:
     """Whether two reports share a function (beyond a step every function has), a specific symptom, an error
-    code or a message: more than a symptom every system shows ("点不了" beside "打不开")."""
-    return (not (a.functions - _STEPS).isdisjoint(b.functions) or not a.specific_symptoms.isdisjoint(b.specific_symptoms)
+    code or a message: more than a symptom every system shows ("点不了" beside "打不开"). Without
+    `wrong_results`, a wrong result alone ("暂无" beside "一个都没打") is not enough."""
+    shared = a.specific_symptoms & b.specific_symptoms
+    return (not (a.functions - _STEPS).isdisjoint(b.functions) or any(wrong_results or s not in WRONG_RESULTS for s in shared)
             or not a.codes.isdisjoint(b.codes) or (bool(a.messages or b.messages) and _same_message(a, b)))
+
+
+def unshared_function(a: Signature, b: Signature) -> bool:
+    """Whether one names a function (beyond a step every function has) the other does not."""
+    return bool((a.functions ^ b.functions) - _STEPS)
 
 
 def same_subject(a: Signature, b: Signature) -> bool:

@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 import opencc
 from pypinyin import Style, pinyin
 
-from fankui.directory.selectors import standalone_pattern, find_term, normalize
+from fankui.directory.selectors import find_term, normalize, standalone_pattern
 
 # Traditional → simplified with OpenCC's t2s table (reports typed on Hong Kong/Taiwan phones or with a
 # 繁體 input method: 悅幫 登錄後一直轉圈). Converting costs microseconds; the converter is immutable.

@@ -575,3 +575,16 @@ def test_two_reports_naming_no_system_are_no_burst_on_the_quiet_system_a_third_n
     assert named.system is not None and record.system is None and refund.system is None
     services.regroup_recent()
     assert not Incident.objects.exists()
+
+
+def test_a_report_naming_no_system_does_not_join_a_quiet_systems_burst_on_an_empty_result_alone(people: People) -> None:
+    # "暂无可预约时段" while booking a repair and "一个电话都没回出去" on the call centre are both empty, and
+    # nothing else in common: the one names what was empty, the other does not.
+    for key, text in zip(("huanan", "huadong", "huabei"),
+                         ("CSS外呼打不出去，点拨号直接提示外呼失败", "客服系统外呼又不行了，一个电话都没回出去", "CSS回访电话拨不出去，今天一个都没打成")):
+        file(people[key], text)
+    repair = file(people["huazhong"], "报修选上门时间显示暂无可预约时段，提交不了，厨房水管还在漏", title="报修").ticket
+    assert repair.system is None
+    services.regroup_recent()
+    assert IncidentTicket.objects.filter(incident__system__name="CSS").exists()
+    assert not IncidentTicket.objects.filter(ticket=repair).exists()

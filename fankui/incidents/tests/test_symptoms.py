@@ -373,8 +373,7 @@ def test_the_proposal_quotes_the_message_the_reports_share() -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "签名早就设置好了，点提交就提示 签名图片上传失败",
-    "排班录入保存就说 班次不存在，可班次明明设置好了",
+    "签名要重新设置，点提交就提示 签名图片上传失败",
     "公众号申请开票，填了抬头还说抬头不能为空",
 ])
 def test_a_refusal_the_system_words_is_a_failure_even_beside_a_form_or_a_setting(text: str) -> None:
@@ -449,3 +448,26 @@ def test_an_amount_or_a_count_is_no_error_code(text: str) -> None:
 
 def test_shown_as_paid_and_then_dunned_is_a_failure_though_it_ends_in_a_question() -> None:
     assert signature("用钱包交了物业费，显示支付成功，结果又收到催缴短信，要交两次吗？").groupable
+
+
+@pytest.mark.parametrize(("function", "texts"), [
+    ("抽奖", ("抽奖每个人都抽中一等奖，奖品才30份", "我抽中了一等奖电饭煲，前台说兑不了")),
+    ("告警", ("楼控告警点确认没反应，中控室一直在响", "中控室報警處理唔到，撳確認話 error 500")),
+    ("退款", ("退款提示 REFUND_CHANNEL_ERR 渠道异常", "多收的停车费原路退回一直失败")),
+])
+def test_a_lottery_an_alarm_and_a_refund_are_functions_of_their_own(function: str, texts: tuple[str, str]) -> None:
+    first, second = (signature(text) for text in texts)
+    assert function in first.functions and function in second.functions
+
+
+def test_a_refund_is_not_a_payment() -> None:
+    assert different_functions(signature("业主退款一直失败"), signature("业主缴费一直失败"))
+
+
+@pytest.mark.parametrize("text", [
+    "前台挤满来兑奖的业主，都说中了一等奖，概率明明设置了1%",
+    "排班录入保存就说 班次不存在，可班次明明设置好了",
+])
+def test_a_setting_said_to_be_made_asks_for_nothing(text: str) -> None:
+    read = signature(text)
+    assert not read.request and read.groupable
