@@ -97,6 +97,7 @@ _NO_ACCESS = re.compile(r"(?:提示|弹出|显示|报|弹窗)[^，。,.]{0,8}(?:
 # reporting one within minutes is an outage. General shapes of such answers, not any one system's.
 _COUNT = r"[两二2三3]"
 _CLAUSE = r"[^，。,.；;!?！？\n]"
+_EMPTY = "结果为空"
 WRONG_RESULTS: dict[str, re.Pattern[str]] = {
     "重复翻倍": re.compile(
         rf"重复|翻倍|翻了一倍|{_COUNT}倍|双倍|多扣|多收|多算|扣了?{_COUNT}(?:次|笔|遍)|{_COUNT}(?:笔|条|次|遍)(?:一样|一模一样|相同)"
@@ -110,7 +111,7 @@ WRONG_RESULTS: dict[str, re.Pattern[str]] = {
     # Still in the state it was before what should have changed it ("付款成功了，账单还是显示未缴").
     "状态未变": re.compile(rf"(?:还是|仍然?|依然|依旧)(?:显示|是|为)?{_CLAUSE}{{0,2}}[未待](?:缴|交|付|支付|到账|同步|生效|发货|收货|处理|审核|取)"),
     # Empty where there should be data: "搜什么都是 0 条结果", "看板的数据全是0", "统计报表全部为零", "暂无数据".
-    "结果为空": re.compile(r"(?:全是|都是|全部是|全部为|全为|均为|都为|显示|还是|变成了?|也是|是)\s*(?:0|零)(?![0-9])(?!\.\d*[1-9])"
+    _EMPTY: re.compile(r"(?:全是|都是|全部是|全部为|全为|均为|都为|显示|还是|变成了?|也是|是)\s*(?:0|零)(?![0-9])(?!\.\d*[1-9])"
                        r"|(?<![0-9.])0\s*条|[一1](?:封|条|件|笔|单)(?:都|也)?没(?:有)?(?:到|收到|进来)|全空|全部空|都空|都是空|暂无(?!法)|没有?账单|没有数据|无数据|没数据|没有任何数据|未找到相关|[一1](?:条|个|笔|单|次)[\u4e00-\u9fff]{0,3}(?:都|也)(?:没有|没)"),
     # Someone else's data, or data that does not fit together ("账单是别人家的", "串号了", "户名跟手机号不一致").
     # Not 对不上: two reports that do not reconcile ("日报表和EAS对不上") are someone's month-end work.
@@ -433,12 +434,12 @@ def different_functions(a: Signature, b: Signature) -> bool:
     return bool(mine and theirs and mine.isdisjoint(theirs))
 
 
-def same_function_or_symptom(a: Signature, b: Signature, *, wrong_results: bool = True) -> bool:
+def same_function_or_symptom(a: Signature, b: Signature, *, empty: bool = True) -> bool:
     """Whether two reports share a function (beyond a step every function has), a specific symptom, an error
-    code or a message: more than a symptom every system shows ("点不了" beside "打不开"). Without
-    `wrong_results`, a wrong result alone ("暂无" beside "一个都没打") is not enough."""
+    code or a message: more than a symptom every system shows ("点不了" beside "打不开"). Without `empty`, an
+    empty result alone ("暂无" beside "一个都没打") is not enough: it is what any list or count shows."""
     shared = a.specific_symptoms & b.specific_symptoms
-    return (not (a.functions - _STEPS).isdisjoint(b.functions) or any(wrong_results or s not in WRONG_RESULTS for s in shared)
+    return (not (a.functions - _STEPS).isdisjoint(b.functions) or bool(shared if empty else shared - {_EMPTY})
             or not a.codes.isdisjoint(b.codes) or (bool(a.messages or b.messages) and _same_message(a, b)))
 
 

@@ -588,3 +588,14 @@ def test_a_report_naming_no_system_does_not_join_a_quiet_systems_burst_on_an_emp
     services.regroup_recent()
     assert IncidentTicket.objects.filter(incident__system__name="CSS").exists()
     assert not IncidentTicket.objects.filter(ticket=repair).exists()
+
+
+def test_data_left_as_it_was_downstream_joins_a_quiet_systems_sync_burst(people: People) -> None:
+    # "下游系统没更新" is a failing sync seen from the other end, though it names no function.
+    for key, text in zip(("huanan", "huadong", "huabei"),
+                         ("新入职的员工在其他系统都找不到，主数据同步是不是停了", "主数据平台同步日志里从13:20开始全是失败", "主數據平台同步任務全部失敗，新員工開不了帳號")):
+        file(people[key], text)
+    downstream = file(people["huazhong"], "组织架构调整完了下游系统没更新，邮箱和oa都还是旧部门").ticket
+    assert downstream.system is None
+    services.regroup_recent()
+    assert IncidentTicket.objects.filter(incident__system__name="主数据平台", ticket=downstream).exists()
