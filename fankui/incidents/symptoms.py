@@ -39,7 +39,7 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "报表": ("报表", "余额表", "明细账", "总账", "日报", "周报", "月报", "report"),
     "发邮件": ("发信", "发件", "发邮件", "发不出", "外发", "smtp"),  # not 退信: mail coming in bounces too
     "收邮件": ("收信", "收件", "收不到邮件", "imap", "pop3"),
-    "道闸": ("道闸", "抬杆", "杆子", "闸机", "车牌识别", "岗亭"),
+    "道闸": ("道闸", "抬杆", "抬桿", "杆子", "闸机", "开闸", "起杆", "栏杆", "杆不抬", "开不了杆", "抬不了杆", "车牌识别", "岗亭"),
     "门禁": ("门禁", "刷卡", "刷脸", "梯控", "开门", "门卡", "开不了门", "开不开门", "门开不了"),
     "会议": ("会议", "入会", "开会", "meeting"),
     "凭证": ("凭证", "记账"),
@@ -84,12 +84,14 @@ SYMPTOMS: dict[str, tuple[str, ...]] = {
     "无响应": ("没反应", "没有反应", "无响应", "没响应", "没有响应", "没动静", "点不动", "点了没用"),
     # A conflict the system reports where there is none ("手机号已存在" for a new number, "票据号已被使用").
     "已存在": ("已存在", "已经存在", "已被使用", "已被占用"),
+    # The app refuses the version installed, and the store offers no newer one ("提示版本过低", "升级完又叫升级").
+    "版本过低": ("版本过低", "版本太低", "(?:叫|让|提示|弹|请)我?(?:先)?(?:升级|更新)", "(?:升级|更新)完了?(?:又|还)"),
     "没声音": ("没声音", "没有声音", "没声了", "无声", "听不到", "听不见", "没画面", "没有画面", "没图像"),
 }
 # Access refused as the system says it ("提示无权限访问", "弹出您没有该目录的访问权限") or to everyone ("所有人都没权限了"):
 # a failure even though it names a permission. One person's missing access ("新同事没有上传权限") stays a request.
 _NO_ACCESS = re.compile(r"(?:提示|弹出|显示|报|弹窗)[^，。,.]{0,8}(?:您|你)?(?:没有?|无)[^，。,.]{0,6}权限|无权限?访问|权限不足|forbidden"
-                        r"|(?:都|全部?|突然)(?:没有?|无)[^，。,.]{0,4}权限|权限(?:被|都|全)?(?:清|删|收回|回收|没了|丢了|失效)"
+                        r"|(?:都|全部?|突然|(?:一点|点了?)就)(?:没有?|无)[^，。,.]{0,4}权限|权限(?:被|都|全)?(?:清|删|收回|回收|没了|丢了|失效)"
                         # "您没有权限查看": the system's voice, not the reporter's.
                         r"|您(?:没有?|无)[^，。,.]{0,4}权限")
 # Wrong results: the system answers, but with the wrong data (charged twice, last month's bill, a discount

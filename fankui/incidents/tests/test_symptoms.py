@@ -471,3 +471,24 @@ def test_a_refund_is_not_a_payment() -> None:
 def test_a_setting_said_to_be_made_asks_for_nothing(text: str) -> None:
     read = signature(text)
     assert not read.request and read.groupable
+
+
+@pytest.mark.parametrize("text", [
+    "一应智能打开就弹“当前版本过低，请升级至最新版本后使用”，市场里还是旧版本",
+    "安卓机都进不去那个工作的软件了，一直让更新，更新完还是让更新",
+])
+def test_an_app_that_refuses_its_own_version_is_a_symptom_of_its_own(text: str) -> None:
+    read = signature(text)
+    assert "版本过低" in read.symptoms and read.groupable
+
+
+def test_asking_how_to_update_an_app_is_no_failure() -> None:
+    assert not signature("一应智能APP怎么升级到最新版？").groupable
+
+
+def test_a_barrier_that_will_not_lift_is_the_barrier_function() -> None:
+    assert "道闸" in signature("出口杆不抬，保安在电脑上点了半天说抬不了").functions
+
+
+def test_no_permission_on_every_click_is_access_refused() -> None:
+    assert "无权访问" in signature("物业云进去什么都点不了 一点就没有权限").symptoms
