@@ -26,7 +26,7 @@ from fankui.incidents import selectors
 from fankui.incidents.models import Incident, IncidentFollower, IncidentTicket, IncidentUpdate
 from fankui.incidents.similarity import Reporter, Verdict, assess
 from fankui.incidents.symptoms import (
-    LINK_SCORE, Signature, at_odds, describe, same_function_or_symptom, same_problem, same_subject, unshared_function,
+    LINK_SCORE, Signature, at_odds, describe, empty_across_functions, same_function_or_symptom, same_problem, same_subject,
 )
 from fankui.notify.models import Notice
 from fankui.notify.services import notify_person, notify_user
@@ -177,10 +177,8 @@ def _links(a: Signature, b: Signature, *, both_routed: bool, quiet_pair: bool = 
     # A report naming no system needs more than a symptom every system shows ("点不了" beside "云屋打不开"): the
     # same function, symptom, code or message; or a clear match with a subject in common.
     if same_function_or_symptom(a, b):
-        # Within minutes on a quiet system a weaker match will do, but an empty result alone (暂无 beside 一个都没打)
-        # needs a subject in common when one of them names a function the other does not.
-        weaker = quiet_pair and (same_function_or_symptom(a, b, empty=False) or same_subject(a, b)
-                                 or not unshared_function(a, b))
+        # Within minutes on a quiet system a weaker match will do, unless an empty result across functions is all they share.
+        weaker = quiet_pair and not empty_across_functions(a, b)
         return score if score >= (LINK_SCORE if weaker else BURST_LINK_SCORE) else 0.0
     return score if score >= BURST_LINK_SCORE and same_subject(a, b) else 0.0
 

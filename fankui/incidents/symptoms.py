@@ -436,17 +436,20 @@ def different_functions(a: Signature, b: Signature) -> bool:
     return bool(mine and theirs and mine.isdisjoint(theirs))
 
 
-def same_function_or_symptom(a: Signature, b: Signature, *, empty: bool = True) -> bool:
+def same_function_or_symptom(a: Signature, b: Signature) -> bool:
     """Whether two reports share a function (beyond a step every function has), a specific symptom, an error
-    code or a message: more than a symptom every system shows ("点不了" beside "打不开"). Without `empty`, an
-    empty result alone ("暂无" beside "一个都没打") is not enough: it is what any list or count shows."""
-    shared = a.specific_symptoms & b.specific_symptoms
-    return (not (a.functions - _STEPS).isdisjoint(b.functions) or bool(shared if empty else shared - {_EMPTY})
+    code or a message: more than a symptom every system shows ("点不了" beside "打不开")."""
+    return (not (a.functions - _STEPS).isdisjoint(b.functions) or not a.specific_symptoms.isdisjoint(b.specific_symptoms)
             or not a.codes.isdisjoint(b.codes) or (bool(a.messages or b.messages) and _same_message(a, b)))
 
 
-def unshared_function(a: Signature, b: Signature) -> bool:
-    """Whether one names a function (beyond a step every function has) the other does not."""
+def empty_across_functions(a: Signature, b: Signature) -> bool:
+    """Whether an empty result ("暂无" beside "一个都没打") is all two reports share, subject words included, while
+    one names a function the other does not: any list or count can show nothing, so it does not say which."""
+    if a.specific_symptoms & b.specific_symptoms != {_EMPTY} or same_subject(a, b):
+        return False
+    if not (a.functions - _STEPS).isdisjoint(b.functions) or not a.codes.isdisjoint(b.codes) or _same_message(a, b):
+        return False
     return bool((a.functions ^ b.functions) - _STEPS)
 
 
